@@ -1,0 +1,22 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bm-store.h"
+
+G_BEGIN_DECLS
+
+#define BM_TYPE_ENTRY_PAGE (bm_entry_page_get_type ())
+G_DECLARE_FINAL_TYPE (BmEntryPage, bm_entry_page, BM, ENTRY_PAGE, GtkWidget)
+
+BmEntryPage *bm_entry_page_new           (BmStore      *store);
+void         bm_entry_page_set_field     (BmEntryPage  *self,
+                                          const char   *key,
+                                          const char   *value);
+const char  *bm_entry_page_get_problem   (BmEntryPage  *self);
+BmCandidate *bm_entry_page_save          (BmEntryPage  *self,
+                                          GError      **error);
+void         bm_entry_page_clear         (BmEntryPage  *self);
+void         bm_entry_page_focus_first   (BmEntryPage  *self);
+
+G_END_DECLS

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bm-candidates-page.h"
+#include "bm-entry-page.h"
+#include "bm-store.h"
+
+G_BEGIN_DECLS
+
+#define BM_TYPE_WINDOW (bm_window_get_type ())
+G_DECLARE_FINAL_TYPE (BmWindow, bm_window, BM, WINDOW, GtkApplicationWindow)
+
+BmWindow          *bm_window_new                 (GtkApplication *application,
+                                                  BmStore        *store);
+BmEntryPage       *bm_window_get_entry_page      (BmWindow       *self);
+BmCandidatesPage  *bm_window_get_candidates_page (BmWindow       *self);
+
+G_END_DECLS

@@ -1,0 +1,297 @@
+/* candidate add|list|show|update|state|review|void */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bm-cli.h"
+#include "bm-error.h"
+#include "bm-id-number.h"
+
+static int
+candidate_add (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) input = NULL;
+  g_autoptr(BmCandidate) candidate = NULL;
+  g_autoptr(JsonObject) output = NULL;
+  g_autofree char *json_path = NULL;
+  g_autofree char *operator_name = NULL;
+  BmStore *store;
+  int code;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, N_("Read the record from this JSON file (- for standard input)"), N_("FILE") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Register a candidate typed in by hand. The record is validated as the entry form validates it, gets the next 报名顺序号 of its 科类, and is printed as JSON."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (json_path == NULL || argc != 1)
+    return bm_cli_usage (options, _("candidate add needs --json FILE."));
+
+  input = bm_cli_read_json_object (json_path, &error);
+  if (input == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+  /* Identity typed by hand, whatever the file claims: only a reader can say "card". */
+  json_object_set_string_member (input, "source", "manual");
+  candidate = bm_candidate_new_from_json (input, &error);
+  store = candidate ? bm_cli_open_store (ctx, &error) : NULL;
+  if (store == NULL || !bm_store_add_candidate (store, candidate, operator_name, &error))
+    return bm_cli_fail (g_steal_pointer (&error));
+
+  output = bm_candidate_to_json (candidate);
+  bm_cli_print_json_object (output);
+  return BM_CLI_EXIT_OK;
+}
+
+static int
+candidate_list (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(JsonArray) array = NULL;
+  g_autofree char *query = NULL;
+  gboolean as_json = FALSE;
+  BmStore *store;
+  int code;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print a JSON array of records"), NULL },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &query, N_("Only records whose 报名顺序号, ID number or name starts with TEXT"), N_("TEXT") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("List the candidate records, newest first."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return bm_cli_usage (options, _("candidate list takes no arguments."));
+
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL || (rows = bm_store_search_rows (store, query, &error)) == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+
+  array = json_array_new ();
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autoptr(BmCandidate) candidate = bm_store_find_by_row (store, g_array_index (rows, gint64, i), &error);
+
+      if (candidate == NULL)
+        return bm_cli_fail (g_steal_pointer (&error));
+      if (as_json)
+        json_array_add_object_element (array, bm_candidate_to_json (candidate));
+      else
+        {
+          BmIdentity *identity = bm_candidate_get_identity (candidate);
+          g_autofree char *masked = bm_id_number_mask (bm_identity_get (identity, "id_number"));
+          const char *name = bm_identity_get (identity, "name");
+
+          g_print ("%s  %-12s  %s  %s  %s%s\n",
+                   bm_candidate_get (candidate, "number"),
+                   name ? name : bm_identity_get (identity, "name_en"),
+                   masked,
+                   bm_candidate_get (candidate, "category"),
+                   bm_record_state_get_label (bm_candidate_get_state (candidate)),
+                   bm_candidate_get_flag (candidate, "voided") ? _(" (voided)") : "");
+        }
+    }
+  if (as_json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+      json_node_set_array (node, array);
+      bm_cli_print_json (node);
+    }
+  return BM_CLI_EXIT_OK;
+}
+
+static int
+candidate_show (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmCandidate) candidate = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  gboolean as_json = FALSE;
+  BmStore *store;
+  int code;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the record as JSON"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Show one record by its 报名顺序号."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return bm_cli_usage (options, _("Give one 报名顺序号."));
+
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL || (candidate = bm_store_find_by_number (store, argv[1], &error)) == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+  object = bm_candidate_to_json (candidate);
+  if (as_json)
+    bm_cli_print_json_object (object);
+  else
+    {
+      g_autoptr(GList) members = json_object_get_members (object);
+      for (GList *l = members; l; l = l->next)
+        {
+          JsonNode *node = json_object_get_member (object, l->data);
+          g_autofree char *value = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                                     ? g_strdup (json_node_get_string (node)) : json_to_string (node, FALSE);
+          g_print ("%-20s %s\n", (const char *) l->data, value);
+        }
+    }
+  return BM_CLI_EXIT_OK;
+}
+
+static int
+candidate_update (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) changes = NULL;
+  g_autoptr(BmCandidate) candidate = NULL;
+  g_autofree char *json_path = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *operator_name = NULL;
+  BmStore *store;
+  int code;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, N_("JSON object with the fields to change"), N_("FILE") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why fields read from the ID card are changed"), N_("TEXT") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Change fields of a record. A change after the candidate signed returns the record to “proof sheet printed”."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 2 || json_path == NULL)
+    return bm_cli_usage (options, _("Give one 报名顺序号 and --json FILE."));
+
+  changes = bm_cli_read_json_object (json_path, &error);
+  store = changes ? bm_cli_open_store (ctx, &error) : NULL;
+  if (store == NULL || !bm_store_update_candidate (store, argv[1], changes, reason, operator_name, &error)
+      || (candidate = bm_store_find_by_number (store, argv[1], &error)) == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+  {
+    g_autoptr(JsonObject) object = bm_candidate_to_json (candidate);
+    bm_cli_print_json_object (object);
+  }
+  return BM_CLI_EXIT_OK;
+}
+
+static int
+candidate_state (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER STATE"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *operator_name = NULL;
+  BmRecordState state;
+  BmStore *store;
+  int code;
+  const GOptionEntry entries[] = {
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Move a record to another lifecycle state (docs/cli.md lists them). Moves the lifecycle forbids are refused."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 3)
+    return bm_cli_usage (options, _("Give one 报名顺序号 and one state."));
+  if (!bm_record_state_from_string (argv[2], &state))
+    return bm_cli_usage (options, _("Unknown state."));
+
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL || !bm_store_set_state (store, argv[1], state, operator_name, &error))
+    return bm_cli_fail (g_steal_pointer (&error));
+  return BM_CLI_EXIT_OK;
+}
+
+static int
+candidate_review (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER approve|reject"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *operator_name = NULL;
+  BmStore *store;
+  int code;
+  const GOptionEntry entries[] = {
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Record the county's review of a manually entered identity."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 3 || (!g_str_equal (argv[2], "approve") && !g_str_equal (argv[2], "reject")))
+    return bm_cli_usage (options, _("Give one 报名顺序号 and “approve” or “reject”."));
+
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL || !bm_store_set_review (store, argv[1], g_str_equal (argv[2], "approve"), operator_name, &error))
+    return bm_cli_fail (g_steal_pointer (&error));
+  return BM_CLI_EXIT_OK;
+}
+
+static int
+candidate_void (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *operator_name = NULL;
+  BmStore *store;
+  int code;
+  const GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the record is voided (required)"), N_("TEXT") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Void a record. Records are never deleted; the number is never given out again."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return bm_cli_usage (options, _("Give one 报名顺序号."));
+
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL || !bm_store_void_candidate (store, argv[1], reason, operator_name, &error))
+    return bm_cli_fail (g_steal_pointer (&error));
+  return BM_CLI_EXIT_OK;
+}
+
+int
+bm_cli_candidate (BmCliContext *ctx, int argc, char **argv)
+{
+  static const struct {
+    const char *name;
+    BmCliCommand run;
+  } subcommands[] = {
+    { "add", candidate_add }, { "list", candidate_list }, { "show", candidate_show },
+    { "update", candidate_update }, { "state", candidate_state }, { "review", candidate_review },
+    { "void", candidate_void },
+  };
+
+  if (argc >= 2)
+    for (gsize i = 0; i < G_N_ELEMENTS (subcommands); i++)
+      if (g_str_equal (argv[1], subcommands[i].name))
+        {
+          g_autofree char *name = g_strdup_printf ("candidate %s", argv[1]);
+          argv[1] = name;
+          return subcommands[i].run (ctx, argc - 1, argv + 1);
+        }
+  g_printerr ("%s\n", _("Usage: baoming-cli candidate add|list|show|update|state|review|void … (--help for each)"));
+  return BM_CLI_EXIT_USAGE;
+}

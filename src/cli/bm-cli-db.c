@@ -1,0 +1,151 @@
+/* init, audit and db: setting up and checking the store. */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bm-cli.h"
+
+int
+bm_cli_init (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) setup = NULL;
+  g_autoptr(BmPointProfile) profile = NULL;
+  g_autofree char *setup_path = NULL;
+  gboolean as_json = FALSE;
+  int code;
+  BmStore *store;
+  const GOptionEntry entries[] = {
+    { "setup", 0, 0, G_OPTION_ARG_FILENAME, &setup_path, N_("Set up from this set-up file (docs/setup-file.md)"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the point profile as JSON"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Set up this workstation. With --training, creates the training point; otherwise needs --setup FILE."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (ctx->training == (setup_path != NULL))
+    return bm_cli_usage (options, _("Give either --training (before the command) or --setup FILE."));
+
+  if (setup_path != NULL && (setup = bm_cli_read_json_object (setup_path, &error)) == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+  if (ctx->training && bm_store_is_set_up (store))
+    ; /* Training set-up is idempotent: scripts and the app may both ask for it. */
+  else if (!(ctx->training ? bm_store_init_training (store, &error)
+                           : bm_store_init_from_setup (store, setup, &error)))
+    return bm_cli_fail (g_steal_pointer (&error));
+
+  profile = bm_store_get_point_profile (store, &error);
+  if (profile == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+  if (as_json)
+    {
+      JsonObject *object = json_object_new ();
+      json_object_set_string_member (object, "point_code", profile->code);
+      json_object_set_string_member (object, "point_name", profile->name);
+      json_object_set_string_member (object, "county_code", profile->county_code);
+      json_object_set_string_member (object, "workstation_id", profile->workstation_id);
+      json_object_set_boolean_member (object, "training", profile->training);
+      json_object_set_string_member (object, "db", bm_store_get_path (store));
+      bm_cli_print_json_object (object);
+      json_object_unref (object);
+    }
+  else
+    g_print (_("Workstation %s of point %s (%s) is set up in %s.\n"),
+             profile->workstation_id, profile->code, profile->name, bm_store_get_path (store));
+  return BM_CLI_EXIT_OK;
+}
+
+int
+bm_cli_audit (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new ("verify");
+  g_autoptr(GError) error = NULL;
+  gboolean as_json = FALSE;
+  gint64 rows = 0;
+  int code;
+  BmStore *store;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the result as JSON"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Check that no audit log entry was edited, removed or reordered."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 2 || !g_str_equal (argv[1], "verify"))
+    return bm_cli_usage (options, _("The only audit command is “verify”."));
+
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+  if (!bm_store_audit_verify (store, &rows, &error))
+    {
+      if (as_json)
+        {
+          JsonObject *object = json_object_new ();
+          json_object_set_boolean_member (object, "ok", FALSE);
+          json_object_set_string_member (object, "error", error->message);
+          bm_cli_print_json_object (object);
+          json_object_unref (object);
+        }
+      return bm_cli_fail (g_steal_pointer (&error));
+    }
+  if (as_json)
+    {
+      JsonObject *object = json_object_new ();
+      json_object_set_boolean_member (object, "ok", TRUE);
+      json_object_set_int_member (object, "entries", rows);
+      bm_cli_print_json_object (object);
+      json_object_unref (object);
+    }
+  else
+    g_print (_("The audit log is intact (%lld entries).\n"), (long long) rows);
+  return BM_CLI_EXIT_OK;
+}
+
+int
+bm_cli_db (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new ("check");
+  g_autoptr(GError) error = NULL;
+  gboolean as_json = FALSE;
+  gint64 rows = 0;
+  int code;
+  BmStore *store;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the result as JSON"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("Run SQLite's full integrity check and verify the audit log."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 2 || !g_str_equal (argv[1], "check"))
+    return bm_cli_usage (options, _("The only db command is “check”."));
+
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL || !bm_store_check (store, &error) || !bm_store_audit_verify (store, &rows, &error))
+    return bm_cli_fail (g_steal_pointer (&error));
+  if (as_json)
+    {
+      JsonObject *object = json_object_new ();
+      json_object_set_boolean_member (object, "ok", TRUE);
+      json_object_set_int_member (object, "candidates", bm_store_count_candidates (store, TRUE));
+      json_object_set_int_member (object, "audit_entries", rows);
+      bm_cli_print_json_object (object);
+      json_object_unref (object);
+    }
+  else
+    g_print (_("The database is intact: %lld records, %lld audit entries.\n"),
+             (long long) bm_store_count_candidates (store, TRUE), (long long) rows);
+  return BM_CLI_EXIT_OK;
+}

@@ -1,0 +1,229 @@
+/* baoming-cli: the scriptable face of the core, for county IT staff and for
+ * acceptance tests. Output keys and exit codes are documented in
+ * docs/cli.md and must stay stable. */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+#include <stdio.h>
+
+#include "bm-cli.h"
+#include "bm-error.h"
+#include "bm-paths.h"
+
+static const struct {
+  const char *name;
+  BmCliCommand run;
+  const char *summary;
+} commands[] = {
+  { "init", bm_cli_init, N_("Set up this workstation (training, or from a set-up file)") },
+  { "candidate", bm_cli_candidate, N_("Add, list, show, change and void candidate records") },
+  { "audit", bm_cli_audit, N_("Verify the audit log") },
+  { "db", bm_cli_db, N_("Check the database file") },
+};
+
+int
+bm_cli_exit_code (const GError *error)
+{
+  if (error == NULL)
+    return BM_CLI_EXIT_OK;
+  if (error->domain == BM_ERROR)
+    switch ((BmError) error->code)
+      {
+      case BM_ERROR_INVALID: return BM_CLI_EXIT_INVALID;
+      case BM_ERROR_NOT_FOUND: return BM_CLI_EXIT_NOT_FOUND;
+      case BM_ERROR_DUPLICATE:
+      case BM_ERROR_ILLEGAL_TRANSITION: return BM_CLI_EXIT_CONFLICT;
+      case BM_ERROR_RANGE_EXHAUSTED: return BM_CLI_EXIT_RANGE_EXHAUSTED;
+      case BM_ERROR_STORE_DAMAGED:
+      case BM_ERROR_STORE_IO:
+      case BM_ERROR_MODE_MISMATCH: return BM_CLI_EXIT_STORE;
+      case BM_ERROR_FAILED: return BM_CLI_EXIT_FAILURE;
+      }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return BM_CLI_EXIT_TIMEOUT;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return BM_CLI_EXIT_CANCELLED;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return BM_CLI_EXIT_NOT_FOUND;
+  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return BM_CLI_EXIT_NOT_FOUND;
+  return BM_CLI_EXIT_FAILURE;
+}
+
+int
+bm_cli_fail (GError *error)
+{
+  int code = bm_cli_exit_code (error);
+
+  g_printerr ("baoming-cli: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+int
+bm_cli_usage (GOptionContext *options, const char *message)
+{
+  g_autofree char *help = options ? g_option_context_get_help (options, TRUE, NULL) : NULL;
+
+  g_printerr ("baoming-cli: %s\n", message);
+  if (help != NULL)
+    g_printerr ("%s", help);
+  return BM_CLI_EXIT_USAGE;
+}
+
+gboolean
+bm_cli_parse (GOptionContext *options, int *argc, char ***argv, int *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (options, argc, argv, &error))
+    {
+      *exit_code = bm_cli_usage (NULL, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+BmStore *
+bm_cli_open_store (BmCliContext *ctx, GError **error)
+{
+  if (ctx->store != NULL)
+    return ctx->store;
+  if (ctx->db_path == NULL)
+    {
+      ctx->db_path = bm_paths_default_store (ctx->training, error);
+      if (ctx->db_path == NULL)
+        return NULL;
+    }
+  ctx->store = bm_store_open (ctx->db_path, ctx->training, error);
+  return ctx->store;
+}
+
+void
+bm_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+void
+bm_cli_print_json_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  bm_cli_print_json (node);
+}
+
+JsonObject *
+bm_cli_read_json_object (const char *path, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  gboolean ok;
+
+  if (g_str_equal (path, "-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+      ok = json_parser_load_from_stream (parser, in, NULL, error);
+    }
+  else
+    ok = json_parser_load_from_file (parser, path, error);
+  if (!ok)
+    {
+      if (error && *error && (*error)->domain == JSON_PARSER_ERROR)
+        {
+          g_autofree char *message = g_strdup ((*error)->message);
+          g_clear_error (error);
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The file %s is not valid JSON: %s"), path, message);
+        }
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The file %s must hold one JSON object."), path);
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: baoming-cli [--db PATH] [--training] COMMAND [ARGS…]"));
+  fprintf (out, "%s\n", _("Options:"));
+  fprintf (out, "  --db PATH     %s\n", _("Use this database file instead of the default one"));
+  fprintf (out, "  --training    %s\n", _("Use the training database (made-up point, never real data)"));
+  fprintf (out, "  --version     %s\n\n", _("Print the version"));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Run “baoming-cli COMMAND --help” for the options of a command."));
+}
+
+int
+main (int argc, char **argv)
+{
+  BmCliContext ctx = { 0 };
+  int i = 1, status;
+
+  bm_i18n_init ();
+
+  for (; i < argc && argv[i][0] == '-'; i++)
+    {
+      if (g_str_equal (argv[i], "--training"))
+        ctx.training = TRUE;
+      else if (g_str_equal (argv[i], "--db") && i + 1 < argc)
+        ctx.db_path = g_strdup (argv[++i]);
+      else if (g_str_has_prefix (argv[i], "--db="))
+        ctx.db_path = g_strdup (argv[i] + 5);
+      else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        {
+          print_help (stdout);
+          return BM_CLI_EXIT_OK;
+        }
+      else if (g_str_equal (argv[i], "--version"))
+        {
+          g_print ("baoming-cli %s\n", PACKAGE_VERSION);
+          return BM_CLI_EXIT_OK;
+        }
+      else
+        {
+          g_printerr ("baoming-cli: %s\n", _("Unknown option"));
+          print_help (stderr);
+          return BM_CLI_EXIT_USAGE;
+        }
+    }
+  if (i >= argc)
+    {
+      print_help (stderr);
+      return BM_CLI_EXIT_USAGE;
+    }
+
+  status = -1;
+  for (gsize c = 0; c < G_N_ELEMENTS (commands); c++)
+    if (g_str_equal (argv[i], commands[c].name))
+      {
+        status = commands[c].run (&ctx, argc - i, argv + i);
+        break;
+      }
+  if (status < 0)
+    {
+      g_printerr ("baoming-cli: %s\n", _("Unknown command"));
+      print_help (stderr);
+      status = BM_CLI_EXIT_USAGE;
+    }
+
+  g_clear_object (&ctx.store);
+  g_free (ctx.db_path);
+  return status;
+}

@@ -1,0 +1,3 @@
+#include "bm-error.h"
+
+G_DEFINE_QUARK (bm-error-quark, bm_error)

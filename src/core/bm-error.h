@@ -1,0 +1,38 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define BM_ERROR (bm_error_quark ())
+
+/**
+ * BmError:
+ * @BM_ERROR_FAILED: anything not listed below
+ * @BM_ERROR_INVALID: input failed a domain rule (ID number, field length, code)
+ * @BM_ERROR_NOT_FOUND: no such record
+ * @BM_ERROR_DUPLICATE: a live record already holds this ID number
+ * @BM_ERROR_RANGE_EXHAUSTED: no 报名顺序号 left for the 科类 on this workstation
+ * @BM_ERROR_ILLEGAL_TRANSITION: the record lifecycle forbids the change
+ * @BM_ERROR_STORE_DAMAGED: the database file failed its integrity check
+ * @BM_ERROR_STORE_IO: the database could not be read or written (disk full, read-only, locked)
+ * @BM_ERROR_MODE_MISMATCH: training data and real data must never meet
+ *
+ * Errors of the domain core. Other layers define their own domains and may
+ * pass these through.
+ */
+typedef enum {
+  BM_ERROR_FAILED,
+  BM_ERROR_INVALID,
+  BM_ERROR_NOT_FOUND,
+  BM_ERROR_DUPLICATE,
+  BM_ERROR_RANGE_EXHAUSTED,
+  BM_ERROR_ILLEGAL_TRANSITION,
+  BM_ERROR_STORE_DAMAGED,
+  BM_ERROR_STORE_IO,
+  BM_ERROR_MODE_MISMATCH,
+} BmError;
+
+GQuark bm_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,637 @@
+/* Candidate records in the store: intake with 报名顺序号 allocation, lookups,
+ * edits, lifecycle moves and voids. Records are never deleted. */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "bm-error.h"
+#include "bm-password.h"
+#include "bm-store-private.h"
+
+/* Identity columns that come from a chip and may only be changed with a reason. */
+static const char * const card_locked_keys[] = {
+  "card_type", "id_type", "id_number", "name", "name_en", "sex", "nation", "birth_date",
+  "address", "appended_address", "authority", "valid_from", "valid_to", "pass_number",
+  "issue_count", "nationality", "sam_id", "photo_wlt_sha256", NULL,
+};
+
+/* What a clerk may change after intake. Number, category, uuid and states
+ * change only through their own operations. */
+static const char * const editable_keys[] = {
+  "candidate_class", "exam_type", "political_status", "foreign_language", "graduation_type",
+  "school", "class_name", "student_number", "phone", "comment", "exam_number", "online_fields", NULL,
+};
+
+static const char * const editable_flags[] = {
+  "fee_paid", "eligibility_checked", "migrant_child", NULL,
+};
+
+static GString *
+column_list (void)
+{
+  GString *columns = g_string_new ("id");
+
+  for (const char * const *k = bm_identity_keys (); *k; k++)
+    g_string_append_printf (columns, ", %s", *k);
+  for (const char * const *k = bm_candidate_keys (); *k; k++)
+    g_string_append_printf (columns, ", %s", *k);
+  for (const char * const *k = bm_candidate_flag_keys (); *k; k++)
+    g_string_append_printf (columns, ", %s", *k);
+  g_string_append (columns, ", version, synced_version, photo_wlt");
+  return columns;
+}
+
+static BmCandidate *
+candidate_from_row (sqlite3_stmt *stmt)
+{
+  g_autoptr(BmIdentity) identity = bm_identity_new ();
+  BmCandidate *candidate;
+  int col = 1;
+
+  for (const char * const *k = bm_identity_keys (); *k; k++, col++)
+    bm_identity_set (identity, *k, (const char *) sqlite3_column_text (stmt, col));
+  candidate = bm_candidate_new (identity);
+  for (const char * const *k = bm_candidate_keys (); *k; k++, col++)
+    bm_candidate_set (candidate, *k, (const char *) sqlite3_column_text (stmt, col));
+  for (const char * const *k = bm_candidate_flag_keys (); *k; k++, col++)
+    bm_candidate_set_flag (candidate, *k, sqlite3_column_int (stmt, col));
+  bm_candidate_set_version (candidate, sqlite3_column_int64 (stmt, col++));
+  bm_candidate_set_synced_version (candidate, sqlite3_column_int64 (stmt, col++));
+  if (sqlite3_column_type (stmt, col) == SQLITE_BLOB)
+    {
+      g_autoptr(GBytes) wlt = g_bytes_new (sqlite3_column_blob (stmt, col), sqlite3_column_bytes (stmt, col));
+      const char *sum = bm_identity_get (identity, "photo_wlt_sha256");
+      g_autofree char *copy = g_strdup (sum);
+
+      bm_identity_set_photo_wlt (identity, wlt);
+      /* Keep the stored hash: a mismatch must stay visible, not be recomputed away. */
+      bm_identity_set (identity, "photo_wlt_sha256", copy);
+    }
+  return candidate;
+}
+
+static BmCandidate *
+find_one (BmStore *self, const char *where, const char *value, gint64 row_id, GError **error)
+{
+  g_autoptr(GString) sql = column_list ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_string_prepend (sql, "SELECT ");
+  g_string_append_printf (sql, " FROM candidates WHERE %s", where);
+  stmt = bm_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, 1, row_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return candidate_from_row (stmt);
+  if (rc != SQLITE_DONE)
+    bm_store_set_sqlite_error (self, rc, error);
+  else
+    g_set_error (error, BM_ERROR, BM_ERROR_NOT_FOUND, _("No such candidate."));
+  return NULL;
+}
+
+BmCandidate *
+bm_store_find_by_number (BmStore *self, const char *number, GError **error)
+{
+  return find_one (self, "number = ?", number, 0, error);
+}
+
+BmCandidate *
+bm_store_find_by_id_number (BmStore *self, const char *id_number, GError **error)
+{
+  g_autofree char *upper = g_ascii_strup (id_number, -1);
+
+  return find_one (self, "id_number = ? AND voided = 0", upper, 0, error);
+}
+
+BmCandidate *
+bm_store_find_by_uuid (BmStore *self, const char *uuid, GError **error)
+{
+  return find_one (self, "uuid = ?", uuid, 0, error);
+}
+
+BmCandidate *
+bm_store_find_by_row (BmStore *self, gint64 row_id, GError **error)
+{
+  return find_one (self, "id = ?", NULL, row_id, error);
+}
+
+/* Writes every column of the candidate; used for inserts and updates so the
+ * two never disagree about the column list. */
+static gboolean
+write_candidate (BmStore *self, BmCandidate *candidate, gboolean insert, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  BmIdentity *identity = bm_candidate_get_identity (candidate);
+  GBytes *wlt = bm_identity_get_photo_wlt (identity);
+  int col = 1, rc;
+
+  if (insert)
+    {
+      g_autoptr(GString) columns = column_list ();
+      g_string_append_printf (sql, "INSERT INTO candidates (%s) VALUES (NULL", columns->str);
+      for (const char *p = columns->str; (p = strchr (p, ',')) != NULL; p++)
+        g_string_append (sql, ", ?");
+      g_string_append (sql, ")");
+    }
+  else
+    {
+      g_string_append (sql, "UPDATE candidates SET ");
+      for (const char * const *k = bm_identity_keys (); *k; k++)
+        g_string_append_printf (sql, "%s = ?, ", *k);
+      for (const char * const *k = bm_candidate_keys (); *k; k++)
+        g_string_append_printf (sql, "%s = ?, ", *k);
+      for (const char * const *k = bm_candidate_flag_keys (); *k; k++)
+        g_string_append_printf (sql, "%s = ?, ", *k);
+      g_string_append (sql, "version = ?, synced_version = ?, photo_wlt = ? WHERE uuid = ?");
+    }
+
+  stmt = bm_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+  for (const char * const *k = bm_identity_keys (); *k; k++)
+    sqlite3_bind_text (stmt, col++, bm_identity_get (identity, *k), -1, SQLITE_STATIC);
+  for (const char * const *k = bm_candidate_keys (); *k; k++)
+    sqlite3_bind_text (stmt, col++, bm_candidate_get (candidate, *k), -1, SQLITE_STATIC);
+  for (const char * const *k = bm_candidate_flag_keys (); *k; k++)
+    sqlite3_bind_int (stmt, col++, bm_candidate_get_flag (candidate, *k));
+  sqlite3_bind_int64 (stmt, col++, bm_candidate_get_version (candidate));
+  sqlite3_bind_int64 (stmt, col++, bm_candidate_get_synced_version (candidate));
+  if (wlt != NULL)
+    sqlite3_bind_blob (stmt, col++, g_bytes_get_data (wlt, NULL), g_bytes_get_size (wlt), SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, col++);
+  if (!insert)
+    sqlite3_bind_text (stmt, col++, bm_candidate_get (candidate, "uuid"), -1, SQLITE_STATIC);
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+check_no_live_duplicate (BmStore *self, BmIdentity *identity, const char *except_uuid, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *id_type = bm_identity_get (identity, "id_type");
+  int rc;
+
+  stmt = bm_store_prepare (self, "SELECT number, uuid FROM candidates WHERE id_type = ? AND id_number = ? AND voided = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id_type ? id_type : "resident_card", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, bm_identity_get (identity, "id_number"), -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), except_uuid) != 0)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_DUPLICATE,
+                   _("This ID number is already registered at this point as 报名顺序号 %s."),
+                   (const char *) sqlite3_column_text (stmt, 0));
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+static char *
+category_name (BmStore *self, const char *code, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, "SELECT name FROM categories WHERE code = ?", error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("Category %s is not one of this point's categories."), code);
+      return NULL;
+    }
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/* Takes the next serial of this workstation's slices for the category.
+ * Must run inside the transaction that inserts the record, so that a crash
+ * either keeps both or neither. */
+static char *
+allocate_number (BmStore *self, const char *category, GError **error)
+{
+  g_autoptr(sqlite3_stmt) pick = NULL;
+  g_autoptr(sqlite3_stmt) bump = NULL;
+  g_autoptr(BmPointProfile) profile = NULL;
+  g_autofree char *name = NULL;
+  gint64 slice_id, serial;
+  int rc;
+
+  name = category_name (self, category, error);
+  if (name == NULL)
+    return NULL;
+  profile = bm_store_get_point_profile (self, error);
+  if (profile == NULL)
+    return NULL;
+
+  pick = bm_store_prepare (self, "SELECT id, next_serial FROM number_slices "
+                                 "WHERE category = ? AND next_serial <= last_serial "
+                                 "ORDER BY first_serial LIMIT 1", error);
+  if (pick == NULL)
+    return NULL;
+  sqlite3_bind_text (pick, 1, category, -1, SQLITE_STATIC);
+  rc = sqlite3_step (pick);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_RANGE_EXHAUSTED,
+                   _("No 报名顺序号 are left for category %s (%s) on this workstation. Ask the county office for a further range."),
+                   category, name);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  slice_id = sqlite3_column_int64 (pick, 0);
+  serial = sqlite3_column_int64 (pick, 1);
+
+  bump = bm_store_prepare (self, "UPDATE number_slices SET next_serial = next_serial + 1 WHERE id = ? AND next_serial = ?", error);
+  if (bump == NULL)
+    return NULL;
+  sqlite3_bind_int64 (bump, 1, slice_id);
+  sqlite3_bind_int64 (bump, 2, serial);
+  rc = sqlite3_step (bump);
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  g_assert (sqlite3_changes (bm_store_get_sqlite (self)) == 1);
+  return g_strdup_printf ("%s%04d", profile->county_code, (int) serial);
+}
+
+gboolean
+bm_store_add_candidate (BmStore *self, BmCandidate *candidate, const char *operator_name, GError **error)
+{
+  g_autoptr(BmCandidate) record = NULL;
+  g_autoptr(BmPointProfile) profile = NULL;
+  g_autoptr(JsonObject) detail = NULL;
+  g_autoptr(JsonObject) as_json = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *now = bm_store_now_iso8601 ();
+  BmIdentity *identity;
+  const char *source;
+
+  g_return_val_if_fail (BM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (BM_IS_CANDIDATE (candidate), FALSE);
+
+  if (!bm_candidate_validate (candidate, error))
+    return FALSE;
+
+  /* Work on a copy so that a failed save leaves the caller's object as it was. */
+  as_json = bm_candidate_to_json (candidate);
+  record = bm_candidate_new_from_json (as_json, error);
+  if (record == NULL)
+    return FALSE;
+  identity = bm_candidate_get_identity (record);
+  bm_identity_set_photo_wlt (identity, bm_identity_get_photo_wlt (bm_candidate_get_identity (candidate)));
+  if (bm_identity_get (identity, "id_type") == NULL)
+    bm_identity_set (identity, "id_type", "resident_card");
+  source = bm_candidate_get (record, "source");
+  if (source == NULL)
+    {
+      bm_candidate_set (record, "source", "manual");
+      source = "manual";
+    }
+
+  password = bm_password_new_initial (error);
+  if (password == NULL)
+    return FALSE;
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+
+  profile = bm_store_get_point_profile (self, error);
+  if (profile == NULL
+      || !check_no_live_duplicate (self, identity, NULL, error)
+      || (number = allocate_number (self, bm_candidate_get (record, "category"), error)) == NULL)
+    goto fail;
+
+  uuid = g_uuid_string_random ();
+  bm_candidate_set (record, "uuid", uuid);
+  bm_candidate_set (record, "workstation_id", profile->workstation_id);
+  bm_candidate_set (record, "number", number);
+  bm_candidate_set (record, "state", bm_record_state_to_string (BM_RECORD_STATE_NUMBERED));
+  /* A typed identity has not been checked against a chip: the county reviews it. */
+  bm_candidate_set (record, "review_state", g_str_equal (source, "card") ? "not_required" : "pending");
+  bm_candidate_set (record, "initial_password", password);
+  bm_candidate_set (record, "created_at", now);
+  bm_candidate_set (record, "updated_at", now);
+  bm_candidate_set_flag (record, "voided", FALSE);
+  bm_candidate_set_flag (record, "signature_confirmed", FALSE);
+  bm_candidate_set_version (record, 1);
+  bm_candidate_set_synced_version (record, 0);
+
+  if (!write_candidate (self, record, TRUE, error))
+    goto fail;
+
+  detail = json_object_new ();
+  json_object_set_string_member (detail, "number", number);
+  json_object_set_string_member (detail, "category", bm_candidate_get (record, "category"));
+  json_object_set_string_member (detail, "source", source);
+  if (!bm_store_audit_append (self, operator_name, uuid, "add", detail, error))
+    goto fail;
+  if (!bm_store_transaction_commit (self, error))
+    return FALSE;
+
+  /* Only now is the record real: hand the assigned fields back. */
+  for (const char * const *k = bm_candidate_keys (); *k; k++)
+    bm_candidate_set (candidate, *k, bm_candidate_get (record, *k));
+  bm_identity_set (bm_candidate_get_identity (candidate), "id_type", bm_identity_get (identity, "id_type"));
+  bm_candidate_set_version (candidate, 1);
+  return TRUE;
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+typedef gboolean (*Mutation) (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject *detail, GError **error);
+
+/* Load, change, bump the version, write and audit, in one transaction. */
+static gboolean
+mutate (BmStore *self, const char *number, const char *action, const char *operator_name,
+        Mutation mutation, gpointer data, GError **error)
+{
+  g_autoptr(BmCandidate) candidate = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *now = bm_store_now_iso8601 ();
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  candidate = bm_store_find_by_number (self, number, error);
+  if (candidate == NULL)
+    goto fail;
+  if (bm_candidate_get_flag (candidate, "voided"))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
+                   _("Record %s has been voided and cannot be changed."), number);
+      goto fail;
+    }
+  json_object_set_string_member (detail, "number", number);
+  if (!mutation (self, candidate, data, detail, error))
+    goto fail;
+  bm_candidate_set_version (candidate, bm_candidate_get_version (candidate) + 1);
+  bm_candidate_set (candidate, "updated_at", now);
+  if (!write_candidate (self, candidate, FALSE, error)
+      || !bm_store_audit_append (self, operator_name, bm_candidate_get (candidate, "uuid"), action, detail, error))
+    goto fail;
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+static gboolean
+void_mutation (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject *detail, GError **error)
+{
+  bm_candidate_set_flag (candidate, "voided", TRUE);
+  bm_candidate_set (candidate, "void_reason", data);
+  json_object_set_string_member (detail, "reason", data);
+  return TRUE;
+}
+
+gboolean
+bm_store_void_candidate (BmStore *self, const char *number, const char *reason,
+                         const char *operator_name, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (reason ? reason : ""));
+
+  if (*trimmed == '\0')
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("Give a reason for voiding the record."));
+      return FALSE;
+    }
+  return mutate (self, number, "void", operator_name, void_mutation, trimmed, error);
+}
+
+static gboolean
+state_mutation (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject *detail, GError **error)
+{
+  BmRecordState from = bm_candidate_get_state (candidate);
+  BmRecordState to = GPOINTER_TO_INT (data);
+  const char *review = bm_candidate_get (candidate, "review_state");
+
+  if (!bm_record_state_check_move (from, to, error))
+    return FALSE;
+  if (to == BM_RECORD_STATE_SUBMITTED && g_strcmp0 (review, "not_required") != 0 && g_strcmp0 (review, "approved") != 0)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
+                   _("A manually entered identity must be approved by the county before the record is submitted."));
+      return FALSE;
+    }
+  bm_candidate_set (candidate, "state", bm_record_state_to_string (to));
+  bm_candidate_set_flag (candidate, "signature_confirmed",
+                         to == BM_RECORD_STATE_SIGNED || (to > BM_RECORD_STATE_SIGNED && to != BM_RECORD_STATE_RETURNED));
+  json_object_set_string_member (detail, "from", bm_record_state_to_string (from));
+  json_object_set_string_member (detail, "to", bm_record_state_to_string (to));
+  return TRUE;
+}
+
+gboolean
+bm_store_set_state (BmStore *self, const char *number, BmRecordState state,
+                    const char *operator_name, GError **error)
+{
+  return mutate (self, number, "state", operator_name, state_mutation, GINT_TO_POINTER (state), error);
+}
+
+static gboolean
+review_mutation (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject *detail, GError **error)
+{
+  const char *review = bm_candidate_get (candidate, "review_state");
+  const char *to = GPOINTER_TO_INT (data) ? "approved" : "rejected";
+
+  if (g_strcmp0 (review, "pending") != 0 && g_strcmp0 (review, "rejected") != 0)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
+                   _("This record is not waiting for review."));
+      return FALSE;
+    }
+  bm_candidate_set (candidate, "review_state", to);
+  json_object_set_string_member (detail, "review_state", to);
+  return TRUE;
+}
+
+gboolean
+bm_store_set_review (BmStore *self, const char *number, gboolean approved,
+                     const char *operator_name, GError **error)
+{
+  return mutate (self, number, "review", operator_name, review_mutation, GINT_TO_POINTER (approved), error);
+}
+
+typedef struct {
+  JsonObject *changes;
+  const char *reason;
+} UpdateData;
+
+static gboolean
+key_in (const char * const *keys, const char *key)
+{
+  for (; *keys; keys++)
+    if (g_str_equal (*keys, key))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+update_mutation (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject *detail, GError **error)
+{
+  UpdateData *update = data;
+  BmIdentity *identity = bm_candidate_get_identity (candidate);
+  gboolean from_card = g_strcmp0 (bm_candidate_get (candidate, "source"), "card") == 0;
+  g_autoptr(JsonArray) changed = json_array_new ();
+  g_autoptr(GList) members = json_object_get_members (update->changes);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      JsonNode *node = json_object_get_member (update->changes, key);
+      gboolean is_identity = key_in (bm_identity_keys (), key);
+
+      if (key_in (editable_flags, key))
+        {
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+            {
+              g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The field “%s” must be true or false."), key);
+              return FALSE;
+            }
+          bm_candidate_set_flag (candidate, key, json_node_get_boolean (node));
+        }
+      else if (is_identity || key_in (editable_keys, key))
+        {
+          g_autofree char *value = NULL;
+
+          if (g_str_equal (key, "online_fields") && JSON_NODE_HOLDS_OBJECT (node))
+            value = json_to_string (node, FALSE);
+          else if (JSON_NODE_HOLDS_NULL (node))
+            value = NULL;
+          else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            value = g_strdup (json_node_get_string (node));
+          else
+            {
+              g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The field “%s” must be a string."), key);
+              return FALSE;
+            }
+          if (is_identity && from_card && key_in (card_locked_keys, key) && update->reason == NULL)
+            {
+              g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                           _("The field “%s” was read from the ID card; give a reason to change it."), key);
+              return FALSE;
+            }
+          if (is_identity)
+            bm_identity_set (identity, key, value);
+          else
+            bm_candidate_set (candidate, key, value);
+        }
+      else
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The field “%s” cannot be changed here."), key);
+          return FALSE;
+        }
+      json_array_add_string_element (changed, key);
+    }
+
+  if (!bm_candidate_validate (candidate, error)
+      || !check_no_live_duplicate (self, identity, bm_candidate_get (candidate, "uuid"), error))
+    return FALSE;
+
+  if (update->reason != NULL)
+    {
+      bm_candidate_set (candidate, "override_reason", update->reason);
+      json_object_set_string_member (detail, "reason", update->reason);
+    }
+  /* The candidate signed what was printed; after a change they must check and sign again. */
+  if (bm_candidate_get_state (candidate) == BM_RECORD_STATE_SIGNED)
+    {
+      bm_candidate_set (candidate, "state", bm_record_state_to_string (BM_RECORD_STATE_PROOF_PRINTED));
+      bm_candidate_set_flag (candidate, "signature_confirmed", FALSE);
+      json_object_set_string_member (detail, "to", "proof_printed");
+    }
+  json_object_set_array_member (detail, "fields", g_steal_pointer (&changed));
+  return TRUE;
+}
+
+gboolean
+bm_store_update_candidate (BmStore *self, const char *number, JsonObject *changes, const char *reason,
+                           const char *operator_name, GError **error)
+{
+  UpdateData update = { changes, (reason && *reason) ? reason : NULL };
+
+  return mutate (self, number, "update", operator_name, update_mutation, &update, error);
+}
+
+gint64
+bm_store_count_candidates (BmStore *self, gboolean include_voided)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, include_voided
+                                                     ? "SELECT count(*) FROM candidates"
+                                                     : "SELECT count(*) FROM candidates WHERE voided = 0", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Row ids of the records matching a search, newest first: an exact or
+ * prefix match on the 报名顺序号 or ID number, or a prefix of the name. Each
+ * branch is a range over an index, so it stays fast at 100,000 rows. */
+GArray *
+bm_store_search_rows (BmStore *self, const char *query, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *text = g_strstrip (g_strdup (query ? query : ""));
+  g_autofree char *upper = NULL;
+  int rc;
+
+  if (*text == '\0')
+    stmt = bm_store_prepare (self, "SELECT id FROM candidates ORDER BY id DESC", error);
+  else
+    {
+      upper = g_ascii_strup (text, -1);
+      stmt = bm_store_prepare (self,
+                               "SELECT id FROM candidates WHERE number >= ?1 AND number < ?1 || char(1114111) "
+                               "UNION SELECT id FROM candidates WHERE id_number >= ?2 AND id_number < ?2 || char(1114111) "
+                               "UNION SELECT id FROM candidates WHERE name >= ?1 AND name < ?1 || char(1114111) "
+                               "ORDER BY id DESC", error);
+      if (stmt != NULL)
+        {
+          sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
+        }
+    }
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (rows, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}

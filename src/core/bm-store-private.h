@@ -1,0 +1,43 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include "bm-store.h"
+
+G_BEGIN_DECLS
+
+/* For store modules in src/core only (bm-store-*.c). */
+sqlite3  *bm_store_get_sqlite           (BmStore      *self);
+gboolean  bm_store_transaction_begin    (BmStore      *self,
+                                         GError      **error);
+gboolean  bm_store_transaction_commit   (BmStore      *self,
+                                         GError      **error);
+void      bm_store_transaction_rollback (BmStore      *self);
+gboolean  bm_store_set_sqlite_error     (BmStore      *self,
+                                         int           rc,
+                                         GError      **error);
+sqlite3_stmt *bm_store_prepare          (BmStore      *self,
+                                         const char   *sql,
+                                         GError      **error);
+gboolean  bm_store_exec                 (BmStore      *self,
+                                         const char   *sql,
+                                         GError      **error);
+gboolean  bm_store_audit_append         (BmStore      *self,
+                                         const char   *operator_name,
+                                         const char   *entity_uuid,
+                                         const char   *action,
+                                         JsonObject   *detail,
+                                         GError      **error);
+gboolean  bm_store_migrate              (BmStore      *self,
+                                         GError      **error);
+char     *bm_store_get_meta             (BmStore      *self,
+                                         const char   *key);
+gboolean  bm_store_set_meta             (BmStore      *self,
+                                         const char   *key,
+                                         const char   *value,
+                                         GError      **error);
+char     *bm_store_now_iso8601          (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+G_END_DECLS

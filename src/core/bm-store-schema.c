@@ -1,0 +1,166 @@
+/* Schema migrations, applied in order by PRAGMA user_version. A migration is
+ * never edited once it has shipped: add a new one. Version numbers are
+ * reserved by area (card 10-19, print 20-29, sync 30-39, camera 40-49) so
+ * branches do not collide; gaps are fine. */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bm-error.h"
+#include "bm-store-private.h"
+
+typedef struct {
+  int version;
+  const char *sql;
+} Migration;
+
+static const Migration migrations[] = {
+  { 1,
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL);"
+
+    "CREATE TABLE point ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  code TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  county_code TEXT NOT NULL CHECK (length (county_code) = 4 AND county_code GLOB '[0-9][0-9][0-9][0-9]'),"
+    "  site_url TEXT,"
+    "  server_url TEXT,"
+    "  workstation_id TEXT NOT NULL,"
+    "  training INTEGER NOT NULL CHECK (training IN (0, 1)));"
+
+    "CREATE TABLE categories ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL);"
+
+    /* The point's whole range per 科类, as the county set it. */
+    "CREATE TABLE number_ranges ("
+    "  category TEXT NOT NULL REFERENCES categories (code),"
+    "  first_serial INTEGER NOT NULL CHECK (first_serial BETWEEN 1 AND 9999),"
+    "  last_serial INTEGER NOT NULL CHECK (last_serial BETWEEN first_serial AND 9999));"
+
+    /* The parts of those ranges this workstation may hand out. next_serial
+     * only ever grows, so a number is never reused, not even after a void. */
+    "CREATE TABLE number_slices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  category TEXT NOT NULL REFERENCES categories (code),"
+    "  first_serial INTEGER NOT NULL CHECK (first_serial BETWEEN 1 AND 9999),"
+    "  last_serial INTEGER NOT NULL CHECK (last_serial BETWEEN first_serial AND 9999),"
+    "  next_serial INTEGER NOT NULL CHECK (next_serial BETWEEN first_serial AND last_serial + 1));"
+
+    "CREATE TABLE operators ("
+    "  name TEXT PRIMARY KEY,"
+    "  display_name TEXT NOT NULL,"
+    "  password_hash TEXT,"
+    "  role TEXT NOT NULL DEFAULT 'clerk');"
+
+    /* No column for a mailing address, recipient or postcode (seed 三.4). */
+    "CREATE TABLE candidates ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL UNIQUE,"
+    "  workstation_id TEXT NOT NULL,"
+    "  number TEXT CHECK (number IS NULL OR (length (number) = 8 AND number GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]')),"
+    "  category TEXT NOT NULL REFERENCES categories (code),"
+    "  card_type TEXT, id_type TEXT NOT NULL, id_number TEXT NOT NULL,"
+    "  name TEXT, name_en TEXT, sex TEXT NOT NULL, nation TEXT, birth_date TEXT NOT NULL,"
+    "  address TEXT, appended_address TEXT, authority TEXT, valid_from TEXT, valid_to TEXT,"
+    "  pass_number TEXT, issue_count TEXT, nationality TEXT, sam_id TEXT,"
+    "  photo_wlt_sha256 TEXT, photo_wlt BLOB,"
+    "  candidate_class TEXT, exam_type TEXT, political_status TEXT, foreign_language TEXT,"
+    "  graduation_type TEXT, school TEXT, class_name TEXT, student_number TEXT, phone TEXT,"
+    "  exam_number TEXT,"
+    "  state TEXT NOT NULL,"
+    "  review_state TEXT NOT NULL CHECK (review_state IN ('not_required', 'pending', 'approved', 'rejected')),"
+    "  initial_password TEXT NOT NULL,"
+    "  comment TEXT CHECK (comment IS NULL OR length (comment) <= 254),"
+    "  source TEXT NOT NULL CHECK (source IN ('card', 'manual')),"
+    "  void_reason TEXT, override_reason TEXT, online_fields TEXT,"
+    "  fee_paid INTEGER NOT NULL DEFAULT 0, eligibility_checked INTEGER NOT NULL DEFAULT 0,"
+    "  signature_confirmed INTEGER NOT NULL DEFAULT 0, voided INTEGER NOT NULL DEFAULT 0,"
+    "  migrant_child INTEGER NOT NULL DEFAULT 0,"
+    "  version INTEGER NOT NULL DEFAULT 1,"
+    "  synced_version INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX candidates_by_number ON candidates (number) WHERE number IS NOT NULL;"
+    "CREATE UNIQUE INDEX candidates_live_by_id ON candidates (id_type, id_number) WHERE voided = 0;"
+    "CREATE INDEX candidates_by_id_number ON candidates (id_number);"
+    "CREATE INDEX candidates_by_name ON candidates (name);"
+
+    "CREATE TABLE photos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  candidate_uuid TEXT NOT NULL REFERENCES candidates (uuid),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('processed', 'original')),"
+    "  jpeg BLOB NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  width INTEGER, height INTEGER,"
+    "  accepted_reason TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE INDEX photos_by_candidate ON photos (candidate_uuid);"
+
+    "CREATE TABLE print_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  document TEXT NOT NULL,"
+    "  records TEXT NOT NULL,"
+    "  job_id INTEGER,"
+    "  printer TEXT,"
+    "  operator TEXT,"
+    "  at TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  reason TEXT);"
+
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at_wall TEXT NOT NULL,"
+    "  at_mono INTEGER NOT NULL,"
+    "  operator TEXT,"
+    "  entity_uuid TEXT,"
+    "  action TEXT NOT NULL,"
+    "  detail TEXT NOT NULL,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL);" },
+};
+
+gboolean
+bm_store_migrate (BmStore *self, GError **error)
+{
+  sqlite3 *db = bm_store_get_sqlite (self);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int current;
+
+  stmt = bm_store_prepare (self, "PRAGMA user_version", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return bm_store_set_sqlite_error (self, sqlite3_errcode (db), error);
+  current = sqlite3_column_int (stmt, 0);
+
+  if (current > migrations[G_N_ELEMENTS (migrations) - 1].version)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
+                   _("The database was written by a newer version of this program (schema %d). Install the newer version."),
+                   current);
+      return FALSE;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (migrations); i++)
+    {
+      g_autofree char *bump = NULL;
+
+      if (migrations[i].version <= current)
+        continue;
+      if (!bm_store_transaction_begin (self, error))
+        return FALSE;
+      bump = g_strdup_printf ("PRAGMA user_version = %d", migrations[i].version);
+      if (!bm_store_exec (self, migrations[i].sql, error) || !bm_store_exec (self, bump, error))
+        {
+          bm_store_transaction_rollback (self);
+          return FALSE;
+        }
+      if (!bm_store_transaction_commit (self, error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,330 @@
+/* Setting a workstation up: the point profile, the county's 科类 and
+ * 报名顺序号 ranges, and the slices of those ranges this workstation may use.
+ * Format of the set-up file: docs/setup-file.md. */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bm-error.h"
+#include "bm-store-private.h"
+
+typedef struct {
+  char *category;
+  gint64 first;
+  gint64 last;
+} Span;
+
+static void
+span_clear (gpointer data)
+{
+  g_free (((Span *) data)->category);
+}
+
+static const char *
+member_string (JsonObject *object, const char *key)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+member_int (JsonObject *object, const char *key, gint64 *value)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+read_spans (JsonObject *setup, const char *key, GArray *spans, GError **error)
+{
+  JsonArray *array = json_object_has_member (setup, key) ? json_object_get_array_member (setup, key) : NULL;
+
+  if (array == NULL)
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      Span span = { 0 };
+
+      if (object == NULL || member_string (object, "category") == NULL
+          || !member_int (object, "first", &span.first) || !member_int (object, "last", &span.last)
+          || span.first < 1 || span.last > 9999 || span.first > span.last)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                       _("Entry %u of “%s” in the set-up file needs a category and a first and last serial between 1 and 9999."),
+                       i + 1, key);
+          return FALSE;
+        }
+      span.category = g_strdup (member_string (object, "category"));
+      g_array_append_val (spans, span);
+    }
+  return TRUE;
+}
+
+/* Without explicit slices, each range is cut into workstation_count equal
+ * parts and this workstation takes part workstation_index (1-based): the
+ * by-hand split for points set up without the server. */
+static gboolean
+split_ranges (JsonObject *setup, GArray *ranges, GArray *slices, GError **error)
+{
+  gint64 count = 1, index = 1;
+
+  if (json_object_has_member (setup, "workstation_count")
+      && (!member_int (setup, "workstation_count", &count) || !member_int (setup, "workstation_index", &index)
+          || count < 1 || index < 1 || index > count))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("workstation_count and workstation_index in the set-up file must be whole numbers with 1 ≤ index ≤ count."));
+      return FALSE;
+    }
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      Span *range = &g_array_index (ranges, Span, i);
+      gint64 size = (range->last - range->first + 1) / count;
+      Span slice;
+
+      if (size < 1)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                       _("The range of category %s is too small to split between %d workstations."),
+                       range->category, (int) count);
+          return FALSE;
+        }
+      slice.category = g_strdup (range->category);
+      slice.first = range->first + (index - 1) * size;
+      slice.last = index == count ? range->last : slice.first + size - 1;
+      g_array_append_val (slices, slice);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_slices (GArray *ranges, GArray *slices, GError **error)
+{
+  for (guint i = 0; i < slices->len; i++)
+    {
+      Span *slice = &g_array_index (slices, Span, i);
+      gboolean inside = FALSE;
+
+      for (guint j = 0; j < ranges->len; j++)
+        {
+          Span *range = &g_array_index (ranges, Span, j);
+          if (g_str_equal (range->category, slice->category)
+              && slice->first >= range->first && slice->last <= range->last)
+            inside = TRUE;
+        }
+      if (!inside)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                       _("A slice of category %s (%d–%d) lies outside the point's ranges."),
+                       slice->category, (int) slice->first, (int) slice->last);
+          return FALSE;
+        }
+      for (guint j = 0; j < slices->len; j++)
+        {
+          Span *other = &g_array_index (slices, Span, j);
+          if (i != j && other->first <= slice->last && slice->first <= other->last)
+            {
+              g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                           _("Two slices of the set-up file overlap (%d–%d and %d–%d)."),
+                           (int) slice->first, (int) slice->last, (int) other->first, (int) other->last);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_spans (BmStore *self, const char *sql, GArray *spans, gboolean with_next, GError **error)
+{
+  for (guint i = 0; i < spans->len; i++)
+    {
+      Span *span = &g_array_index (spans, Span, i);
+      g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, sql, error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, span->category, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, span->first);
+      sqlite3_bind_int64 (stmt, 3, span->last);
+      if (with_next)
+        sqlite3_bind_int64 (stmt, 4, span->first);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          if ((rc & 0xff) == SQLITE_CONSTRAINT)
+            {
+              g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                           _("Category %s in the set-up file is not in its list of categories."), span->category);
+              return FALSE;
+            }
+          return bm_store_set_sqlite_error (self, rc, error);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_setup (BmStore *self, JsonObject *setup, gboolean training, GError **error)
+{
+  JsonObject *point = json_object_has_member (setup, "point") ? json_object_get_object_member (setup, "point") : NULL;
+  JsonArray *categories = json_object_has_member (setup, "categories") ? json_object_get_array_member (setup, "categories") : NULL;
+  g_autoptr(GArray) ranges = g_array_new (FALSE, TRUE, sizeof (Span));
+  g_autoptr(GArray) slices = g_array_new (FALSE, TRUE, sizeof (Span));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *county_code = member_string (point, "county_code");
+  int rc;
+
+  g_array_set_clear_func (ranges, span_clear);
+  g_array_set_clear_func (slices, span_clear);
+
+  if (bm_store_is_training (self) != training)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_MODE_MISMATCH,
+                   _("Training and real registration use separate databases; this one is for the other mode."));
+      return FALSE;
+    }
+  if (bm_store_is_set_up (self))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_DUPLICATE, _("This workstation is already set up."));
+      return FALSE;
+    }
+  if (point == NULL || member_string (point, "code") == NULL || member_string (point, "name") == NULL
+      || county_code == NULL || !g_regex_match_simple ("^[0-9]{4}$", county_code, 0, 0))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("The set-up file needs a point with a code, a name and a 4-digit county code."));
+      return FALSE;
+    }
+  if (member_string (setup, "workstation_id") == NULL || categories == NULL || json_array_get_length (categories) == 0)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("The set-up file needs a workstation_id and at least one category."));
+      return FALSE;
+    }
+  if (!read_spans (setup, "ranges", ranges, error) || !read_spans (setup, "slices", slices, error))
+    return FALSE;
+  if (slices->len == 0 && !split_ranges (setup, ranges, slices, error))
+    return FALSE;
+  if (!check_slices (ranges, slices, error))
+    return FALSE;
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+
+  stmt = bm_store_prepare (self, "INSERT INTO point (id, code, name, county_code, site_url, server_url, workstation_id, training) "
+                                 "VALUES (1, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, member_string (point, "code"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, member_string (point, "name"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, county_code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, member_string (point, "site_url"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, member_string (point, "server_url"), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, member_string (setup, "workstation_id"), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 7, training);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+
+  for (guint i = 0; i < json_array_get_length (categories); i++)
+    {
+      JsonObject *category = json_array_get_object_element (categories, i);
+      g_autoptr(sqlite3_stmt) insert = NULL;
+
+      if (member_string (category, "code") == NULL || member_string (category, "name") == NULL)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                       _("Category %u in the set-up file needs a code and a name."), i + 1);
+          goto fail;
+        }
+      insert = bm_store_prepare (self, "INSERT INTO categories (code, name) VALUES (?, ?)", error);
+      if (insert == NULL)
+        goto fail;
+      sqlite3_bind_text (insert, 1, member_string (category, "code"), -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 2, member_string (category, "name"), -1, SQLITE_STATIC);
+      rc = sqlite3_step (insert);
+      if (rc != SQLITE_DONE)
+        {
+          bm_store_set_sqlite_error (self, rc, error);
+          goto fail;
+        }
+    }
+
+  if (!insert_spans (self, "INSERT INTO number_ranges (category, first_serial, last_serial) VALUES (?, ?, ?)",
+                     ranges, FALSE, error)
+      || !insert_spans (self, "INSERT INTO number_slices (category, first_serial, last_serial, next_serial) VALUES (?, ?, ?, ?)",
+                        slices, TRUE, error))
+    goto fail;
+
+  {
+    g_autoptr(JsonObject) detail = json_object_new ();
+    json_object_set_string_member (detail, "point", member_string (point, "code"));
+    json_object_set_string_member (detail, "workstation_id", member_string (setup, "workstation_id"));
+    json_object_set_boolean_member (detail, "training", training);
+    if (!bm_store_audit_append (self, NULL, NULL, "setup", detail, error))
+      goto fail;
+  }
+
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+gboolean
+bm_store_init_from_setup (BmStore *self, JsonObject *setup, GError **error)
+{
+  g_autoptr(BmPointProfile) profile = NULL;
+
+  if (json_object_has_member (setup, "training") && json_object_get_boolean_member (setup, "training"))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_MODE_MISMATCH,
+                   _("This set-up file is for training; real registration never uses it."));
+      return FALSE;
+    }
+  return apply_setup (self, setup, FALSE, error);
+}
+
+/* A made-up point, so that a fresh machine can be tried and clerks trained
+ * without touching real data. The 市县码 0102 and every name are invented. */
+static const char training_setup[] =
+  "{"
+  "  \"point\": { \"code\": \"T00001\", \"name\": \"培训报名点（虚构）\", \"county_code\": \"0102\","
+  "             \"site_url\": \"https://training.invalid/ks\" },"
+  "  \"workstation_id\": \"T00001-01\","
+  "  \"categories\": ["
+  "    { \"code\": \"1\", \"name\": \"文史\" }, { \"code\": \"5\", \"name\": \"理工\" },"
+  "    { \"code\": \"3\", \"name\": \"艺术(文)\" }, { \"code\": \"7\", \"name\": \"艺术(理)\" },"
+  "    { \"code\": \"4\", \"name\": \"体育(文)\" }, { \"code\": \"8\", \"name\": \"体育(理)\" } ],"
+  "  \"ranges\": ["
+  "    { \"category\": \"1\", \"first\": 1, \"last\": 2999 },"
+  "    { \"category\": \"5\", \"first\": 3001, \"last\": 5999 },"
+  "    { \"category\": \"3\", \"first\": 6001, \"last\": 6499 },"
+  "    { \"category\": \"7\", \"first\": 6501, \"last\": 6999 },"
+  "    { \"category\": \"4\", \"first\": 7001, \"last\": 7499 },"
+  "    { \"category\": \"8\", \"first\": 7501, \"last\": 7999 } ]"
+  "}";
+
+gboolean
+bm_store_init_training (BmStore *self, GError **error)
+{
+  g_autoptr(JsonNode) node = json_from_string (training_setup, NULL);
+
+  g_assert (node != NULL);
+  return apply_setup (self, json_node_get_object (node), TRUE, error);
+}

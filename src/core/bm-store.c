@@ -1,0 +1,425 @@
+/* One registration workstation's offline store: a single SQLite file.
+ *
+ * A power cut must never lose a record the clerk saw saved, so the file is
+ * opened with WAL and synchronous=FULL, and every change is one transaction.
+ * A damaged file is reported and left as it is: recreating it would destroy
+ * the evidence and whatever can still be recovered from it. */
+
+#include "bm-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "bm-error.h"
+#include "bm-store-private.h"
+
+struct _BmStore
+{
+  GObject parent_instance;
+
+  char *path;
+  sqlite3 *db;
+  gboolean training;
+  guint transaction_depth;
+};
+
+G_DEFINE_FINAL_TYPE (BmStore, bm_store, G_TYPE_OBJECT)
+
+static void
+bm_store_finalize (GObject *object)
+{
+  BmStore *self = BM_STORE (object);
+
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (bm_store_parent_class)->finalize (object);
+}
+
+static void
+bm_store_class_init (BmStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bm_store_finalize;
+}
+
+static void
+bm_store_init (BmStore *self)
+{
+}
+
+void
+bm_point_profile_free (BmPointProfile *profile)
+{
+  if (profile == NULL)
+    return;
+  g_free (profile->code);
+  g_free (profile->name);
+  g_free (profile->county_code);
+  g_free (profile->site_url);
+  g_free (profile->server_url);
+  g_free (profile->workstation_id);
+  g_free (profile);
+}
+
+void
+bm_category_free (BmCategory *category)
+{
+  if (category == NULL)
+    return;
+  g_free (category->code);
+  g_free (category->name);
+  g_free (category);
+}
+
+sqlite3 *
+bm_store_get_sqlite (BmStore *self)
+{
+  return self->db;
+}
+
+const char *
+bm_store_get_path (BmStore *self)
+{
+  return self->path;
+}
+
+char *
+bm_store_now_iso8601 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format_iso8601 (now);
+}
+
+/* Map SQLite's result codes to sentences a clerk or a county IT officer can
+ * act on. The SQLite message is appended for the IT officer; it never
+ * contains field values. */
+gboolean
+bm_store_set_sqlite_error (BmStore *self, int rc, GError **error)
+{
+  const char *detail = self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_DAMAGED,
+                   _("The database file %s is damaged (%s). It has been left untouched: restore it from a backup or call the county IT office."),
+                   self->path, detail);
+      break;
+    case SQLITE_FULL:
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
+                   _("The disk is full, so nothing was saved. Free some space and try again."));
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
+                   _("The database %s cannot be written (%s). Check that the folder exists and is writable."),
+                   self->path, detail);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
+                   _("The database is busy in another program. Try again in a moment."));
+      break;
+    default:
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
+                   _("The database could not be read or written (%s)."), detail);
+      break;
+    }
+  return FALSE;
+}
+
+sqlite3_stmt *
+bm_store_prepare (BmStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+/* Only for constant SQL (schema, pragmas, transaction control). */
+gboolean
+bm_store_exec (BmStore *self, const char *sql, GError **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return bm_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+gboolean
+bm_store_transaction_begin (BmStore *self, GError **error)
+{
+  /* IMMEDIATE takes the write lock at once, so two processes allocating
+   * numbers queue up instead of failing with SQLITE_BUSY half-way. */
+  if (self->transaction_depth == 0 && !bm_store_exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  self->transaction_depth++;
+  return TRUE;
+}
+
+gboolean
+bm_store_transaction_commit (BmStore *self, GError **error)
+{
+  g_return_val_if_fail (self->transaction_depth > 0, FALSE);
+
+  if (self->transaction_depth > 1)
+    {
+      self->transaction_depth--;
+      return TRUE;
+    }
+  if (!bm_store_exec (self, "COMMIT", error))
+    {
+      bm_store_transaction_rollback (self);
+      return FALSE;
+    }
+  self->transaction_depth = 0;
+  return TRUE;
+}
+
+void
+bm_store_transaction_rollback (BmStore *self)
+{
+  if (self->transaction_depth == 0)
+    return;
+  self->transaction_depth = 0;
+  if (sqlite3_get_autocommit (self->db) == 0)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *
+bm_store_get_meta (BmStore *self, const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+gboolean
+bm_store_set_meta (BmStore *self, const char *key, const char *value, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = bm_store_prepare (self, "INSERT INTO meta (key, value) VALUES (?, ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+quick_check (BmStore *self, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = bm_store_prepare (self, "PRAGMA quick_check", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return bm_store_set_sqlite_error (self, rc, error);
+  if (!g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "ok"))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_DAMAGED,
+                   _("The database file %s is damaged (integrity check failed). It has been left untouched: restore it from a backup or call the county IT office."),
+                   self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Create the file ourselves so it is 0600 from its first byte; SQLite gives
+ * its -wal and -shm files the database file's permissions. */
+static gboolean
+create_private_file (const char *path, GError **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
+                   _("The database %s cannot be created: %s. Check that the folder exists and is writable."),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+check_mode (BmStore *self, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, "SELECT training FROM point WHERE id = 1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return TRUE;   /* not set up yet */
+  if (!!sqlite3_column_int (stmt, 0) != !!self->training)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_MODE_MISMATCH,
+                   self->training
+                     ? _("This database holds real registration data; training mode never opens it.")
+                     : _("This database is a training database; real registration never uses it."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+BmStore *
+bm_store_open (const char *path, gboolean training, GError **error)
+{
+  g_autoptr(BmStore) self = g_object_new (BM_TYPE_STORE, NULL);
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self->path = g_strdup (path);
+  self->training = training;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !create_private_file (path, error))
+    return NULL;
+  else
+    g_chmod (path, 0600);
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 10000);
+
+  if (!quick_check (self, error)
+      || !bm_store_exec (self, "PRAGMA journal_mode = WAL", error)
+      || !bm_store_exec (self, "PRAGMA synchronous = FULL", error)
+      || !bm_store_exec (self, "PRAGMA foreign_keys = ON", error)
+      || !bm_store_migrate (self, error)
+      || !check_mode (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+bm_store_check (BmStore *self, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = bm_store_prepare (self, "PRAGMA integrity_check", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return bm_store_set_sqlite_error (self, rc, error);
+  if (!g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "ok"))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_DAMAGED,
+                   _("The database file %s is damaged (integrity check failed). It has been left untouched: restore it from a backup or call the county IT office."),
+                   self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+bm_store_is_training (BmStore *self)
+{
+  return self->training;
+}
+
+gboolean
+bm_store_is_set_up (BmStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, "SELECT 1 FROM point WHERE id = 1", NULL);
+
+  return stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static char *
+column_strdup (sqlite3_stmt *stmt, int col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+}
+
+BmPointProfile *
+bm_store_get_point_profile (BmStore *self, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  BmPointProfile *profile;
+
+  stmt = bm_store_prepare (self, "SELECT code, name, county_code, site_url, server_url, workstation_id, training "
+                                 "FROM point WHERE id = 1", error);
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_NOT_FOUND,
+                   _("This workstation is not set up yet. Run the set-up from the server or a set-up file."));
+      return NULL;
+    }
+  profile = g_new0 (BmPointProfile, 1);
+  profile->code = column_strdup (stmt, 0);
+  profile->name = column_strdup (stmt, 1);
+  profile->county_code = column_strdup (stmt, 2);
+  profile->site_url = column_strdup (stmt, 3);
+  profile->server_url = column_strdup (stmt, 4);
+  profile->workstation_id = column_strdup (stmt, 5);
+  profile->training = sqlite3_column_int (stmt, 6);
+  return profile;
+}
+
+GPtrArray *
+bm_store_list_categories (BmStore *self, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) categories = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_category_free);
+
+  stmt = bm_store_prepare (self,
+                           "SELECT c.code, c.name, min (s.first_serial), max (s.last_serial),"
+                           "       coalesce (sum (s.last_serial + 1 - s.next_serial), 0) "
+                           "FROM categories c LEFT JOIN number_slices s ON s.category = c.code "
+                           "GROUP BY c.code ORDER BY c.code", error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      BmCategory *category = g_new0 (BmCategory, 1);
+
+      category->code = column_strdup (stmt, 0);
+      category->name = column_strdup (stmt, 1);
+      category->first_serial = sqlite3_column_int (stmt, 2);
+      category->last_serial = sqlite3_column_int (stmt, 3);
+      category->remaining = sqlite3_column_int (stmt, 4);
+      g_ptr_array_add (categories, category);
+    }
+  return g_steal_pointer (&categories);
+}

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+#include "bm-candidate.h"
+
+G_BEGIN_DECLS
+
+#define BM_TYPE_STORE (bm_store_get_type ())
+G_DECLARE_FINAL_TYPE (BmStore, bm_store, BM, STORE, GObject)
+
+typedef struct {
+  char *code;
+  char *name;
+  char *county_code;        /* 4-digit 市县码, the first half of every 报名顺序号 */
+  char *site_url;           /* printed on login cards */
+  char *server_url;
+  char *workstation_id;
+  gboolean training;
+} BmPointProfile;
+
+typedef struct {
+  char *code;
+  char *name;
+  guint first_serial;       /* of this workstation's slices, for display */
+  guint last_serial;
+  guint remaining;          /* numbers this workstation can still hand out */
+} BmCategory;
+
+void bm_point_profile_free (BmPointProfile *profile);
+void bm_category_free      (BmCategory     *category);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmPointProfile, bm_point_profile_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmCategory, bm_category_free)
+
+BmStore        *bm_store_open               (const char    *path,
+                                             gboolean       training,
+                                             GError       **error);
+const char     *bm_store_get_path           (BmStore       *self);
+gboolean        bm_store_is_set_up          (BmStore       *self);
+gboolean        bm_store_is_training        (BmStore       *self);
+gboolean        bm_store_init_training      (BmStore       *self,
+                                             GError       **error);
+gboolean        bm_store_init_from_setup    (BmStore       *self,
+                                             JsonObject    *setup,
+                                             GError       **error);
+BmPointProfile *bm_store_get_point_profile  (BmStore       *self,
+                                             GError       **error);
+GPtrArray      *bm_store_list_categories    (BmStore       *self,
+                                             GError       **error);
+gboolean        bm_store_check              (BmStore       *self,
+                                             GError       **error);
+
+/* Candidates (bm-store-candidates.c) */
+gboolean        bm_store_add_candidate      (BmStore       *self,
+                                             BmCandidate   *candidate,
+                                             const char    *operator_name,
+                                             GError       **error);
+BmCandidate    *bm_store_find_by_number     (BmStore       *self,
+                                             const char    *number,
+                                             GError       **error);
+BmCandidate    *bm_store_find_by_id_number  (BmStore       *self,
+                                             const char    *id_number,
+                                             GError       **error);
+BmCandidate    *bm_store_find_by_uuid       (BmStore       *self,
+                                             const char    *uuid,
+                                             GError       **error);
+BmCandidate    *bm_store_find_by_row        (BmStore       *self,
+                                             gint64         row_id,
+                                             GError       **error);
+gboolean        bm_store_void_candidate     (BmStore       *self,
+                                             const char    *number,
+                                             const char    *reason,
+                                             const char    *operator_name,
+                                             GError       **error);
+gboolean        bm_store_set_state          (BmStore       *self,
+                                             const char    *number,
+                                             BmRecordState  state,
+                                             const char    *operator_name,
+                                             GError       **error);
+gboolean        bm_store_set_review         (BmStore       *self,
+                                             const char    *number,
+                                             gboolean       approved,
+                                             const char    *operator_name,
+                                             GError       **error);
+gboolean        bm_store_update_candidate   (BmStore       *self,
+                                             const char    *number,
+                                             JsonObject    *changes,
+                                             const char    *reason,
+                                             const char    *operator_name,
+                                             GError       **error);
+GArray         *bm_store_search_rows        (BmStore       *self,
+                                             const char    *query,
+                                             GError       **error);
+gint64          bm_store_count_candidates   (BmStore       *self,
+                                             gboolean       include_voided);
+
+/* Audit (bm-store-audit.c) */
+gboolean        bm_store_audit_verify       (BmStore       *self,
+                                             gint64        *n_rows,
+                                             GError       **error);
+
+G_END_DECLS
