@@ -3,19 +3,15 @@
 
 #include "bm-config.h"
 
-#include <errno.h>
-#include <glib/gi18n-lib.h>
-#include <sys/random.h>
-
-#include "bm-error.h"
 #include "bm-password.h"
+#include "bm-random.h"
 
 static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz";
 
 char *
 bm_password_new_initial (GError **error)
 {
-  char *password = g_malloc0 (BM_INITIAL_PASSWORD_LENGTH + 1);
+  g_autofree char *password = g_malloc0 (BM_INITIAL_PASSWORD_LENGTH + 1);
   const guint n = sizeof alphabet - 1;
   /* Reject bytes past the largest multiple of n so every character is equally likely. */
   const guint limit = 256 - (256 % n);
@@ -24,20 +20,12 @@ bm_password_new_initial (GError **error)
   while (filled < BM_INITIAL_PASSWORD_LENGTH)
     {
       guint8 buffer[32];
-      ssize_t got = getrandom (buffer, sizeof buffer, 0);
 
-      if (got < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          g_free (password);
-          g_set_error (error, BM_ERROR, BM_ERROR_FAILED,
-                       _("The system random number generator failed: %s"), g_strerror (errno));
-          return NULL;
-        }
-      for (ssize_t i = 0; i < got && filled < BM_INITIAL_PASSWORD_LENGTH; i++)
+      if (!bm_random_bytes (buffer, sizeof buffer, error))
+        return NULL;
+      for (gsize i = 0; i < sizeof buffer && filled < BM_INITIAL_PASSWORD_LENGTH; i++)
         if (buffer[i] < limit)
           password[filled++] = alphabet[buffer[i] % n];
     }
-  return password;
+  return g_steal_pointer (&password);
 }

@@ -41,8 +41,8 @@ gboolean
 bm_store_audit_append (BmStore *self, const char *operator_name, const char *entity_uuid,
                        const char *action, JsonObject *detail, GError **error)
 {
-  g_autoptr(sqlite3_stmt) last = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(BmCachedStmt) last = NULL;
+  g_autoptr(BmCachedStmt) insert = NULL;
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *detail_text = NULL;
   g_autofree char *at_wall = bm_store_now_iso8601 ();
@@ -58,7 +58,7 @@ bm_store_audit_append (BmStore *self, const char *operator_name, const char *ent
     json_object_unref (json_node_get_object (node));
   detail_text = json_to_string (node, FALSE);
 
-  last = bm_store_prepare (self, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", error);
+  last = bm_store_statement (self, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", error);
   if (last == NULL)
     return FALSE;
   rc = sqlite3_step (last);
@@ -74,7 +74,7 @@ bm_store_audit_append (BmStore *self, const char *operator_name, const char *ent
 
   hash = row_hash (id, at_wall, at_mono, operator_name, entity_uuid, action, detail_text, prev_hash);
 
-  insert = bm_store_prepare (self, "INSERT INTO audit_log (id, at_wall, at_mono, operator, entity_uuid, action, detail, prev_hash, hash) "
+  insert = bm_store_statement (self, "INSERT INTO audit_log (id, at_wall, at_mono, operator, entity_uuid, action, detail, prev_hash, hash) "
                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (insert == NULL)
     return FALSE;

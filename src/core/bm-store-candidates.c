@@ -8,6 +8,7 @@
 
 #include "bm-error.h"
 #include "bm-password.h"
+#include "bm-random.h"
 #include "bm-store-private.h"
 
 /* Identity columns that come from a chip and may only be changed with a reason. */
@@ -28,19 +29,66 @@ static const char * const editable_flags[] = {
   "fee_paid", "eligibility_checked", "migrant_child", NULL,
 };
 
-static GString *
+/* The column list follows the key lists of BmIdentity and BmCandidate; it
+ * and the statements built from it are made once per process. */
+static const char *
 column_list (void)
 {
-  GString *columns = g_string_new ("id");
+  static char *columns = NULL;
 
-  for (const char * const *k = bm_identity_keys (); *k; k++)
-    g_string_append_printf (columns, ", %s", *k);
-  for (const char * const *k = bm_candidate_keys (); *k; k++)
-    g_string_append_printf (columns, ", %s", *k);
-  for (const char * const *k = bm_candidate_flag_keys (); *k; k++)
-    g_string_append_printf (columns, ", %s", *k);
-  g_string_append (columns, ", version, synced_version, photo_wlt");
+  if (g_once_init_enter (&columns))
+    {
+      GString *built = g_string_new ("id");
+
+      for (const char * const *k = bm_identity_keys (); *k; k++)
+        g_string_append_printf (built, ", %s", *k);
+      for (const char * const *k = bm_candidate_keys (); *k; k++)
+        g_string_append_printf (built, ", %s", *k);
+      for (const char * const *k = bm_candidate_flag_keys (); *k; k++)
+        g_string_append_printf (built, ", %s", *k);
+      g_string_append (built, ", version, synced_version, photo_wlt");
+      g_once_init_leave (&columns, g_string_free (built, FALSE));
+    }
   return columns;
+}
+
+static const char *
+insert_sql (void)
+{
+  static char *sql = NULL;
+
+  if (g_once_init_enter (&sql))
+    {
+      GString *built = g_string_new (NULL);
+
+      g_string_append_printf (built, "INSERT INTO candidates (%s) VALUES (NULL", column_list ());
+      for (const char *p = column_list (); (p = strchr (p, ',')) != NULL; p++)
+        g_string_append (built, ", ?");
+      g_string_append (built, ")");
+      g_once_init_leave (&sql, g_string_free (built, FALSE));
+    }
+  return sql;
+}
+
+static const char *
+update_sql (void)
+{
+  static char *sql = NULL;
+
+  if (g_once_init_enter (&sql))
+    {
+      GString *built = g_string_new ("UPDATE candidates SET ");
+
+      for (const char * const *k = bm_identity_keys (); *k; k++)
+        g_string_append_printf (built, "%s = ?, ", *k);
+      for (const char * const *k = bm_candidate_keys (); *k; k++)
+        g_string_append_printf (built, "%s = ?, ", *k);
+      for (const char * const *k = bm_candidate_flag_keys (); *k; k++)
+        g_string_append_printf (built, "%s = ?, ", *k);
+      g_string_append (built, "version = ?, synced_version = ?, photo_wlt = ? WHERE uuid = ?");
+      g_once_init_leave (&sql, g_string_free (built, FALSE));
+    }
+  return sql;
 }
 
 static BmCandidate *
@@ -75,13 +123,11 @@ candidate_from_row (sqlite3_stmt *stmt)
 static BmCandidate *
 find_one (BmStore *self, const char *where, const char *value, gint64 row_id, GError **error)
 {
-  g_autoptr(GString) sql = column_list ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM candidates WHERE %s", column_list (), where);
+  g_autoptr(BmCachedStmt) stmt = NULL;
   int rc;
 
-  g_string_prepend (sql, "SELECT ");
-  g_string_append_printf (sql, " FROM candidates WHERE %s", where);
-  stmt = bm_store_prepare (self, sql->str, error);
+  stmt = bm_store_statement (self, sql, error);
   if (stmt == NULL)
     return NULL;
   if (value != NULL)
@@ -129,33 +175,12 @@ bm_store_find_by_row (BmStore *self, gint64 row_id, GError **error)
 static gboolean
 write_candidate (BmStore *self, BmCandidate *candidate, gboolean insert, GError **error)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BmCachedStmt) stmt = NULL;
   BmIdentity *identity = bm_candidate_get_identity (candidate);
   GBytes *wlt = bm_identity_get_photo_wlt (identity);
   int col = 1, rc;
 
-  if (insert)
-    {
-      g_autoptr(GString) columns = column_list ();
-      g_string_append_printf (sql, "INSERT INTO candidates (%s) VALUES (NULL", columns->str);
-      for (const char *p = columns->str; (p = strchr (p, ',')) != NULL; p++)
-        g_string_append (sql, ", ?");
-      g_string_append (sql, ")");
-    }
-  else
-    {
-      g_string_append (sql, "UPDATE candidates SET ");
-      for (const char * const *k = bm_identity_keys (); *k; k++)
-        g_string_append_printf (sql, "%s = ?, ", *k);
-      for (const char * const *k = bm_candidate_keys (); *k; k++)
-        g_string_append_printf (sql, "%s = ?, ", *k);
-      for (const char * const *k = bm_candidate_flag_keys (); *k; k++)
-        g_string_append_printf (sql, "%s = ?, ", *k);
-      g_string_append (sql, "version = ?, synced_version = ?, photo_wlt = ? WHERE uuid = ?");
-    }
-
-  stmt = bm_store_prepare (self, sql->str, error);
+  stmt = bm_store_statement (self, insert ? insert_sql () : update_sql (), error);
   if (stmt == NULL)
     return FALSE;
   for (const char * const *k = bm_identity_keys (); *k; k++)
@@ -182,11 +207,11 @@ write_candidate (BmStore *self, BmCandidate *candidate, gboolean insert, GError 
 static gboolean
 check_no_live_duplicate (BmStore *self, BmIdentity *identity, const char *except_uuid, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BmCachedStmt) stmt = NULL;
   const char *id_type = bm_identity_get (identity, "id_type");
   int rc;
 
-  stmt = bm_store_prepare (self, "SELECT number, uuid FROM candidates WHERE id_type = ? AND id_number = ? AND voided = 0", error);
+  stmt = bm_store_statement (self, "SELECT number, uuid FROM candidates WHERE id_type = ? AND id_number = ? AND voided = 0", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id_type ? id_type : "resident_card", -1, SQLITE_STATIC);
@@ -207,7 +232,7 @@ check_no_live_duplicate (BmStore *self, BmIdentity *identity, const char *except
 static char *
 category_name (BmStore *self, const char *code, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, "SELECT name FROM categories WHERE code = ?", error);
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT name FROM categories WHERE code = ?", error);
 
   if (stmt == NULL)
     return NULL;
@@ -225,11 +250,10 @@ category_name (BmStore *self, const char *code, GError **error)
  * Must run inside the transaction that inserts the record, so that a crash
  * either keeps both or neither. */
 static char *
-allocate_number (BmStore *self, const char *category, GError **error)
+allocate_number (BmStore *self, BmPointProfile *profile, const char *category, GError **error)
 {
-  g_autoptr(sqlite3_stmt) pick = NULL;
-  g_autoptr(sqlite3_stmt) bump = NULL;
-  g_autoptr(BmPointProfile) profile = NULL;
+  g_autoptr(BmCachedStmt) pick = NULL;
+  g_autoptr(BmCachedStmt) bump = NULL;
   g_autofree char *name = NULL;
   gint64 slice_id, serial;
   int rc;
@@ -237,11 +261,8 @@ allocate_number (BmStore *self, const char *category, GError **error)
   name = category_name (self, category, error);
   if (name == NULL)
     return NULL;
-  profile = bm_store_get_point_profile (self, error);
-  if (profile == NULL)
-    return NULL;
 
-  pick = bm_store_prepare (self, "SELECT id, next_serial FROM number_slices "
+  pick = bm_store_statement (self, "SELECT id, next_serial FROM number_slices "
                                  "WHERE category = ? AND next_serial <= last_serial "
                                  "ORDER BY first_serial LIMIT 1", error);
   if (pick == NULL)
@@ -263,7 +284,7 @@ allocate_number (BmStore *self, const char *category, GError **error)
   slice_id = sqlite3_column_int64 (pick, 0);
   serial = sqlite3_column_int64 (pick, 1);
 
-  bump = bm_store_prepare (self, "UPDATE number_slices SET next_serial = next_serial + 1 WHERE id = ? AND next_serial = ?", error);
+  bump = bm_store_statement (self, "UPDATE number_slices SET next_serial = next_serial + 1 WHERE id = ? AND next_serial = ?", error);
   if (bump == NULL)
     return NULL;
   sqlite3_bind_int64 (bump, 1, slice_id);
@@ -278,11 +299,14 @@ allocate_number (BmStore *self, const char *category, GError **error)
   return g_strdup_printf ("%s%04d", profile->county_code, (int) serial);
 }
 
-gboolean
-bm_store_add_candidate (BmStore *self, BmCandidate *candidate, const char *operator_name, GError **error)
+/* Validates, allocates and inserts one record; the caller holds the
+ * transaction. Fills the caller's object only through *out_record, so that a
+ * rolled-back insert leaves it untouched. */
+static BmCandidate *
+add_one (BmStore *self, BmCandidate *candidate, const char *operator_name,
+         BmPointProfile *profile, GError **error)
 {
   g_autoptr(BmCandidate) record = NULL;
-  g_autoptr(BmPointProfile) profile = NULL;
   g_autoptr(JsonObject) detail = NULL;
   g_autoptr(JsonObject) as_json = NULL;
   g_autofree char *number = NULL;
@@ -292,17 +316,13 @@ bm_store_add_candidate (BmStore *self, BmCandidate *candidate, const char *opera
   BmIdentity *identity;
   const char *source;
 
-  g_return_val_if_fail (BM_IS_STORE (self), FALSE);
-  g_return_val_if_fail (BM_IS_CANDIDATE (candidate), FALSE);
-
   if (!bm_candidate_validate (candidate, error))
-    return FALSE;
+    return NULL;
 
-  /* Work on a copy so that a failed save leaves the caller's object as it was. */
   as_json = bm_candidate_to_json (candidate);
   record = bm_candidate_new_from_json (as_json, error);
   if (record == NULL)
-    return FALSE;
+    return NULL;
   identity = bm_candidate_get_identity (record);
   bm_identity_set_photo_wlt (identity, bm_identity_get_photo_wlt (bm_candidate_get_identity (candidate)));
   if (bm_identity_get (identity, "id_type") == NULL)
@@ -315,19 +335,12 @@ bm_store_add_candidate (BmStore *self, BmCandidate *candidate, const char *opera
     }
 
   password = bm_password_new_initial (error);
-  if (password == NULL)
-    return FALSE;
-
-  if (!bm_store_transaction_begin (self, error))
-    return FALSE;
-
-  profile = bm_store_get_point_profile (self, error);
-  if (profile == NULL
+  if (password == NULL
       || !check_no_live_duplicate (self, identity, NULL, error)
-      || (number = allocate_number (self, bm_candidate_get (record, "category"), error)) == NULL)
-    goto fail;
+      || (number = allocate_number (self, profile, bm_candidate_get (record, "category"), error)) == NULL)
+    return NULL;
 
-  uuid = g_uuid_string_random ();
+  uuid = bm_random_uuid ();
   bm_candidate_set (record, "uuid", uuid);
   bm_candidate_set (record, "workstation_id", profile->workstation_id);
   bm_candidate_set (record, "number", number);
@@ -343,22 +356,66 @@ bm_store_add_candidate (BmStore *self, BmCandidate *candidate, const char *opera
   bm_candidate_set_synced_version (record, 0);
 
   if (!write_candidate (self, record, TRUE, error))
-    goto fail;
+    return NULL;
 
   detail = json_object_new ();
   json_object_set_string_member (detail, "number", number);
   json_object_set_string_member (detail, "category", bm_candidate_get (record, "category"));
   json_object_set_string_member (detail, "source", source);
   if (!bm_store_audit_append (self, operator_name, uuid, "add", detail, error))
+    return NULL;
+  return g_steal_pointer (&record);
+}
+
+static void
+hand_back (BmCandidate *candidate, BmCandidate *record)
+{
+  for (const char * const *k = bm_candidate_keys (); *k; k++)
+    bm_candidate_set (candidate, *k, bm_candidate_get (record, *k));
+  bm_identity_set (bm_candidate_get_identity (candidate), "id_type",
+                   bm_identity_get (bm_candidate_get_identity (record), "id_type"));
+  bm_candidate_set_version (candidate, 1);
+}
+
+gboolean
+bm_store_add_candidate (BmStore *self, BmCandidate *candidate, const char *operator_name, GError **error)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+  g_return_val_if_fail (BM_IS_CANDIDATE (candidate), FALSE);
+  g_ptr_array_add (one, candidate);
+  return bm_store_add_candidates (self, one, operator_name, error);
+}
+
+/* All or nothing, in one transaction: the bulk path for imports and the
+ * benchmark. At the counter each record is its own call, so each is on disk
+ * (fsync'ed) before the clerk sees its number. */
+gboolean
+bm_store_add_candidates (BmStore *self, GPtrArray *candidates, const char *operator_name, GError **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(BmPointProfile) profile = NULL;
+
+  g_return_val_if_fail (BM_IS_STORE (self), FALSE);
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  profile = bm_store_get_point_profile (self, error);
+  if (profile == NULL)
     goto fail;
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      BmCandidate *record = add_one (self, g_ptr_array_index (candidates, i), operator_name, profile, error);
+      if (record == NULL)
+        goto fail;
+      g_ptr_array_add (records, record);
+    }
   if (!bm_store_transaction_commit (self, error))
     return FALSE;
 
-  /* Only now is the record real: hand the assigned fields back. */
-  for (const char * const *k = bm_candidate_keys (); *k; k++)
-    bm_candidate_set (candidate, *k, bm_candidate_get (record, *k));
-  bm_identity_set (bm_candidate_get_identity (candidate), "id_type", bm_identity_get (identity, "id_type"));
-  bm_candidate_set_version (candidate, 1);
+  /* Only now are the records real: hand the assigned fields back. */
+  for (guint i = 0; i < candidates->len; i++)
+    hand_back (g_ptr_array_index (candidates, i), g_ptr_array_index (records, i));
   return TRUE;
 
 fail:

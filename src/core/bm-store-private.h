@@ -19,6 +19,15 @@ gboolean  bm_store_set_sqlite_error     (BmStore      *self,
 sqlite3_stmt *bm_store_prepare          (BmStore      *self,
                                          const char   *sql,
                                          GError      **error);
+
+/* A prepared statement kept by the store for reuse. Hold it with
+ * g_autoptr(BmCachedStmt): leaving scope resets it, which also ends the
+ * read snapshot a stepped SELECT holds. Never finalize it. */
+typedef sqlite3_stmt BmCachedStmt;
+BmCachedStmt *bm_store_statement        (BmStore      *self,
+                                         const char   *sql,
+                                         GError      **error);
+void          bm_cached_stmt_release    (BmCachedStmt *stmt);
 gboolean  bm_store_exec                 (BmStore      *self,
                                          const char   *sql,
                                          GError      **error);
@@ -39,5 +48,6 @@ gboolean  bm_store_set_meta             (BmStore      *self,
 char     *bm_store_now_iso8601          (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmCachedStmt, bm_cached_stmt_release)
 
 G_END_DECLS

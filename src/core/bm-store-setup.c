@@ -106,6 +106,27 @@ split_ranges (JsonObject *setup, GArray *ranges, GArray *slices, GError **error)
   return TRUE;
 }
 
+/* Serials are shared by all 科类 under one 市县码, so no two spans may
+ * overlap, whatever their category. */
+static gboolean
+check_disjoint (GArray *spans, GError **error)
+{
+  for (guint i = 0; i < spans->len; i++)
+    for (guint j = i + 1; j < spans->len; j++)
+      {
+        Span *a = &g_array_index (spans, Span, i);
+        Span *b = &g_array_index (spans, Span, j);
+        if (a->first <= b->last && b->first <= a->last)
+          {
+            g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                         _("Two number ranges of the set-up file overlap (%d–%d and %d–%d)."),
+                         (int) a->first, (int) a->last, (int) b->first, (int) b->last);
+            return FALSE;
+          }
+      }
+  return TRUE;
+}
+
 static gboolean
 check_slices (GArray *ranges, GArray *slices, GError **error)
 {
@@ -127,17 +148,6 @@ check_slices (GArray *ranges, GArray *slices, GError **error)
                        _("A slice of category %s (%d–%d) lies outside the point's ranges."),
                        slice->category, (int) slice->first, (int) slice->last);
           return FALSE;
-        }
-      for (guint j = 0; j < slices->len; j++)
-        {
-          Span *other = &g_array_index (slices, Span, j);
-          if (i != j && other->first <= slice->last && slice->first <= other->last)
-            {
-              g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
-                           _("Two slices of the set-up file overlap (%d–%d and %d–%d)."),
-                           (int) slice->first, (int) slice->last, (int) other->first, (int) other->last);
-              return FALSE;
-            }
         }
     }
   return TRUE;
@@ -216,7 +226,8 @@ apply_setup (BmStore *self, JsonObject *setup, gboolean training, GError **error
     return FALSE;
   if (slices->len == 0 && !split_ranges (setup, ranges, slices, error))
     return FALSE;
-  if (!check_slices (ranges, slices, error))
+  if (!check_disjoint (ranges, error) || !check_disjoint (slices, error)
+      || !check_slices (ranges, slices, error))
     return FALSE;
 
   if (!bm_store_transaction_begin (self, error))

@@ -24,6 +24,7 @@ struct _BmStore
   sqlite3 *db;
   gboolean training;
   guint transaction_depth;
+  GHashTable *statements;   /* SQL text -> sqlite3_stmt */
 };
 
 G_DEFINE_FINAL_TYPE (BmStore, bm_store, G_TYPE_OBJECT)
@@ -33,6 +34,7 @@ bm_store_finalize (GObject *object)
 {
   BmStore *self = BM_STORE (object);
 
+  g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
@@ -47,8 +49,15 @@ bm_store_class_init (BmStoreClass *klass)
 }
 
 static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
 bm_store_init (BmStore *self)
 {
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
 }
 
 void
@@ -111,6 +120,10 @@ bm_store_set_sqlite_error (BmStore *self, int rc, GError **error)
                    _("The database file %s is damaged (%s). It has been left untouched: restore it from a backup or call the county IT office."),
                    self->path, detail);
       break;
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, BM_ERROR, BM_ERROR_DUPLICATE,
+                   _("The change conflicts with a record already in the database (%s)."), detail);
+      break;
     case SQLITE_FULL:
       g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
                    _("The disk is full, so nothing was saved. Free some space and try again."));
@@ -147,6 +160,28 @@ bm_store_prepare (BmStore *self, const char *sql, GError **error)
       return NULL;
     }
   return stmt;
+}
+
+BmCachedStmt *
+bm_store_statement (BmStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt == NULL)
+    {
+      stmt = bm_store_prepare (self, sql, error);
+      if (stmt == NULL)
+        return NULL;
+      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+    }
+  return stmt;
+}
+
+void
+bm_cached_stmt_release (BmCachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
 }
 
 /* Only for constant SQL (schema, pragmas, transaction control). */
@@ -203,7 +238,7 @@ bm_store_transaction_rollback (BmStore *self)
 char *
 bm_store_get_meta (BmStore *self, const char *key)
 {
-  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT value FROM meta WHERE key = ?", NULL);
 
   if (stmt == NULL)
     return NULL;
@@ -216,10 +251,10 @@ bm_store_get_meta (BmStore *self, const char *key)
 gboolean
 bm_store_set_meta (BmStore *self, const char *key, const char *value, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BmCachedStmt) stmt = NULL;
   int rc;
 
-  stmt = bm_store_prepare (self, "INSERT INTO meta (key, value) VALUES (?, ?) "
+  stmt = bm_store_statement (self, "INSERT INTO meta (key, value) VALUES (?, ?) "
                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
   if (stmt == NULL)
     return FALSE;
@@ -373,10 +408,10 @@ column_strdup (sqlite3_stmt *stmt, int col)
 BmPointProfile *
 bm_store_get_point_profile (BmStore *self, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BmCachedStmt) stmt = NULL;
   BmPointProfile *profile;
 
-  stmt = bm_store_prepare (self, "SELECT code, name, county_code, site_url, server_url, workstation_id, training "
+  stmt = bm_store_statement (self, "SELECT code, name, county_code, site_url, server_url, workstation_id, training "
                                  "FROM point WHERE id = 1", error);
   if (stmt == NULL)
     return NULL;

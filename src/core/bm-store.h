@@ -56,6 +56,10 @@ gboolean        bm_store_add_candidate      (BmStore       *self,
                                              BmCandidate   *candidate,
                                              const char    *operator_name,
                                              GError       **error);
+gboolean        bm_store_add_candidates     (BmStore       *self,
+                                             GPtrArray     *candidates,
+                                             const char    *operator_name,
+                                             GError       **error);
 BmCandidate    *bm_store_find_by_number     (BmStore       *self,
                                              const char    *number,
                                              GError       **error);
