@@ -15,6 +15,7 @@ struct _BmCandidatesPage
 
   BmStore *store;
   BmCandidateModel *model;
+  GHashTable *category_names;   /* code -> "code name" */
 
   /* Template widgets */
   GtkWidget *content;
@@ -28,7 +29,7 @@ G_DEFINE_FINAL_TYPE (BmCandidatesPage, bm_candidates_page, GTK_TYPE_WIDGET)
 typedef enum { COLUMN_NUMBER, COLUMN_NAME, COLUMN_ID_NUMBER, COLUMN_CATEGORY, COLUMN_STATE } Column;
 
 static char *
-column_text (BmCandidate *candidate, Column column)
+column_text (BmCandidatesPage *self, BmCandidate *candidate, Column column)
 {
   BmIdentity *identity = bm_candidate_get_identity (candidate);
   const char *name;
@@ -44,7 +45,8 @@ column_text (BmCandidate *candidate, Column column)
       /* The list is seen by whoever stands at the counter: show the number masked. */
       return bm_id_number_mask (bm_identity_get (identity, "id_number"));
     case COLUMN_CATEGORY:
-      return g_strdup (bm_candidate_get (candidate, "category"));
+      name = g_hash_table_lookup (self->category_names, bm_candidate_get (candidate, "category") ? bm_candidate_get (candidate, "category") : "");
+      return g_strdup (name ? name : bm_candidate_get (candidate, "category"));
     case COLUMN_STATE:
       if (bm_candidate_get_flag (candidate, "voided"))
         return g_strdup (_("Voided"));
@@ -69,8 +71,9 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 static void
 bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
+  BmCandidatesPage *self = g_object_get_data (G_OBJECT (factory), "page");
   BmCandidate *candidate = gtk_list_item_get_item (item);
-  g_autofree char *text = column_text (candidate, GPOINTER_TO_INT (data));
+  g_autofree char *text = column_text (self, candidate, GPOINTER_TO_INT (data));
 
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
 }
@@ -81,6 +84,7 @@ add_column (BmCandidatesPage *self, const char *title, Column column, gboolean e
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *view_column;
 
+  g_object_set_data (G_OBJECT (factory), "page", self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
   view_column = gtk_column_view_column_new (title, factory);
@@ -112,6 +116,7 @@ bm_candidates_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_CANDIDATES_PAGE);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->category_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (bm_candidates_page_parent_class)->dispose (object);
 }
@@ -144,7 +149,16 @@ bm_candidates_page_new (BmStore *store)
   BmCandidatesPage *self = g_object_new (BM_TYPE_CANDIDATES_PAGE, NULL);
   GtkSelectionModel *selection;
 
+  g_autoptr(GPtrArray) categories = bm_store_list_categories (store, NULL);
+
   self->store = g_object_ref (store);
+  self->category_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; categories && i < categories->len; i++)
+    {
+      BmCategory *category = g_ptr_array_index (categories, i);
+      g_hash_table_insert (self->category_names, g_strdup (category->code),
+                           g_strdup_printf ("%s %s", category->code, category->name));
+    }
   self->model = bm_candidate_model_new (store);
   selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model))));
   gtk_column_view_set_model (self->column_view, selection);

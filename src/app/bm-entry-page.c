@@ -315,17 +315,21 @@ bm_entry_page_new (BmStore *store)
   BmEntryPage *self = g_object_new (BM_TYPE_ENTRY_PAGE, NULL);
 
   self->store = g_object_ref (store);
-  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+  /* Identity on the left, what the point adds on the right, so the whole
+   * form fits a 1366x768 screen without scrolling. */
+  for (gsize i = 0, rows[2] = { 0, 0 }; i < G_N_ELEMENTS (fields); i++)
     {
       GtkWidget *label = gtk_label_new_with_mnemonic (_(fields[i].label));
+      int side = fields[i].identity ? 0 : 1;
 
       gtk_label_set_xalign (GTK_LABEL (label), 1.0);
       self->inputs[i] = make_input (self, &fields[i]);
       gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->inputs[i]);
       gtk_accessible_update_relation (GTK_ACCESSIBLE (self->inputs[i]),
                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
-      gtk_grid_attach (self->grid, label, 0, i, 1, 1);
-      gtk_grid_attach (self->grid, self->inputs[i], 1, i, 1, 1);
+      gtk_grid_attach (self->grid, label, side * 2, rows[side], 1, 1);
+      gtk_grid_attach (self->grid, self->inputs[i], side * 2 + 1, rows[side], 1, 1);
+      rows[side]++;
     }
   revalidate (self);
   return self;

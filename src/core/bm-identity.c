@@ -213,6 +213,9 @@ bm_identity_validate (BmIdentity *self, GError **error)
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("Unknown ID document type."));
       return FALSE;
     }
+
+  if (!bm_id_number_validate (id_type, id_number, error))
+    return FALSE;
   if (name == NULL && name_en == NULL)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The name is missing."));
@@ -228,8 +231,6 @@ bm_identity_validate (BmIdentity *self, GError **error)
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The English name is longer than 120 characters."));
       return FALSE;
     }
-  if (!bm_id_number_validate (id_type, id_number, error))
-    return FALSE;
   if (sex == NULL || (!g_str_equal (sex, "1") && !g_str_equal (sex, "2")))
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("Choose the sex."));

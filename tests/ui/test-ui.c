@@ -70,6 +70,7 @@ test_enter_and_list (void)
   if (g_getenv ("BAOMING_SCREENSHOT_PAUSE"))
     {
       bm_candidates_page_set_query (list, "");
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-candidates", NULL);
       for (int i = 0; i < 100 * atoi (g_getenv ("BAOMING_SCREENSHOT_PAUSE")); i++)
         {
           g_main_context_iteration (NULL, FALSE);
