@@ -107,6 +107,17 @@ bm_identity_set (BmIdentity *self, const char *key, const char *value)
           g_free (copy);
           copy = up;
         }
+      /* A first-generation 15-digit number is stored as its 18-digit form
+       * (GB 11643-1999); no other document has 15 plain digits. */
+      if (g_str_equal (key, "id_number") && strlen (copy) == 15)
+        {
+          char *upgraded = bm_id_number_from_15 (copy);
+          if (upgraded != NULL)
+            {
+              g_free (copy);
+              copy = upgraded;
+            }
+        }
       if (*copy == '\0')
         g_clear_pointer (&copy, g_free);
     }

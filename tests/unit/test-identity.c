@@ -76,6 +76,9 @@ test_json_roundtrip (void)
   for (const char * const *k = bm_identity_keys (); *k; k++)
     g_assert_cmpstr (bm_identity_get (copy, *k), ==, bm_identity_get (identity, *k));
 
+  bm_identity_set (copy, "id_number", "340524800101001");
+  g_assert_cmpstr (bm_identity_get (copy, "id_number"), ==, "34052419800101001X");
+
   json_object_set_int_member (object, "name", 5);
   g_assert_null (bm_identity_new_from_json (object, &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
