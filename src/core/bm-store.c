@@ -266,13 +266,14 @@ bm_store_set_meta (BmStore *self, const char *key, const char *value, GError **e
   return TRUE;
 }
 
+/* PRAGMA quick_check on every open (cheap), integrity_check on request. */
 static gboolean
-quick_check (BmStore *self, GError **error)
+run_check (BmStore *self, const char *pragma, GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = bm_store_prepare (self, "PRAGMA quick_check", error);
+  stmt = bm_store_prepare (self, pragma, error);
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
@@ -352,7 +353,7 @@ bm_store_open (const char *path, gboolean training, GError **error)
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 10000);
 
-  if (!quick_check (self, error)
+  if (!run_check (self, "PRAGMA quick_check", error)
       || !bm_store_exec (self, "PRAGMA journal_mode = WAL", error)
       || !bm_store_exec (self, "PRAGMA synchronous = FULL", error)
       || !bm_store_exec (self, "PRAGMA foreign_keys = ON", error)
@@ -366,23 +367,7 @@ bm_store_open (const char *path, gboolean training, GError **error)
 gboolean
 bm_store_check (BmStore *self, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  stmt = bm_store_prepare (self, "PRAGMA integrity_check", error);
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    return bm_store_set_sqlite_error (self, rc, error);
-  if (!g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "ok"))
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_STORE_DAMAGED,
-                   _("The database file %s is damaged (integrity check failed). It has been left untouched: restore it from a backup or call the county IT office."),
-                   self->path);
-      return FALSE;
-    }
-  return TRUE;
+  return run_check (self, "PRAGMA integrity_check", error);
 }
 
 gboolean
