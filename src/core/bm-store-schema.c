@@ -121,6 +121,16 @@ static const Migration migrations[] = {
     "  detail TEXT NOT NULL,"
     "  prev_hash TEXT NOT NULL,"
     "  hash TEXT NOT NULL);" },
+
+  /* The program never deletes a record or rewrites history; these make any
+   * other writer that tries fail loudly instead of silently succeeding. */
+  { 2,
+    "CREATE TRIGGER candidates_never_deleted BEFORE DELETE ON candidates "
+    "BEGIN SELECT RAISE (ABORT, 'candidate records are never deleted; void them'); END;"
+    "CREATE TRIGGER audit_log_never_deleted BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE (ABORT, 'audit log entries are never deleted'); END;"
+    "CREATE TRIGGER audit_log_never_changed BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE (ABORT, 'audit log entries are never changed'); END;" },
 };
 
 gboolean
