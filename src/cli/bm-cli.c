@@ -22,6 +22,7 @@ static const struct {
   { "candidate", bm_cli_candidate, N_("Add, list, show, change and void candidate records") },
   { "audit", bm_cli_audit, N_("Verify the audit log") },
   { "db", bm_cli_db, N_("Check the database file") },
+  { "card", bm_cli_card, N_("List card readers, read an ID card, watch a reader") },
 };
 
 int

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  * @BM_CARD_ERROR_UNSUPPORTED: the reader speaks neither known scheme
  * @BM_CARD_ERROR_IO: the transport failed (serial port, PC/SC call)
  * @BM_CARD_ERROR_BUSY: another operation is running on this reader
+ * @BM_CARD_ERROR_NO_DECODER: no WLT photo decoder is installed
  *
  * Errors of the card reading domain; every message is translated and tells
  * the clerk what to do.
@@ -35,6 +36,7 @@ typedef enum {
   BM_CARD_ERROR_UNSUPPORTED,
   BM_CARD_ERROR_IO,
   BM_CARD_ERROR_BUSY,
+  BM_CARD_ERROR_NO_DECODER,
 } BmCardError;
 
 GQuark bm_card_error_quark (void);

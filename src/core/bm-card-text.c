@@ -5,7 +5,7 @@
  */
 #include "bm-config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
 

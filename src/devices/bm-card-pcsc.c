@@ -6,7 +6,7 @@
  */
 #include "bm-config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "bm-card-error.h"
