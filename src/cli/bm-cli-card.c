@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "bm-card-error.h"
 #include "bm-card-reader.h"
@@ -64,6 +65,7 @@ card_readers (int argc, char **argv)
   g_autoptr(GOptionContext) options = g_option_context_new ("readers");
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) readers = NULL;
+  g_autofree gboolean *present = NULL;
   gboolean as_json = FALSE;
   int code;
   const GOptionEntry entries[] = {
@@ -75,7 +77,7 @@ card_readers (int argc, char **argv)
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   if (!bm_cli_parse (options, &argc, &argv, &code))
     return code;
-  readers = bm_card_reader_list (&error);
+  readers = bm_card_reader_list (&present, &error);
   if (readers == NULL)
     return card_fail (error);
   if (as_json)
@@ -87,6 +89,7 @@ card_readers (int argc, char **argv)
         {
           JsonObject *o = json_object_new ();
           json_object_set_string_member (o, "name", readers[i]);
+          json_object_set_boolean_member (o, "card_present", present[i]);
           json_array_add_object_element (array, o);
         }
       json_node_take_array (node, array);
@@ -107,7 +110,7 @@ typedef struct {
   char         *decoded_path;
   int           count;      /* watch: stop after this many cards; 0 = never */
   int           exit_code;
-  guint         timeout_s;
+  guint         timeout_id;
 } CardRun;
 
 static void
@@ -262,6 +265,7 @@ on_timeout (gpointer data)
 {
   CardRun *run = data;
 
+  run->timeout_id = 0;
   if (bm_card_reader_get_state (run->reader) == BM_CARD_READER_STATE_READING)
     g_printerr ("baoming-cli: %s\n", _("The card reader did not answer in time."));
   else
@@ -278,7 +282,7 @@ on_signal (gpointer data)
 
   run->exit_code = run->watch ? BM_CLI_EXIT_OK : BM_CLI_EXIT_CANCELLED;
   g_main_loop_quit (run->loop);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;   /* removed by card_run() */
 }
 
 static int
@@ -295,7 +299,7 @@ card_run (int argc, char **argv, gboolean watch)
   BmCardScheme scheme = BM_CARD_SCHEME_AUTO;
   gboolean as_json = FALSE;
   int timeout_s = watch ? 0 : 30, baud = 115200, count = 0, code;
-  guint timeout_id = 0, sig1, sig2;
+  guint sig1, sig2;
   CardRun run = { 0 };
   const GOptionEntry entries[] = {
     { "reader", 0, 0, G_OPTION_ARG_STRING, &reader_name, N_("Use this PC/SC reader (default: the first)"), N_("NAME") },
@@ -342,7 +346,7 @@ card_run (int argc, char **argv, gboolean watch)
   g_signal_connect (reader, "state-changed", G_CALLBACK (on_state_changed), &run);
   if (timeout_s > 0)
     {
-      timeout_id = g_timeout_add_seconds ((guint) timeout_s, on_timeout, &run);
+      run.timeout_id = g_timeout_add_seconds ((guint) timeout_s, on_timeout, &run);
       bm_card_reader_set_read_timeout (reader, (guint) timeout_s * 1000);
     }
   sig1 = g_unix_signal_add (SIGINT, on_signal, &run);
@@ -350,9 +354,16 @@ card_run (int argc, char **argv, gboolean watch)
 
   bm_card_reader_start (reader);
   g_main_loop_run (loop);
-  bm_card_reader_stop (reader);
+  if (!bm_card_reader_stop_and_wait (reader, 1000))
+    {
+      /* The worker is stuck in a reader that does not answer; exiting
+       * normally would run libpcsclite's destructor under it. */
+      fflush (stdout);
+      fflush (stderr);
+      _exit (run.exit_code);
+    }
 
-  g_clear_handle_id (&timeout_id, g_source_remove);
+  g_clear_handle_id (&run.timeout_id, g_source_remove);
   g_source_remove (sig1);
   g_source_remove (sig2);
   g_signal_handlers_disconnect_by_data (reader, &run);

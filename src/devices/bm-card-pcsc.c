@@ -149,6 +149,13 @@ transmit (Conn         *c,
       bm_card_pcsc_set_error (error, rv);
       return NULL;
     }
+  /* No bytes at all, not even a status word: the card left the field
+   * mid-command (this is how vpcd and contactless readers report it). */
+  if (rlen == 0)
+    {
+      bm_card_pcsc_set_error (error, SCARD_W_REMOVED_CARD);
+      return NULL;
+    }
   return g_bytes_new (c->rbuf, rlen);
 }
 
@@ -275,36 +282,52 @@ set_no_sam_error (Conn    *c,
                          _("This reader has no security module and cannot read ID cards. Use a certified ID card reader (with SAM)."));
 }
 
+/* @status: the answer to 11 FF when probing already asked, else NULL. */
 static BmIdentity *
 tunnel_read (Conn          *c,
+             BmSamResponse *status,
              GCancellable  *cancellable,
              GError       **error)
 {
   BmSamSession s = { tunnel_transceive, c, 0 };
+  g_auto(BmSamResponse) own = { 0 };
   g_autoptr(BmIdentity) id = NULL;
   g_autofree char *sam_id = NULL;
+  g_autoptr(GError) local = NULL;
   gint64 *keep = c->transport_us;
+  gboolean found = FALSE;
 
   /* The session measures its own transport time; avoid counting twice. */
   c->transport_us = NULL;
-  {
-    g_autoptr(GError) local = NULL;
-
-    /* A SAM that refuses 12 FF can still read cards; only the
-     * provenance is lost. Transport failures are real failures. */
-    sam_id = bm_sam_session_sam_id (&s, cancellable, &local);
-    if (sam_id == NULL && !g_error_matches (local, BM_CARD_ERROR, BM_CARD_ERROR_SAM))
+  if (status == NULL
+      && bm_sam_session_command (&s, BM_SAM_CMD_STATUS, 1000, &own, cancellable, error))
+    status = &own;
+  if (status == NULL || !bm_sam_session_expect (status, BM_SAM_SW3_OK, error))
+    goto out;
+  /* A SAM that refuses 12 FF can still read cards; only the provenance is
+   * lost. Transport failures are real failures. */
+  sam_id = bm_sam_session_sam_id (&s, cancellable, &local);
+  if (sam_id == NULL && !g_error_matches (local, BM_CARD_ERROR, BM_CARD_ERROR_SAM))
+    {
       g_propagate_error (error, g_steal_pointer (&local));
-    else
-      id = bm_sam_session_read (&s, cancellable, error);
-  }
+      goto out;
+    }
+  if (!bm_sam_session_find (&s, &found, cancellable, error))
+    goto out;
+  if (!found)
+    {
+      g_set_error_literal (error, BM_CARD_ERROR, BM_CARD_ERROR_SAM,
+                           bm_sam_status_message (BM_SAM_SW3_FIND_FAIL));
+      goto out;
+    }
+  id = bm_sam_session_read (&s, cancellable, error);
+  if (id != NULL && sam_id != NULL)
+    bm_identity_set (id, "sam_id", sam_id);
+
+out:
   c->transport_us = keep;
   if (keep != NULL)
     *keep += s.transport_us;
-  if (id == NULL)
-    return NULL;
-  if (sam_id != NULL)
-    bm_identity_set (id, "sam_id", sam_id);
   return g_steal_pointer (&id);
 }
 
@@ -353,7 +376,7 @@ bm_card_pcsc_read (SCARDCONTEXT   ctx,
            || (scheme == BM_CARD_SCHEME_AUTO && atr_len >= 15 && atr[13] == 0x90 && atr[14] == 0x00))
     id = page_read (&c, NULL, error);
   else if (scheme == BM_CARD_SCHEME_TUNNEL)
-    id = tunnel_read (&c, cancellable, error);
+    id = tunnel_read (&c, NULL, cancellable, error);
   else
     {
       /* Probe: a SAM status frame first (harmless to a SAM), then page 0. */
@@ -366,7 +389,7 @@ bm_card_pcsc_read (SCARDCONTEXT   ctx,
       if (r == NULL && !g_error_matches (local, BM_CARD_ERROR, BM_CARD_ERROR_IO))
         g_propagate_error (error, g_steal_pointer (&local));
       else if (r != NULL && bm_sam_frame_parse_response (g_bytes_get_data (r, NULL), g_bytes_get_size (r), &parsed, NULL))
-        id = tunnel_read (&c, cancellable, error);
+        id = tunnel_read (&c, &parsed, cancellable, error);
       else
         {
           g_autoptr(GBytes) p0 = transmit (&c, page0, sizeof page0, NULL);

@@ -29,6 +29,7 @@ typedef struct {
   GMutex           lock;
   GCond            cond;
   gboolean         stop;
+  gboolean         finished;
   SCARDCONTEXT     ctx;
   gboolean         have_ctx;
   GCancellable    *cancellable;
@@ -60,6 +61,7 @@ struct _BmCardReader {
   guint              timed_out_serial;  /* its result must be dropped */
   guint              watchdog_id;
   gint64             last_overhead_us;
+  gboolean           reported;          /* the first report always counts */
 };
 
 G_DEFINE_FINAL_TYPE (BmCardReader, bm_card_reader, G_TYPE_OBJECT)
@@ -127,6 +129,16 @@ worker_sleep (Worker *w,
   return !stop;
 }
 
+static void
+worker_finish (Worker *w)
+{
+  g_mutex_lock (&w->lock);
+  w->finished = TRUE;
+  g_cond_broadcast (&w->cond);
+  g_mutex_unlock (&w->lock);
+  worker_unref (w);
+}
+
 typedef struct {
   Worker            *worker;
   BmCardReaderState  state;
@@ -179,9 +191,10 @@ set_state (BmCardReader      *self,
 {
   g_autofree char *message = g_strdup (error != NULL ? error->message : state_message (state));
 
-  if (self->state == state && g_strcmp0 (self->message, message) == 0
+  if (self->reported && self->state == state && g_strcmp0 (self->message, message) == 0
       && g_strcmp0 (self->current_reader, reader) == 0)
     return;
+  self->reported = TRUE;
   self->state = state;
   g_free (self->message);
   self->message = g_steal_pointer (&message);
@@ -454,7 +467,7 @@ pcsc_thread (gpointer data)
     }
   if (ctx != 0)
     drop_context (w, &ctx);
-  worker_unref (w);
+  worker_finish (w);
   return NULL;
 }
 
@@ -533,7 +546,7 @@ serial_thread (gpointer data)
           worker_sleep (w, SERIAL_POLL_MS);
         }
     }
-  worker_unref (w);
+  worker_finish (w);
   return NULL;
 }
 
@@ -653,20 +666,20 @@ bm_card_reader_start (BmCardReader *self)
   w->baud = self->baud;
   w->scheme = self->scheme;
   self->worker = w;
+  self->reported = FALSE;
   self->thread = g_thread_new ("bm-card-reader",
                                w->serial_device != NULL ? serial_thread : pcsc_thread,
                                worker_ref (w));
 }
 
-void
-bm_card_reader_stop (BmCardReader *self)
+/* Returns: (transfer full): the worker, stopping but maybe still running */
+static Worker *
+stop_worker (BmCardReader *self)
 {
-  Worker *w;
+  Worker *w = g_steal_pointer (&self->worker);
 
-  g_return_if_fail (BM_IS_CARD_READER (self));
-  w = g_steal_pointer (&self->worker);
   if (w == NULL)
-    return;
+    return NULL;
   g_mutex_lock (&w->lock);
   w->stop = TRUE;
   if (w->have_ctx)
@@ -677,7 +690,49 @@ bm_card_reader_stop (BmCardReader *self)
   /* Detached, not joined: see the comment at the top. */
   g_clear_pointer (&self->thread, g_thread_unref);
   g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  return w;
+}
+
+void
+bm_card_reader_stop (BmCardReader *self)
+{
+  Worker *w;
+
+  g_return_if_fail (BM_IS_CARD_READER (self));
+  w = stop_worker (self);
+  if (w != NULL)
+    worker_unref (w);
+}
+
+/**
+ * bm_card_reader_stop_and_wait:
+ *
+ * Stops, then waits up to @timeout_ms for the worker to leave pcscd. Call it
+ * before the process exits: libpcsclite frees its state in a destructor,
+ * under the feet of a thread still inside it.
+ *
+ * Returns: TRUE if the worker has finished; FALSE if it is still blocked in
+ *   the reader (then leave with _exit())
+ */
+gboolean
+bm_card_reader_stop_and_wait (BmCardReader *self,
+                              guint         timeout_ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gboolean finished;
+  Worker *w;
+
+  g_return_val_if_fail (BM_IS_CARD_READER (self), TRUE);
+  w = stop_worker (self);
+  if (w == NULL)
+    return TRUE;
+  g_mutex_lock (&w->lock);
+  while (!w->finished && g_cond_wait_until (&w->cond, &w->lock, until))
+    ;
+  finished = w->finished;
+  g_mutex_unlock (&w->lock);
   worker_unref (w);
+  return finished;
 }
 
 BmCardReaderState
@@ -717,9 +772,16 @@ bm_card_reader_get_last_overhead_us (BmCardReader *self)
   return self->last_overhead_us;
 }
 
-/* Returns: (transfer full): the PC/SC reader names, or NULL with @error */
+/**
+ * bm_card_reader_list:
+ * @present: (out) (optional) (transfer full): for each reader, whether a
+ *   card is on it (a gboolean array as long as the list)
+ *
+ * Returns: (transfer full): the PC/SC reader names, or NULL with @error
+ */
 char **
-bm_card_reader_list (GError **error)
+bm_card_reader_list (gboolean **present,
+                     GError   **error)
 {
   SCARDCONTEXT ctx;
   LONG rv = SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
@@ -731,6 +793,21 @@ bm_card_reader_list (GError **error)
       return NULL;
     }
   readers = bm_card_pcsc_list_readers (ctx, error);
+  if (readers != NULL && present != NULL)
+    {
+      guint n = g_strv_length (readers);
+      g_autofree SCARD_READERSTATE *rs = g_new0 (SCARD_READERSTATE, MAX (n, 1));
+
+      *present = g_new0 (gboolean, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        {
+          rs[i].szReader = readers[i];
+          rs[i].dwCurrentState = SCARD_STATE_UNAWARE;
+        }
+      if (n > 0 && SCardGetStatusChange (ctx, 0, rs, n) == SCARD_S_SUCCESS)
+        for (guint i = 0; i < n; i++)
+          (*present)[i] = (rs[i].dwEventState & SCARD_STATE_PRESENT) != 0;
+    }
   SCardReleaseContext (ctx);
   return readers;
 }

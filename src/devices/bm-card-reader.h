@@ -45,12 +45,15 @@ void               bm_card_reader_set_read_timeout (BmCardReader *self,
                                                   guint         timeout_ms);
 void               bm_card_reader_start          (BmCardReader *self);
 void               bm_card_reader_stop           (BmCardReader *self);
+gboolean           bm_card_reader_stop_and_wait  (BmCardReader *self,
+                                                  guint         timeout_ms);
 BmCardReaderState  bm_card_reader_get_state      (BmCardReader *self);
 const char        *bm_card_reader_get_message    (BmCardReader *self);
 const char        *bm_card_reader_get_reader_name (BmCardReader *self);
 const GError      *bm_card_reader_get_error      (BmCardReader *self);
 gint64             bm_card_reader_get_last_overhead_us (BmCardReader *self);
 
-char             **bm_card_reader_list          (GError      **error);
+char             **bm_card_reader_list          (gboolean    **present,
+                                                  GError      **error);
 
 G_END_DECLS

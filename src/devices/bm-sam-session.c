@@ -37,16 +37,14 @@ bm_sam_session_command (BmSamSession  *session,
   return bm_sam_frame_parse_response (p, len, response, error);
 }
 
-static gboolean
-expect (BmSamResponse *r,
+gboolean
+bm_sam_session_expect (BmSamResponse *r,
         guint8         sw3,
         GError       **error)
 {
   if (r->sw3 == sw3)
     return TRUE;
-  g_set_error_literal (error, BM_CARD_ERROR,
-                       r->sw3 == BM_SAM_SW3_FIND_FAIL ? BM_CARD_ERROR_REMOVED : BM_CARD_ERROR_SAM,
-                       bm_sam_status_message (r->sw3));
+  g_set_error_literal (error, BM_CARD_ERROR, BM_CARD_ERROR_SAM, bm_sam_status_message (r->sw3));
   return FALSE;
 }
 
@@ -61,7 +59,7 @@ bm_sam_session_sam_id (BmSamSession  *session,
   char *id;
 
   if (!bm_sam_session_command (session, BM_SAM_CMD_SAM_ID, TIMEOUT_SHORT_MS, &r, cancellable, error)
-      || !expect (&r, BM_SAM_SW3_OK, error))
+      || !bm_sam_session_expect (&r, BM_SAM_SW3_OK, error))
     return NULL;
   p = g_bytes_get_data (r.data, &len);
   id = bm_sam_format_sam_id (p, len);
@@ -143,10 +141,10 @@ bm_sam_session_read (BmSamSession  *session,
   g_autoptr(BmIdentity) id = NULL;
 
   if (!bm_sam_session_command (session, BM_SAM_CMD_SELECT, TIMEOUT_SHORT_MS, &sel, cancellable, error)
-      || !expect (&sel, BM_SAM_SW3_OK, error))
+      || !bm_sam_session_expect (&sel, BM_SAM_SW3_OK, error))
     return NULL;
   if (!bm_sam_session_command (session, BM_SAM_CMD_READ_BASE, TIMEOUT_READ_MS, &base, cancellable, error)
-      || !expect (&base, BM_SAM_SW3_OK, error))
+      || !bm_sam_session_expect (&base, BM_SAM_SW3_OK, error))
     return NULL;
   id = parse_base (base.data, error);
   if (id == NULL)

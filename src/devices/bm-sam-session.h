@@ -28,6 +28,9 @@ gboolean    bm_sam_session_command (BmSamSession  *session,
                                     BmSamResponse *response,
                                     GCancellable  *cancellable,
                                     GError       **error);
+gboolean    bm_sam_session_expect  (BmSamResponse *response,
+                                    guint8         sw3,
+                                    GError       **error);
 char       *bm_sam_session_sam_id  (BmSamSession  *session,
                                     GCancellable  *cancellable,
                                     GError       **error);

@@ -346,7 +346,10 @@ class Emulator:
             self.serial_placed = True
             return "ok"
         if self.vpcd is None:
-            self.connect_vpcd()
+            try:
+                self.connect_vpcd()
+            except OSError as e:
+                return "error vpcd not reachable: %s" % e
         return "ok"
 
     def remove(self):
@@ -368,7 +371,10 @@ class Emulator:
         if n == 1:
             if msg[0] == 4:
                 atr = self.card.atr()
-                self.vpcd.sendall(struct.pack("!H", len(atr)) + atr)
+                try:
+                    self.vpcd.sendall(struct.pack("!H", len(atr)) + atr)
+                except OSError:
+                    self.remove()
             return
         rsp, delay, action = self.card.apdu(msg)
         if action == "remove":
@@ -481,13 +487,19 @@ class Emulator:
                 elif x is self.serial_master:
                     self.on_serial()
                 else:
-                    data = x.recv(4096)
+                    try:
+                        data = x.recv(4096)
+                    except OSError:
+                        data = b""
                     if not data:
                         self.clients.remove(x)
                         x.close()
                         continue
                     for line in data.decode().splitlines():
-                        x.sendall((self.on_control_line(line) + "\n").encode())
+                        try:
+                            x.sendall((self.on_control_line(line) + "\n").encode())
+                        except OSError:
+                            pass
             now = time.monotonic()
             if self.reinsert_at is not None and now >= self.reinsert_at:
                 self.reinsert_at = None

@@ -66,8 +66,7 @@ trap cleanup EXIT
 export PCSCLITE_CSOCK_NAME="$T/run/pcscd/pcscd.comm"
 
 # The control script lets a test stop/start pcscd and plug/unplug the reader
-# while the program under test runs. pcscd re-reads its serial-reader
-# configuration on SIGUSR1, which stands in for USB hot-plug.
+# while the program under test runs.
 cat > "$T/ctl.sh" <<EOF
 #!/bin/bash
 set -eu
@@ -89,12 +88,13 @@ case "\$1" in
   pcscd-stop)
     p=\$(cat "\$T/pcscd.pid"); kill "\$p"
     for i in \$(seq 500); do kill -0 "\$p" 2>/dev/null || break; sleep 0.01; done ;;
+  # pcscd 1.9.9 reads serial-reader configs (vpcd) only at start: SIGUSR1
+  # re-scans USB only (checked). So plugging the virtual reader in or out is
+  # a config change plus a quick daemon restart.
   reader-add)
-    cp "\$T/reader/vpcd" "\$T/conf/vpcd"; kill -USR1 "\$(cat "\$T/pcscd.pid")"
-    for i in \$(seq 500); do ss -ltn "sport = :\$PORT" | grep -q LISTEN && break; sleep 0.01; done ;;
+    cp "\$T/reader/vpcd" "\$T/conf/vpcd"; "\$0" pcscd-stop; "\$0" pcscd-start ;;
   reader-remove)
-    rm -f "\$T/conf/vpcd"; kill -USR1 "\$(cat "\$T/pcscd.pid")"
-    for i in \$(seq 500); do ss -ltn "sport = :\$PORT" | grep -q LISTEN || break; sleep 0.01; done ;;
+    rm -f "\$T/conf/vpcd"; "\$0" pcscd-stop; "\$0" pcscd-start ;;
   *) echo "usage: \$0 pcscd-start|pcscd-stop|reader-add|reader-remove" >&2; exit 2 ;;
 esac
 EOF
