@@ -61,6 +61,7 @@ struct _BmCardReader {
   guint              timed_out_serial;  /* its result must be dropped */
   guint              watchdog_id;
   gint64             last_overhead_us;
+  gint64             last_handoff_us;
   gboolean           reported;          /* the first report always counts */
 };
 
@@ -148,6 +149,7 @@ typedef struct {
   guint              read_serial;
   gint64             event_time;
   gint64             transport_us;
+  gint64             ready_time;
 } Report;
 
 static void
@@ -255,7 +257,12 @@ report_dispatch (gpointer data)
     return G_SOURCE_REMOVE;
 
   if (r->identity != NULL)
-    self->last_overhead_us = g_get_monotonic_time () - r->event_time - r->transport_us;
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      self->last_overhead_us = now - r->event_time - r->transport_us;
+      self->last_handoff_us = now - r->ready_time;
+    }
   set_state (self, r->state, r->error, r->reader);
   if (r->identity != NULL)
     g_signal_emit (self, signals[SIGNAL_CARD_READ], 0, r->identity);
@@ -285,6 +292,7 @@ report (Worker            *w,
   r->read_serial = read_serial;
   r->event_time = event_time;
   r->transport_us = transport_us;
+  r->ready_time = g_get_monotonic_time ();
   g_main_context_invoke_full (w->main_context, G_PRIORITY_DEFAULT, report_dispatch, r, report_free);
 }
 
@@ -766,9 +774,13 @@ bm_card_reader_get_error (BmCardReader *self)
 /* Client overhead of the last successful read: from the card-present event
  * to the identity on the main context, minus time inside the reader. */
 gint64
-bm_card_reader_get_last_overhead_us (BmCardReader *self)
+bm_card_reader_get_last_overhead_us (BmCardReader *self,
+                                     gint64       *handoff_us)
 {
   g_return_val_if_fail (BM_IS_CARD_READER (self), 0);
+  /* The part spent waiting for the main context to run: scheduling. */
+  if (handoff_us != NULL)
+    *handoff_us = self->last_handoff_us;
   return self->last_overhead_us;
 }
 

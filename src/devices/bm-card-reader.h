@@ -51,7 +51,8 @@ BmCardReaderState  bm_card_reader_get_state      (BmCardReader *self);
 const char        *bm_card_reader_get_message    (BmCardReader *self);
 const char        *bm_card_reader_get_reader_name (BmCardReader *self);
 const GError      *bm_card_reader_get_error      (BmCardReader *self);
-gint64             bm_card_reader_get_last_overhead_us (BmCardReader *self);
+gint64             bm_card_reader_get_last_overhead_us (BmCardReader *self,
+                                                        gint64       *handoff_us);
 
 char             **bm_card_reader_list          (gboolean    **present,
                                                   GError      **error);
