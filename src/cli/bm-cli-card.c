@@ -111,7 +111,20 @@ typedef struct {
   int           count;      /* watch: stop after this many cards; 0 = never */
   int           exit_code;
   guint         timeout_id;
+  gboolean      done;       /* the outcome is decided; later events are ignored */
 } CardRun;
+
+/* Several sources can be ready in one main loop iteration (a late report
+ * and the timeout): the first to decide wins. */
+static void
+finish (CardRun *run, int exit_code)
+{
+  if (run->done)
+    return;
+  run->done = TRUE;
+  run->exit_code = exit_code;
+  g_main_loop_quit (run->loop);
+}
 
 static void
 print_line (JsonObject *o)
@@ -176,22 +189,26 @@ print_identity_text (JsonObject *o)
 static void
 on_card_read (BmCardReader *reader, BmIdentity *identity, CardRun *run)
 {
-  g_autoptr(JsonObject) o = bm_card_identity_to_json (identity, bm_card_reader_get_reader_name (reader));
+  g_autoptr(JsonObject) o = NULL;
   g_autoptr(GError) error = NULL;
   GBytes *wlt = bm_identity_get_photo_wlt (identity);
+  int code = BM_CLI_EXIT_OK;
 
+  if (run->done)
+    return;
+  o = bm_card_identity_to_json (identity, bm_card_reader_get_reader_name (reader));
   if (run->photo_path != NULL && wlt != NULL
       && !save_file (run->photo_path, g_bytes_get_data (wlt, NULL), g_bytes_get_size (wlt), &error))
     {
-      run->exit_code = card_fail (error);
-      g_main_loop_quit (run->loop);
+      finish (run, card_fail (error));
       return;
     }
   if (run->decoded_path != NULL && wlt != NULL && !save_decoded (run->decoded_path, wlt, &error))
     {
       /* The identity is still good: print it, and say why there is no photo. */
       g_printerr ("baoming-cli: %s\n", error->message);
-      run->exit_code = card_exit_code (error);
+      code = card_exit_code (error);
+      g_clear_error (&error);
     }
 
   if (run->watch)
@@ -202,19 +219,21 @@ on_card_read (BmCardReader *reader, BmIdentity *identity, CardRun *run)
       json_object_set_object_member (ev, "card", g_steal_pointer (&o));
       print_line (ev);
       if (run->count > 0 && --run->count == 0)
-        g_main_loop_quit (run->loop);
+        finish (run, code);
       return;
     }
   if (run->as_json)
     bm_cli_print_json_object (o);
   else
     print_identity_text (o);
-  g_main_loop_quit (run->loop);
+  finish (run, code);
 }
 
 static void
 on_read_failed (BmCardReader *reader, GError *error, CardRun *run)
 {
+  if (run->done)
+    return;
   if (run->watch)
     {
       g_autoptr(JsonObject) ev = json_object_new ();
@@ -225,8 +244,7 @@ on_read_failed (BmCardReader *reader, GError *error, CardRun *run)
       print_line (ev);
       return;
     }
-  run->exit_code = card_fail (error);
-  g_main_loop_quit (run->loop);
+  finish (run, card_fail (error));
 }
 
 static void
@@ -234,6 +252,8 @@ on_state_changed (BmCardReader *reader, CardRun *run)
 {
   BmCardReaderState state = bm_card_reader_get_state (reader);
 
+  if (run->done)
+    return;
   if (run->watch)
     {
       g_autoptr(JsonObject) ev = json_object_new ();
@@ -251,12 +271,13 @@ on_state_changed (BmCardReader *reader, CardRun *run)
   if (state == BM_CARD_READER_STATE_NO_SERVICE || state == BM_CARD_READER_STATE_NO_READER)
     {
       const GError *error = bm_card_reader_get_error (reader);
+      int code = BM_CLI_EXIT_UNAVAILABLE;
 
+      /* A serial reader that stays silent is a timeout, not an absence. */
+      if (error != NULL && card_exit_code (error) == BM_CLI_EXIT_TIMEOUT)
+        code = BM_CLI_EXIT_TIMEOUT;
       g_printerr ("baoming-cli: %s\n", bm_card_reader_get_message (reader));
-      run->exit_code = error != NULL ? card_exit_code (error) : BM_CLI_EXIT_UNAVAILABLE;
-      if (run->exit_code != BM_CLI_EXIT_TIMEOUT)
-        run->exit_code = BM_CLI_EXIT_UNAVAILABLE;
-      g_main_loop_quit (run->loop);
+      finish (run, code);
     }
 }
 
@@ -266,12 +287,13 @@ on_timeout (gpointer data)
   CardRun *run = data;
 
   run->timeout_id = 0;
+  if (run->done)
+    return G_SOURCE_REMOVE;
   if (bm_card_reader_get_state (run->reader) == BM_CARD_READER_STATE_READING)
     g_printerr ("baoming-cli: %s\n", _("The card reader did not answer in time."));
   else
     g_printerr ("baoming-cli: %s\n", _("No card was placed on the reader in time."));
-  run->exit_code = BM_CLI_EXIT_TIMEOUT;
-  g_main_loop_quit (run->loop);
+  finish (run, BM_CLI_EXIT_TIMEOUT);
   return G_SOURCE_REMOVE;
 }
 
@@ -280,8 +302,7 @@ on_signal (gpointer data)
 {
   CardRun *run = data;
 
-  run->exit_code = run->watch ? BM_CLI_EXIT_OK : BM_CLI_EXIT_CANCELLED;
-  g_main_loop_quit (run->loop);
+  finish (run, run->watch ? BM_CLI_EXIT_OK : BM_CLI_EXIT_CANCELLED);
   return G_SOURCE_CONTINUE;   /* removed by card_run() */
 }
 
