@@ -1,0 +1,128 @@
+/* UI test of the card status indicator with the emulated reader: run under
+ * tests/pcsc/pcsc-harness.sh and tests/ui/xvfb-run.sh (suite pcsc). */
+#include "bm-config.h"
+
+#include <gio/gio.h>
+#include <gtk/gtk.h>
+#include <locale.h>
+#include <string.h>
+
+#include "bm-card-status.h"
+
+static gboolean
+emu (const char *line)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (g_getenv ("BM_TEST_CARDEMU_CTL"));
+  g_autoptr(GSocketConnection) conn = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (addr), NULL, NULL);
+  g_autofree char *msg = g_strconcat (line, "\n", NULL);
+  char buf[256] = { 0 };
+
+  g_assert_nonnull (conn);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), msg, strlen (msg), NULL, NULL, NULL);
+  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, NULL);
+  return g_str_has_prefix (buf, "ok");
+}
+
+static void
+pcsc_ctl (const char *what)
+{
+  const char *argv[] = { g_getenv ("BM_TEST_PCSC_CTL"), what, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* Spins the main context until the label shows @text, or 10 s. */
+static gboolean
+wait_text (BmCardStatus *status, const char *text)
+{
+  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (strstr (bm_card_status_get_text (status), text) != NULL)
+        return TRUE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_printerr ("# label is: %s\n", bm_card_status_get_text (status));
+  return FALSE;
+}
+
+static void
+on_identity (BmCardStatus *status, BmIdentity *identity, BmIdentity **out)
+{
+  g_set_object (out, identity);
+}
+
+static void
+test_indicator (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  BmCardStatus *status = BM_CARD_STATUS (bm_card_status_new ());
+  g_autoptr(BmIdentity) got = NULL;
+  GtkWidget *note;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (status));
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (status, "identity-read", G_CALLBACK (on_identity), &got);
+  g_setenv ("BAOMING_WLT_DECODER", "/nonexistent/libWltRS.so", TRUE);
+  bm_card_status_start (status);
+
+  g_assert_true (wait_text (status, "Place the ID card on the reader"));
+  g_assert_true (emu ("insert resident-rare"));
+  g_assert_true (wait_text (status, "Card read"));
+  g_assert_nonnull (got);
+  g_assert_cmpstr (bm_identity_get (got, "name"), ==, "王䶮");
+  g_assert_cmpstr (bm_identity_get (got, "sam_id"), ==, "05.01-20231234-1234567890-0987654321");
+  /* No decoder installed: said once, next to the status. */
+  note = gtk_widget_get_last_child (GTK_WIDGET (status));
+  g_assert_true (gtk_widget_get_visible (note));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (note)), "No photo decoder is installed"));
+
+  /* The service goes away and comes back: the indicator says how to fix it. */
+  pcsc_ctl ("pcscd-stop");
+  g_assert_true (wait_text (status, "sudo systemctl start pcscd"));
+  pcsc_ctl ("pcscd-start");
+  g_assert_true (wait_text (status, "Place the ID card on the reader"));
+
+  /* A card taken away mid-read: a specific error, no identity. */
+  g_clear_object (&got);
+  g_assert_true (emu ("remove"));
+  g_assert_true (emu ("inject remove"));
+  g_assert_true (emu ("insert resident"));
+  g_assert_true (wait_text (status, "taken away during reading"));
+  g_assert_null (got);
+
+  /* With a decoder, the chip photo becomes a 102x126 texture. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GdkTexture) texture = NULL;
+    g_autoptr(BmIdentity) id = bm_identity_new ();
+    guint8 wlt[1024] = "WLf";
+    g_autoptr(GBytes) bytes = g_bytes_new (wlt, sizeof wlt);
+
+    bm_identity_set_photo_wlt (id, bytes);
+    g_setenv ("BAOMING_WLT_DECODER", g_getenv ("BM_FAKE_WLTRS"), TRUE);
+    texture = bm_card_status_decode_photo (id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (gdk_texture_get_width (texture), ==, 102);
+    g_assert_cmpint (gdk_texture_get_height (texture), ==, 126);
+  }
+
+  bm_card_status_stop (status);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/card-status/indicator", test_indicator);
+  return g_test_run ();
+}
