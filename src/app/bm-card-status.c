@@ -181,6 +181,34 @@ bm_card_status_get_reader (BmCardStatus *self)
   return self->reader;
 }
 
+/* Takes the reader settings of the cn.baoming.Client schema (card-reader,
+ * card-scheme, card-serial-device, card-serial-baud, wlt-decoder). Call
+ * before bm_card_status_start(). */
+void
+bm_card_status_apply_settings (BmCardStatus *self,
+                               GSettings    *settings)
+{
+  g_autofree char *reader = NULL;
+  g_autofree char *scheme = NULL;
+  g_autofree char *serial = NULL;
+  g_autofree char *decoder = NULL;
+  BmCardScheme s = BM_CARD_SCHEME_AUTO;
+
+  g_return_if_fail (BM_IS_CARD_STATUS (self));
+  reader = g_settings_get_string (settings, "card-reader");
+  scheme = g_settings_get_string (settings, "card-scheme");
+  serial = g_settings_get_string (settings, "card-serial-device");
+  decoder = g_settings_get_string (settings, "wlt-decoder");
+  bm_card_reader_set_reader (self->reader, *reader != '\0' ? reader : NULL);
+  if (bm_card_scheme_from_string (scheme, &s))
+    bm_card_reader_set_scheme (self->reader, s);
+  if (*serial != '\0')
+    bm_card_reader_set_serial (self->reader, serial, g_settings_get_uint (settings, "card-serial-baud"));
+  /* The decoder is looked up where it is used; the variable carries it. */
+  if (*decoder != '\0')
+    g_setenv ("BAOMING_WLT_DECODER", decoder, TRUE);
+}
+
 void
 bm_card_status_start (BmCardStatus *self)
 {

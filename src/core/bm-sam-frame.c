@@ -80,7 +80,7 @@ bm_sam_frame_complete_length (const guint8 *buf,
   gsize n = MIN (len, sizeof preamble);
   guint body;
 
-  if (memcmp (buf, preamble, n) != 0)
+  if (n > 0 && memcmp (buf, preamble, n) != 0)
     {
       g_set_error_literal (error, BM_CARD_ERROR, BM_CARD_ERROR_FRAME,
                            _("The reader sent a garbled answer (bad frame start)."));
