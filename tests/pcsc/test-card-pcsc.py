@@ -275,6 +275,27 @@ def group_cards():
     read_and_compare("resident-rare", "tunnel forced", "--scheme", "tunnel")
     read_and_compare("resident-rare", "named reader", "--reader", READER)
     expect_failure("unknown reader", 8, "No card reader", "--reader", "No Such Reader", "--timeout", "5")
+    # The raw chip photo, and the optional vendor decoder.
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        wlt = os.path.join(d, "photo.wlt")
+        ppm = os.path.join(d, "photo.ppm")
+        rc, out, err, _ = cli("card", "read", "--json", "--timeout", "10", "--photo", wlt)
+        data = open(wlt, "rb").read() if os.path.exists(wlt) else b""
+        ok(rc == 0 and data == cardemu.photo_for("resident-rare")
+           and os.stat(wlt).st_mode & 0o777 == 0o600, "--photo writes the raw WLT, mode 0600", err)
+        ENV["BAOMING_WLT_DECODER"] = "/nonexistent/libWltRS.so"
+        rc, out, err, _ = cli("card", "read", "--json", "--timeout", "10", "--decode-photo", ppm)
+        ok(rc == 8 and "No photo decoder is installed" in err and json.loads(out)["name"] == "王\u4dae",
+           "--decode-photo without a decoder: identity printed, exit 8", "rc=%d %s" % (rc, err))
+        ENV["BAOMING_WLT_DECODER"] = os.environ.get("BM_FAKE_WLTRS", "")
+        rc, out, err, _ = cli("card", "read", "--json", "--timeout", "10", "--decode-photo", ppm)
+        head = open(ppm, "rb").read(15) if os.path.exists(ppm) else b""
+        ok(rc == 0 and head == b"P6\n102 126\n255\n" and os.path.getsize(ppm) == 15 + 102 * 126 * 3,
+           "--decode-photo with a decoder writes a 102x126 PPM", "rc=%d %s %r" % (rc, err, head))
+        del ENV["BAOMING_WLT_DECODER"]
+    rc, out, err, _ = cli("card", "read", "--timeout", "10")
+    ok(rc == 0 and "name: 王\u4dae" in out and "valid_to: 2033-01-01" in out, "plain text output", out + err)
     emu("scheme", "nosam")
     place("resident")
     expect_failure("no-SAM reader", 8, "no security module", "--timeout", "5")
