@@ -42,7 +42,7 @@ draw_card (BmDocument    *doc,
     { "姓　　名", bm_print_record_get_str (rec, "name") },
     { "证件号码", bm_print_record_get_str (rec, "id_number") },
     { "科　　类", bm_print_record_get_str (rec, "category") },
-    { "报 名 点", bm_document_get_point_str (doc, "point_name") },
+    { "报 名 点", bm_document_get_point_str (doc, "point_name") },
     { "网　　址", bm_document_get_point_str (doc, "site_url") },
   };
 
@@ -90,7 +90,7 @@ draw_card (BmDocument    *doc,
       "2. 首次登录须修改登录密码，并设置“信息保存及提交确认”密码，两个密码均须牢记。\n"
       "3. 密码是考生本人的身份凭证，须妥善保管、不得告诉他人；因泄露密码造成的后果由考生本人承担。\n",
       deadline, NULL);
-    bm_paint_text (paint, x, y, iw, CARD_H - (y - y0) - BM_MM (9.0), 8.0, BM_TEXT_WRAP | BM_TEXT_TOP, notes);
+    bm_paint_text (paint, x, y, iw, CARD_H - (y - y0) - BM_MM (9.0), 8.5, BM_TEXT_WRAP | BM_TEXT_TOP, notes);
   }
 
   footer = g_strdup_printf ("打印时间：%s　　本卡请考生本人妥善保管", bm_document_get_point_str (doc, "print_time"));

@@ -77,12 +77,11 @@ draw_page (BmDocument *doc,
   y = bm_form_title (paint, "湖南省普通高等学校招生考试报名登记表", "（校对表）", info);
 
   y = bm_form_section (paint, y, "一、身份信息（标 ◆ 的项目由第二代居民身份证读取，考生不得修改）");
-  pair (paint, rec, x, y, half_v, ROW_H, "姓名", "name");
-  pair (paint, rec, x + left_w / 2, y, half_v, ROW_H, "性别", "sex");
-  pair (paint, rec, x, y + ROW_H, half_v, ROW_H, "民族", "nation");
-  pair (paint, rec, x + left_w / 2, y + ROW_H, half_v, ROW_H, "出生日期", "birth_date");
-  pair (paint, rec, x, y + 2 * ROW_H, half_v, ROW_H, "证件类型", "id_type");
-  pair (paint, rec, x + left_w / 2, y + 2 * ROW_H, half_v, ROW_H, "有效期限", "valid_period");
+  pair (paint, rec, x, y, left_w - L, ROW_H, "姓名", "name");
+  pair (paint, rec, x, y + ROW_H, half_v, ROW_H, "性别", "sex");
+  pair (paint, rec, x + left_w / 2, y + ROW_H, half_v, ROW_H, "民族", "nation");
+  pair (paint, rec, x, y + 2 * ROW_H, half_v, ROW_H, "出生日期", "birth_date");
+  pair (paint, rec, x + left_w / 2, y + 2 * ROW_H, half_v, ROW_H, "国籍/地区", "nationality");
   pair (paint, rec, x, y + 3 * ROW_H, left_w - L, ROW_H, "证件号码", "id_number");
   pair (paint, rec, x, y + 4 * ROW_H, left_w - L, ROW_H, "英文姓名", "name_en");
 
@@ -94,8 +93,10 @@ draw_page (BmDocument *doc,
 
   pair (paint, rec, x, y, W - L, BM_MM (10.0), "住址", "address");
   y += BM_MM (10.0);
-  pair (paint, rec, x, y, full_half_v, ROW_H, "签发机关", "authority");
-  pair (paint, rec, x + W / 2, y, full_half_v, ROW_H, "国籍/地区", "nationality");
+  pair (paint, rec, x, y, full_half_v, ROW_H, "证件类型", "id_type");
+  pair (paint, rec, x + W / 2, y, full_half_v, ROW_H, "有效期限", "valid_period");
+  y += ROW_H;
+  pair (paint, rec, x, y, W - L, ROW_H, "签发机关", "authority");
   y += ROW_H;
 
   y = bm_form_section (paint, y, "二、报名信息（报名点采集）");
