@@ -1,9 +1,11 @@
 /* bm-document.c: one printable document (a batch of pages of one kind) */
+#include "bm-config.h"
+
 #include "bm-document-private.h"
 #include "bm-print-error.h"
 
 #include <cairo-pdf.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -5,12 +5,14 @@
  * only when CUPS says the job "completed": a broken hand-off must never mark
  * records printed (VxSuite learnt this the hard way, see docs/peers.md).
  */
+#include "bm-config.h"
+
 #include "bm-print-job.h"
 #include "bm-print-error.h"
 #include "bm-printer.h"
 
 #include <cups/cups.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #define DEFAULT_TIMEOUT_S 120
 

@@ -1,9 +1,11 @@
 /* bm-printer.c: a CUPS destination as the app sees it */
+#include "bm-config.h"
+
 #include "bm-printer.h"
 #include "bm-print-error.h"
 
 #include <cups/cups.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
