@@ -118,6 +118,7 @@ bm_store_print_log_add (BmStore       *self,
                         const char    *operator_name,
                         const char    *outcome,
                         const char    *reason,
+                        const char    *detail,
                         BmRecordState  printed_state,
                         GError       **error)
 {
@@ -138,8 +139,8 @@ bm_store_print_log_add (BmStore       *self,
   if (!bm_store_transaction_begin (self, error))
     return 0;
 
-  insert = bm_store_prepare (self, "INSERT INTO print_log (document, records, job_id, printer, operator, at, outcome, reason)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+  insert = bm_store_prepare (self, "INSERT INTO print_log (document, records, job_id, printer, operator, at, outcome, reason, detail)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
   if (insert == NULL)
     goto fail;
   sqlite3_bind_text (insert, 1, document, -1, SQLITE_STATIC);
@@ -151,6 +152,7 @@ bm_store_print_log_add (BmStore       *self,
   sqlite3_bind_text (insert, 6, now, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert, 7, outcome, -1, SQLITE_STATIC);
   sqlite3_bind_text (insert, 8, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 9, detail, -1, SQLITE_STATIC);
   if ((rc = sqlite3_step (insert)) != SQLITE_DONE)
     {
       bm_store_set_sqlite_error (self, rc, error);
@@ -186,14 +188,14 @@ bm_store_print_log_add (BmStore       *self,
       /* Audited per record, so each record's history shows its reprints. */
       if (reason != NULL)
         {
-          g_autoptr(JsonObject) detail = json_object_new ();
+          g_autoptr(JsonObject) audit = json_object_new ();
 
-          json_object_set_string_member (detail, "number", numbers->pdata[i]);
-          json_object_set_string_member (detail, "document", document);
-          json_object_set_string_member (detail, "reason", reason);
-          json_object_set_string_member (detail, "outcome", outcome);
-          json_object_set_int_member (detail, "print_log_id", log_id);
-          if (!bm_store_audit_append (self, operator_name, bm_candidate_get (candidate, "uuid"), "reprint", detail, error))
+          json_object_set_string_member (audit, "number", numbers->pdata[i]);
+          json_object_set_string_member (audit, "document", document);
+          json_object_set_string_member (audit, "reason", reason);
+          json_object_set_string_member (audit, "outcome", outcome);
+          json_object_set_int_member (audit, "print_log_id", log_id);
+          if (!bm_store_audit_append (self, operator_name, bm_candidate_get (candidate, "uuid"), "reprint", audit, error))
             goto fail;
         }
       if (g_strcmp0 (outcome, "completed") != 0 || printed_state >= BM_N_RECORD_STATES)
@@ -227,11 +229,11 @@ bm_store_print_log_list (BmStore     *self,
   int rc;
 
   if (number != NULL)
-    stmt = bm_store_prepare (self, "SELECT l.id, document, records, job_id, printer, operator, at, outcome, reason"
+    stmt = bm_store_prepare (self, "SELECT l.id, document, records, job_id, printer, operator, at, outcome, reason, detail"
                                    " FROM print_log l JOIN print_log_records r ON r.log_id = l.id"
                                    " WHERE r.number = ?1 ORDER BY l.id DESC LIMIT ?2", error);
   else
-    stmt = bm_store_prepare (self, "SELECT id, document, records, job_id, printer, operator, at, outcome, reason"
+    stmt = bm_store_prepare (self, "SELECT id, document, records, job_id, printer, operator, at, outcome, reason, detail"
                                    " FROM print_log ORDER BY id DESC LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
@@ -242,7 +244,7 @@ bm_store_print_log_list (BmStore     *self,
     {
       g_autoptr(JsonObject) row = json_object_new ();
       g_autoptr(JsonNode) records = json_from_string ((const char *) sqlite3_column_text (stmt, 2), NULL);
-      static const char * const text_columns[] = { NULL, "document", NULL, NULL, "printer", "operator", "at", "outcome", "reason" };
+      static const char * const text_columns[] = { NULL, "document", NULL, NULL, "printer", "operator", "at", "outcome", "reason", "detail" };
 
       json_object_set_int_member (row, "id", sqlite3_column_int64 (stmt, 0));
       for (int c = 1; c < (int) G_N_ELEMENTS (text_columns); c++)

@@ -44,10 +44,11 @@ gint64     bm_store_print_log_add       (BmStore       *self,
                                          const char    *operator_name,
                                          const char    *outcome,
                                          const char    *reason,
+                                         const char    *detail,
                                          BmRecordState  printed_state,
                                          GError       **error);
 /* Newest first; objects with id, document, records (array), job_id,
- * printer, operator, at, outcome, reason. @number filters when not NULL. */
+ * printer, operator, at, outcome, reason, detail. @number filters when not NULL. */
 JsonArray *bm_store_print_log_list      (BmStore       *self,
                                          const char    *number,
                                          guint          limit,

@@ -138,7 +138,9 @@ static const Migration migrations[] = {
     "  log_id INTEGER NOT NULL REFERENCES print_log (id),"
     "  number TEXT NOT NULL,"
     "  PRIMARY KEY (log_id, number));"
-    "CREATE INDEX print_log_records_by_number ON print_log_records (number);" },
+    "CREATE INDEX print_log_records_by_number ON print_log_records (number);"
+    /* Why a job did not complete, in the words CUPS gave. */
+    "ALTER TABLE print_log ADD COLUMN detail TEXT;" },
 };
 
 gboolean
