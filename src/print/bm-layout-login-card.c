@@ -54,7 +54,7 @@ draw_card (BmDocument    *doc,
 
   bm_paint_text (paint, x, y, iw, BM_MM (5.5), 11, BM_TEXT_BOLD | BM_TEXT_CENTER, "湖南省普通高等学校招生考试");
   y += BM_MM (6.0);
-  bm_paint_text (paint, x, y, iw, BM_MM (8.0), 18, BM_TEXT_BOLD | BM_TEXT_CENTER, "网 报 登 录 卡");
+  bm_paint_text (paint, x, y, iw, BM_MM (8.0), 18, BM_TEXT_BOLD | BM_TEXT_CENTER, "网报登录卡");
   y += BM_MM (9.5);
   bm_paint_line (paint, x, y, x + iw, y, 1.2);
   y += BM_MM (2.5);

@@ -99,7 +99,7 @@ draw_page (BmDocument *doc,
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
     widths[c] = BM_MM (columns[c].width_mm) * scale;
 
-  bm_paint_text (paint, MARGIN, y, table_w, BM_MM (9.0), 18, BM_TEXT_BOLD | BM_TEXT_CENTER, "网 报 登 录 表");
+  bm_paint_text (paint, MARGIN, y, table_w, BM_MM (9.0), 18, BM_TEXT_BOLD | BM_TEXT_CENTER, "网报登录表");
   y += BM_MM (10.0);
   info = g_strdup_printf ("报名点：%s%s%s%s　　打印日期：%s",
                           bm_document_get_point_str (doc, "point_name"),

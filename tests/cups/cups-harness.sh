@@ -27,7 +27,6 @@ PPD=/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd
 [ -r "$PPD" ] || { echo "cups-harness: $PPD missing (cups-filters)" >&2; exit 1; }
 export PATH="$PATH:/usr/sbin"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$T"/{etc,spool,tmp,cache,state,log,out,serverbin/backend}
 # Private ServerBin: the real filters and backends plus one backend that
 # always fails, so "a job that fails" is a real CUPS job ending aborted.
@@ -58,7 +57,7 @@ SystemGroup root $(id -gn)
 CONF
 cat > "$T/etc/cupsd.conf" <<CONF
 LogLevel info
-Listen 127.0.0.1:$PORT
+Listen 127.0.0.1:0
 Listen $T/cups.sock
 Browsing No
 WebInterface No
@@ -78,15 +77,33 @@ CONF
 # cupsd as root runs filters as "lp", which must read the spool and PPDs
 if [ "$(id -u)" = 0 ]; then chmod 755 "$T" "$T"/* "$T/serverbin/backend"; chmod 777 "$T/out"; fi
 
-/usr/sbin/cupsd -f -c "$T/etc/cupsd.conf" -s "$T/etc/cups-files.conf" &
-PIDS+=($!)
-export CUPS_SERVER=localhost:$PORT
-for _ in $(seq 1 500); do
-  if lpstat -r 2>/dev/null | grep -qx "scheduler is running"; then break; fi
-  kill -0 "${PIDS[0]}" 2>/dev/null || { echo "cups-harness: cupsd died" >&2; cat "$T/log/error_log" >&2 || true; exit 1; }
-  sleep 0.01
-done
-lpstat -r 2>/dev/null | grep -qx "scheduler is running" || { echo "cups-harness: cupsd not ready" >&2; exit 1; }
+# A free port: nothing answers on it now; if cupsd still loses a race for
+# it, it exits and we try the next one.
+free_port () {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+start_cupsd () {
+  PORT=$(free_port)
+  sed -i "s/^Listen 127.0.0.1:.*/Listen 127.0.0.1:$PORT/" "$T/etc/cupsd.conf"
+  /usr/sbin/cupsd -f -c "$T/etc/cupsd.conf" -s "$T/etc/cups-files.conf" &
+  CUPSD=$!
+  export CUPS_SERVER=localhost:$PORT
+  for _ in $(seq 1 1000); do
+    if lpstat -r 2>/dev/null | grep -qx "scheduler is running"; then PIDS+=("$CUPSD"); return 0; fi
+    kill -0 "$CUPSD" 2>/dev/null || return 1
+    sleep 0.01
+  done
+  kill "$CUPSD" 2>/dev/null; wait "$CUPSD" 2>/dev/null || true
+  return 1
+}
+ok=
+for _ in 1 2 3 4 5; do if start_cupsd; then ok=1; break; fi; done
+[ -n "$ok" ] || { echo "cups-harness: cupsd did not start" >&2; cat "$T/log/error_log" >&2 || true; exit 1; }
 
 add_queue () {
   lpadmin -p "$1" -E -v "$2" -P "$PPD" 2>/dev/null
