@@ -30,6 +30,7 @@ struct _BmDocument
   gpointer             photo_data;
   GDestroyNotify       photo_destroy;
   guint                unknown_glyphs;
+  guint                overflows;
 };
 
 G_DEFINE_FINAL_TYPE (BmDocument, bm_document, G_TYPE_OBJECT)
@@ -279,6 +280,12 @@ bm_document_get_unknown_glyphs (BmDocument *doc)
   return doc->unknown_glyphs;
 }
 
+guint
+bm_document_get_overflows (BmDocument *doc)
+{
+  return doc->overflows;
+}
+
 void
 bm_document_draw_page (BmDocument *doc,
                        cairo_t    *cr,
@@ -291,6 +298,7 @@ bm_document_draw_page (BmDocument *doc,
   get_layout (doc)->draw_page (doc, paint, MIN (page, n_pages - 1), n_pages);
   cairo_restore (cr);
   doc->unknown_glyphs += bm_paint_get_unknown_glyphs (paint);
+  doc->overflows += bm_paint_get_overflows (paint);
   bm_paint_free (paint);
 }
 
@@ -324,6 +332,7 @@ bm_document_render_pdf (BmDocument              *doc,
   cr = cairo_create (surface);
   paint = bm_paint_new (cr);
   doc->unknown_glyphs = 0;
+  doc->overflows = 0;
 
   for (guint page = 0; page < n_pages; page++)
     {
@@ -342,6 +351,7 @@ bm_document_render_pdf (BmDocument              *doc,
     }
 
   doc->unknown_glyphs = bm_paint_get_unknown_glyphs (paint);
+  doc->overflows = bm_paint_get_overflows (paint);
   bm_paint_free (paint);
   cairo_destroy (cr);
   cairo_surface_finish (surface);

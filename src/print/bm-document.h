@@ -91,5 +91,7 @@ void            bm_document_draw_page       (BmDocument             *doc,
                                              guint                   page);
 /* Characters that no installed font could show in the last render (tofu). */
 guint           bm_document_get_unknown_glyphs (BmDocument          *doc);
+/* Texts that did not fit their box in the last render (drawn past it). */
+guint           bm_document_get_overflows   (BmDocument             *doc);
 
 G_END_DECLS

@@ -16,6 +16,7 @@ struct _BmPaint
   PangoLayout          *layout;
   PangoFontDescription *font;
   guint                 unknown_glyphs;
+  guint                 overflows;
 };
 
 BmPaint *
@@ -60,6 +61,12 @@ guint
 bm_paint_get_unknown_glyphs (BmPaint *paint)
 {
   return paint->unknown_glyphs;
+}
+
+guint
+bm_paint_get_overflows (BmPaint *paint)
+{
+  return paint->overflows;
 }
 
 static void
@@ -145,7 +152,10 @@ bm_paint_text (BmPaint     *paint,
             }
         }
       if (s <= ABSOLUTE_MIN_SIZE)
-        break;
+        {
+          paint->overflows++;
+          break;
+        }
       /* Long text in small fields steps down faster so the search stays cheap. */
       if (s > MIN_READABLE_SIZE && lw > 2 * w * PANGO_SCALE && !(flags & BM_TEXT_WRAP))
         s = MAX (s * w * PANGO_SCALE / lw + 0.5, MIN_READABLE_SIZE + 0.5);

@@ -35,6 +35,8 @@ void     bm_paint_free               (BmPaint     *paint);
 cairo_t *bm_paint_get_cairo          (BmPaint     *paint);
 /* Glyphs the fonts could not show so far (tofu); must stay 0. */
 guint    bm_paint_get_unknown_glyphs (BmPaint     *paint);
+/* Texts that did not fit their box even at the smallest size; must stay 0. */
+guint    bm_paint_get_overflows      (BmPaint     *paint);
 
 /* Fits @text into the box without ever cutting it: shrinks from @size towards
  * a readable minimum, wraps if allowed, and only below that minimum shrinks
