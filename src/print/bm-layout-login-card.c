@@ -33,7 +33,7 @@ draw_card (BmDocument    *doc,
   double y = y0 + PAD;
   const double qr = BM_MM (30.0);
   const double big_w = iw - qr - BM_MM (3.0);
-  const double row_h = BM_MM (7.5), label_w = BM_MM (17.0);
+  const double row_h = BM_MM (7.0), label_w = BM_MM (17.0);
   g_autofree char *qr_text = bm_document_login_qr_text (doc, rec);
   g_autofree char *deadline = NULL;
   g_autofree char *footer = NULL;

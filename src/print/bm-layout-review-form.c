@@ -56,11 +56,11 @@ draw_page (BmDocument *doc,
   y = bm_form_title (paint, "湖南省外省户籍进城务工人员随迁子女普通高考报名资格审核表", NULL, info);
 
   y = bm_form_section (paint, y, "一、考生基本情况");
-  bm_form_pair (paint, x, y, left_w / 2 - L, ROW_H, "姓名", bm_print_record_get_str (rec, "name"), FALSE);
-  bm_form_pair (paint, x + left_w / 2, y, left_w / 2 - L, ROW_H, "性别", bm_print_record_get_str (rec, "sex"), FALSE);
-  bm_form_pair (paint, x, y + ROW_H, left_w / 2 - L, ROW_H, "出生日期", bm_print_record_get_str (rec, "birth_date"), FALSE);
+  bm_form_pair (paint, x, y, left_w - L, ROW_H, "姓名", bm_print_record_get_str (rec, "name"), FALSE);
+  bm_form_pair (paint, x, y + ROW_H, left_w / 2 - L, ROW_H, "性别", bm_print_record_get_str (rec, "sex"), FALSE);
   bm_form_pair (paint, x + left_w / 2, y + ROW_H, left_w / 2 - L, ROW_H, "民族", bm_print_record_get_str (rec, "nation"), FALSE);
-  bm_form_pair (paint, x, y + 2 * ROW_H, left_w - L, ROW_H, "证件号码", bm_print_record_get_str (rec, "id_number"), FALSE);
+  bm_form_pair (paint, x, y + 2 * ROW_H, left_w / 2 - L, ROW_H, "出生日期", bm_print_record_get_str (rec, "birth_date"), FALSE);
+  bm_form_pair (paint, x + left_w / 2, y + 2 * ROW_H, left_w / 2 - L, ROW_H, "证件号码", bm_print_record_get_str (rec, "id_number"), FALSE);
   bm_form_pair (paint, x, y + 3 * ROW_H, left_w - L, ROW_H, "户籍所在地", bm_print_record_get_str (rec, "address"), FALSE);
   bm_paint_rect (paint, x + left_w, y, PHOTO_W, PHOTO_H, 0.6);
   photo = bm_document_load_photo (doc, rec);
