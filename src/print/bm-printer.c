@@ -309,7 +309,10 @@ bm_printer_reasons_to_string (const char * const *reasons)
   s = g_string_new (NULL);
   for (guint i = 0; reasons[i] != NULL; i++)
     {
-      if (g_str_equal (reasons[i], "none") || g_str_equal (reasons[i], "job-incoming"))
+      /* These only repeat the job state that is shown anyway. */
+      if (g_str_equal (reasons[i], "none") || g_str_equal (reasons[i], "job-incoming")
+          || g_str_equal (reasons[i], "job-printing") || g_str_equal (reasons[i], "job-queued")
+          || g_str_equal (reasons[i], "processing-to-stop-point"))
         continue;
       if (s->len > 0)
         /* TRANSLATORS: separator between printer state reasons */

@@ -6,7 +6,7 @@
 #   testq     file://$T/out/testq.pdf                 works
 #   stoppedq  like testq, but disabled (cupsdisable)  must be refused
 #   rejectq   like testq, but rejecting jobs          must be refused
-#   brokenq   backend that always fails               every job aborts
+#   brokenq   backend that always fails (paper out)   every job aborts
 #   nodevq    file:// into a missing directory        jobs stop (never end)
 # Exported to CMD: CUPS_SERVER, BM_CUPS_DIR (=$T), BM_CUPS_OUT (=$T/out).
 set -euo pipefail
@@ -37,6 +37,7 @@ for b in /usr/lib/cups/backend/*; do ln -s "$b" "$T/serverbin/backend/$(basename
 cat > "$T/serverbin/backend/bmfail" <<'SH'
 #!/bin/sh
 [ $# -eq 0 ] && exit 0
+echo "STATE: +media-empty-error" >&2
 echo "ERROR: simulated printer failure" >&2
 exit 1
 SH

@@ -438,6 +438,29 @@ test_failures (Fixture       *f,
   g_autofree char *after = NULL;
 
   assert_failure (f, "brokenq", 10, "aborted", "simulated printer failure", TRUE);
+  /* The failing backend also reported "paper out": shown in Chinese */
+  {
+    g_autofree char *list = NULL;
+    g_autoptr(JsonArray) printers = NULL;
+
+    g_setenv ("LANGUAGE", "zh_CN", TRUE);
+    g_assert_cmpint (bm_test_run (&list, cli (), "printers", "--json", NULL), ==, 0);
+    g_unsetenv ("LANGUAGE");
+    printers = parse_array (list);
+    for (guint i = 0; i < json_array_get_length (printers); i++)
+      {
+        JsonObject *p = json_array_get_object_element (printers, i);
+        const char *name = json_object_get_string_member (p, "name");
+        const char *state = json_object_get_string_member (p, "state_text");
+
+        if (g_str_equal (name, "brokenq"))
+          g_assert_cmpstr (state, ==, "就绪：缺纸");
+        else if (g_str_equal (name, "stoppedq"))
+          g_assert_cmpstr (state, ==, "已停止：队列已暂停");
+        else if (g_str_equal (name, "rejectq"))
+          g_assert_cmpstr (state, ==, "不接受作业");
+      }
+  }
   assert_failure (f, "stoppedq", 8, "refused", "paused", FALSE);
   assert_failure (f, "rejectq", 8, "refused", "accepting", FALSE);
   assert_failure (f, "nodevq", 9, "timeout", "stopped", TRUE);
