@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "bm-cli.h"
-#include "bm-print-candidate.h"
+#include "bm-print-batch.h"
 #include "bm-print-error.h"
 #include "bm-print-job.h"
 #include "bm-printer.h"
@@ -105,7 +105,7 @@ bm_cli_printers (BmCliContext *ctx, int argc, char **argv)
 }
 
 static void
-on_status (BmPrintJob *job,
+on_status (BmPrintBatch *batch,
            const char *text,
            gpointer    user_data)
 {
@@ -128,23 +128,6 @@ parse_range (const char  *text,
   *first = g_strdup (parts[0]);
   *last = g_strdup (parts[1] != NULL ? parts[1] : parts[0]);
   return strcmp (*first, *last) <= 0;
-}
-
-static BmRecordState
-printed_state_for (BmDocumentKind kind)
-{
-  switch (kind)
-    {
-    case BM_DOCUMENT_LOGIN_CARDS:
-      return BM_RECORD_STATE_CARD_PRINTED;
-    case BM_DOCUMENT_PROOF_SHEETS:
-      return BM_RECORD_STATE_PROOF_PRINTED;
-    case BM_DOCUMENT_LOGIN_TABLE:
-    case BM_DOCUMENT_DRAFT_FORMS:
-    case BM_DOCUMENT_REVIEW_FORMS:
-    default:
-      return BM_N_RECORD_STATES;
-    }
 }
 
 static int
@@ -191,18 +174,13 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
   gboolean all = FALSE, unprinted = FALSE, single = FALSE, as_json = FALSE;
   int copies = 1, timeout = 120, code;
   BmDocumentKind kind;
-  BmPrintSelect select;
   BmStore *store;
   GError *error = NULL;
-  g_autoptr(GPtrArray) candidates = NULL;
-  g_autoptr(GPtrArray) record_numbers = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(BmDocument) doc = NULL;
-  g_autoptr(BmPrintJob) job = NULL;
+  g_autoptr(BmPrintBatch) batch = NULL;
   g_autoptr(JsonObject) out = json_object_new ();
   g_autoptr(JsonArray) out_records = json_array_new ();
-  const char *document;
-  const char *outcome;
-  gboolean blank;
+  GPtrArray *record_numbers;
+  BmPrintJob *job;
   guint n_pages;
   const GOptionEntry entries[] = {
     { "printer", 0, 0, G_OPTION_ARG_STRING, &printer, N_("Print on this CUPS queue and wait for the job to end"), N_("NAME") },
@@ -238,67 +216,31 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
     return bm_cli_usage (options, _("--copies must be 1 to 999 and --timeout positive."));
   if (numbers != NULL && !parse_range (numbers, &first, &last))
     return bm_cli_usage (options, _("--numbers takes an 8-digit 报名顺序号 or a range A-B."));
-  if (reason != NULL && *g_strstrip (reason) == '\0')
-    g_clear_pointer (&reason, g_free);
-
-  document = bm_document_kind_to_string (kind);
-  if (numbers != NULL)
-    select = BM_PRINT_SELECT_RANGE;
-  else if (all)
-    select = BM_PRINT_SELECT_ALL;
-  else if (unprinted)
-    select = BM_PRINT_SELECT_UNPRINTED;
-  else
-    select = (kind == BM_DOCUMENT_LOGIN_CARDS || kind == BM_DOCUMENT_PROOF_SHEETS)
-             ? BM_PRINT_SELECT_UNPRINTED : BM_PRINT_SELECT_ALL;
 
   store = bm_cli_open_store (ctx, &error);
   if (store == NULL)
     return bm_cli_fail (error);
 
-  blank = kind == BM_DOCUMENT_DRAFT_FORMS;
-  if (!blank)
-    {
-      candidates = bm_store_print_select (store, document, select, first, last,
-                                          kind == BM_DOCUMENT_REVIEW_FORMS && select != BM_PRINT_SELECT_RANGE, &error);
-      if (candidates == NULL)
-        return bm_cli_fail (error);
-      for (guint i = 0; i < candidates->len; i++)
-        g_ptr_array_add (record_numbers, g_strdup (bm_candidate_get (candidates->pdata[i], "number")));
-    }
+  batch = bm_print_batch_new (store, kind);
+  if (numbers != NULL)
+    bm_print_batch_set_selection (batch, BM_PRINT_SELECT_RANGE, first, last);
+  else if (all)
+    bm_print_batch_set_selection (batch, BM_PRINT_SELECT_ALL, NULL, NULL);
+  else if (unprinted)
+    bm_print_batch_set_selection (batch, BM_PRINT_SELECT_UNPRINTED, NULL, NULL);
+  bm_print_batch_set_copies (batch, copies);
+  bm_print_batch_set_single_card (batch, single);
+  bm_print_batch_set_reason (batch, reason);
+  bm_print_batch_set_operator (batch, operator_name);
+  bm_print_batch_set_timeout (batch, timeout);
+  if (!bm_print_batch_prepare (batch, &error))
+    return print_fail (error);
 
-  /* Cards and proof sheets carry what the candidate signs or logs in with:
-   * a second copy needs a reason, and the reason is audited. */
-  if (printed_state_for (kind) != BM_N_RECORD_STATES && reason == NULL)
-    for (guint i = 0; i < record_numbers->len; i++)
-      {
-        gboolean done = FALSE;
-
-        if (!bm_store_print_was_completed (store, document, record_numbers->pdata[i], &done, &error))
-          return bm_cli_fail (error);
-        if (done)
-          {
-            g_set_error (&error, BM_PRINT_ERROR, BM_PRINT_ERROR_REASON_REQUIRED,
-                         _("The %s of %s was printed before; give --reason to print it again."),
-                         bm_document_kind_get_title (kind), (const char *) record_numbers->pdata[i]);
-            return print_fail (error);
-          }
-      }
-
-  doc = bm_print_document_new_for_store (store, kind, candidates, &error);
-  if (doc == NULL)
-    return bm_cli_fail (error);
-  bm_document_set_single_card (doc, single);
-  if (blank || (kind == BM_DOCUMENT_REVIEW_FORMS && record_numbers->len == 0))
-    {
-      bm_document_set_blank_count (doc, copies);
-      copies = 1;
-    }
-  n_pages = bm_document_get_n_pages (doc);
-
+  record_numbers = bm_print_batch_get_numbers (batch);
+  n_pages = bm_document_get_n_pages (bm_print_batch_get_document (batch));
   for (guint i = 0; i < record_numbers->len; i++)
     json_array_add_string_element (out_records, record_numbers->pdata[i]);
-  json_object_set_string_member (out, "document", document);
+  json_object_set_string_member (out, "document", bm_document_kind_to_string (kind));
   json_object_set_array_member (out, "records", json_array_ref (out_records));
 
   if (record_numbers->len == 0 && (kind == BM_DOCUMENT_LOGIN_CARDS || kind == BM_DOCUMENT_PROOF_SHEETS))
@@ -315,12 +257,8 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
 
   if (pdf != NULL)
     {
-      if (!bm_document_save_pdf (doc, pdf, NULL, &error))
+      if (!bm_print_batch_save_pdf (batch, pdf, NULL, &error))
         return print_fail (error);
-      /* Saving is logged (the file holds passwords) but prints nothing. */
-      if (!bm_store_print_log_add (store, document, record_numbers, 0, NULL, operator_name, "saved_pdf", reason,
-                                   pdf, BM_N_RECORD_STATES, &error))
-        return bm_cli_fail (error);
       json_object_set_string_member (out, "pdf", pdf);
       json_object_set_string_member (out, "outcome", "saved_pdf");
       if (as_json)
@@ -330,29 +268,15 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
       return BM_CLI_EXIT_OK;
     }
 
-  job = bm_print_job_new (doc, printer);
-  bm_print_job_set_copies (job, copies);
-  bm_print_job_set_timeout (job, timeout);
-  g_signal_connect (job, "status", G_CALLBACK (on_status), NULL);
-  bm_print_job_run (job, NULL, &error);
-
-  outcome = bm_print_outcome_to_string (bm_print_job_get_outcome (job));
-  {
-    GError *log_error = NULL;
-
-    if (!bm_store_print_log_add (store, document, record_numbers, bm_print_job_get_job_id (job),
-                                 bm_print_job_get_printer_name (job), operator_name, outcome, reason,
-                                 bm_print_job_get_detail (job), printed_state_for (kind), &log_error))
-      {
-        /* The paper exists; failing to record it is the worse error. */
-        g_clear_error (&error);
-        return bm_cli_fail (log_error);
-      }
-  }
+  g_signal_connect (batch, "status", G_CALLBACK (on_status), NULL);
+  bm_print_batch_print (batch, printer, NULL, &error);
+  job = bm_print_batch_get_job (batch);
+  if (error != NULL && bm_print_job_get_outcome (job) == BM_PRINT_OUTCOME_NONE)
+    return print_fail (error);   /* the log could not be written */
   json_object_set_string_member (out, "printer", bm_print_job_get_printer_name (job));
   json_object_set_int_member (out, "job_id", bm_print_job_get_job_id (job));
   json_object_set_int_member (out, "copies", copies);
-  json_object_set_string_member (out, "outcome", outcome);
+  json_object_set_string_member (out, "outcome", bm_print_outcome_to_string (bm_print_job_get_outcome (job)));
   if (bm_print_job_get_detail (job) != NULL)
     json_object_set_string_member (out, "detail", bm_print_job_get_detail (job));
   if (as_json)

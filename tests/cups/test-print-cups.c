@@ -7,6 +7,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "bm-print-batch.h"
+#include "bm-print-error.h"
 #include "bm-store-print.h"
 #include "bm-store-private.h"
 #include "bm-test-data.h"
@@ -530,6 +532,103 @@ test_1001_candidates (Fixture       *f,
   g_assert_cmpint (bm_test_pdf_pages (pdf), ==, 251);
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   ok;
+  GError    *error;
+  guint      pages_seen;
+  guint      n_pages;
+  guint      statuses;
+} AsyncRun;
+
+static void
+on_progress (BmPrintBatch *batch,
+             guint         page,
+             guint         n_pages,
+             AsyncRun     *run)
+{
+  /* Relayed on the main thread, in order */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_assert_cmpuint (page, ==, run->pages_seen + 1);
+  run->pages_seen = page;
+  run->n_pages = n_pages;
+}
+
+static void
+on_status_text (BmPrintBatch *batch,
+                const char   *text,
+                AsyncRun     *run)
+{
+  run->statuses++;
+}
+
+static void
+on_printed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->ok = bm_print_batch_print_finish (BM_PRINT_BATCH (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+/* The app's path: the job on a worker thread, photos still read from the
+ * store on the main thread, signals back on the main thread. */
+static void
+test_async_batch (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(BmPrintBatch) batch = bm_print_batch_new (f->store, BM_DOCUMENT_PROOF_SHEETS);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = out_pdf ("testq");
+  g_autofree char *images = NULL;
+  AsyncRun run = { g_main_loop_new (NULL, FALSE), };
+
+  bm_print_batch_set_selection (batch, BM_PRINT_SELECT_ALL, NULL, NULL);
+  bm_print_batch_set_operator (batch, "王老师");
+  g_assert_true (bm_print_batch_prepare (batch, &error));
+  g_assert_no_error (error);
+  g_signal_connect (batch, "progress", G_CALLBACK (on_progress), &run);
+  g_signal_connect (batch, "status", G_CALLBACK (on_status_text), &run);
+  bm_print_batch_print_async (batch, "testq", NULL, on_printed, &run);
+  g_main_loop_run (run.loop);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpuint (run.pages_seen, ==, 5);
+  g_assert_cmpuint (run.n_pages, ==, 5);
+  g_assert_cmpuint (run.statuses, >=, 1);
+  g_assert_cmpint (bm_print_job_get_outcome (bm_print_batch_get_job (batch)), ==, BM_PRINT_OUTCOME_COMPLETED);
+  g_assert_cmpint (bm_test_pdf_pages (pdf), ==, 5);
+  /* every proof sheet carries its photo (the JPEG, embedded as DCT) */
+  g_assert_cmpint (bm_test_run (&images, "pdfimages", "-list", pdf, NULL), ==, 0);
+  g_assert_cmpuint (bm_test_count (images, " jpeg "), ==, 5);
+
+  /* Cancelled while rendering: the CUPS job is cancelled, the records stay. */
+  {
+    g_autoptr(BmPrintBatch) again = bm_print_batch_new (f->store, BM_DOCUMENT_LOGIN_CARDS);
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(JsonObject) row = NULL;
+    g_autofree char *state = NULL;
+
+    run.ok = TRUE;
+    bm_print_batch_set_selection (again, BM_PRINT_SELECT_ALL, NULL, NULL);
+    g_assert_true (bm_print_batch_prepare (again, &error));
+    g_cancellable_cancel (cancellable);
+    bm_print_batch_print_async (again, "testq", cancellable, on_printed, &run);
+    g_main_loop_run (run.loop);
+    g_assert_false (run.ok);
+    g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&run.error);
+    row = last_log_row (f);
+    g_assert_cmpstr (json_object_get_string_member (row, "outcome"), ==, "canceled");
+    state = candidate_value (f, f->numbers->pdata[0], "state");
+    g_assert_cmpstr (state, ==, "photographed");
+  }
+  g_main_loop_unref (run.loop);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -542,6 +641,7 @@ main (int argc, char **argv)
   g_test_add ("/print/cups/draft-and-review", Fixture, GUINT_TO_POINTER (5), fixture_setup, test_draft_and_review, fixture_teardown);
   g_test_add ("/print/cups/failures", Fixture, GUINT_TO_POINTER (5), fixture_setup, test_failures, fixture_teardown);
   g_test_add ("/print/cups/zero", Fixture, GUINT_TO_POINTER (0), fixture_setup, test_zero_candidates, fixture_teardown);
+  g_test_add ("/print/cups/async-batch", Fixture, GUINT_TO_POINTER (5), fixture_setup, test_async_batch, fixture_teardown);
   g_test_add ("/print/cups/1001", Fixture, GUINT_TO_POINTER (1001), fixture_setup, test_1001_candidates, fixture_teardown);
   return g_test_run ();
 }
