@@ -1,6 +1,7 @@
 /* bm-paint.c: drawing helpers shared by the page layouts */
 #include "bm-paint.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <qrencode.h>
 #include <string.h>
 
@@ -510,6 +511,40 @@ bm_jpeg_get_size (GBytes *jpeg,
   return FALSE;
 }
 
+static cairo_surface_t *
+decode_jpeg (GBytes *jpeg)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  GdkPixbuf *pixbuf;
+  cairo_surface_t *img;
+  const guint8 *src;
+  guint8 *dst;
+  int w, h, n, src_stride, dst_stride;
+
+  if (!gdk_pixbuf_loader_write_bytes (loader, jpeg, NULL) || !gdk_pixbuf_loader_close (loader, NULL))
+    return NULL;
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8)
+    return NULL;
+  w = gdk_pixbuf_get_width (pixbuf);
+  h = gdk_pixbuf_get_height (pixbuf);
+  n = gdk_pixbuf_get_n_channels (pixbuf);
+  src = gdk_pixbuf_read_pixels (pixbuf);
+  src_stride = gdk_pixbuf_get_rowstride (pixbuf);
+  img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  dst = cairo_image_surface_get_data (img);
+  dst_stride = cairo_image_surface_get_stride (img);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *p = src + y * src_stride + x * n;
+
+        *(guint32 *) (dst + y * dst_stride + 4 * x) = (p[0] << 16) | (p[1] << 8) | p[2];
+      }
+  cairo_surface_mark_dirty (img);
+  return img;
+}
+
 gboolean
 bm_paint_jpeg (BmPaint *paint,
                GBytes  *jpeg,
@@ -542,6 +577,13 @@ bm_paint_jpeg (BmPaint *paint,
       img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, iw, ih);
       cairo_surface_set_mime_data (img, CAIRO_MIME_TYPE_JPEG, data, len,
                                    (cairo_destroy_func_t) g_bytes_unref, g_bytes_ref (jpeg));
+      cairo_set_source_surface (cr, img, 0, 0);
+      cairo_paint (cr);
+      cairo_surface_destroy (img);
+    }
+  else if ((img = decode_jpeg (jpeg)) != NULL)
+    {
+      /* Previews and other raster targets need the pixels. */
       cairo_set_source_surface (cr, img, 0, 0);
       cairo_paint (cr);
       cairo_surface_destroy (img);

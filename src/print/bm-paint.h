@@ -123,7 +123,7 @@ gboolean bm_paint_qr                 (BmPaint     *paint,
                                       double       y,
                                       double       side);
 /* Places a JPEG photo scaled to the box (aspect kept, centred). The JPEG goes
- * into a PDF as-is (DCTDecode); on other targets a grey placeholder is drawn.
+ * into a PDF as-is (DCTDecode); other targets (previews) get it decoded.
  * Returns FALSE if @jpeg is not a JPEG we can place. */
 gboolean bm_paint_jpeg               (BmPaint     *paint,
                                       GBytes      *jpeg,
