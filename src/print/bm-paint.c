@@ -19,6 +19,7 @@ struct _BmPaint
   guint                 unknown_glyphs;
   guint                 overflows;
   GHashTable           *fitted;   /* key -> FittedText */
+  PangoAttrList        *attrs;
 };
 
 /* Labels, titles and notes repeat on every page: shaping them once instead of
@@ -61,6 +62,10 @@ bm_paint_new (cairo_t *cr)
   self->layout = pango_layout_new (self->context);
   self->font = pango_font_description_new ();
   self->fitted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fitted_text_free);
+  /* A hyphen inserted into a wrapped name or ID number would read as part
+   * of it. */
+  self->attrs = pango_attr_list_new ();
+  pango_attr_list_insert (self->attrs, pango_attr_insert_hyphens_new (FALSE));
   return self;
 }
 
@@ -70,6 +75,7 @@ bm_paint_free (BmPaint *paint)
   if (paint == NULL)
     return;
   g_hash_table_unref (paint->fitted);
+  pango_attr_list_unref (paint->attrs);
   g_object_unref (paint->layout);
   g_object_unref (paint->context);
   pango_font_description_free (paint->font);
@@ -122,6 +128,7 @@ setup_layout (BmPaint     *paint,
     pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
   else
     pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
+  pango_layout_set_attributes (layout, paint->attrs);
   pango_layout_set_text (layout, text, -1);
 }
 

@@ -81,7 +81,13 @@ bm_print_record_new_from_candidate (BmCandidate *candidate,
   bm_print_record_set_uuid (rec, bm_candidate_get (candidate, "uuid"));
   bm_print_record_set (rec, "number", bm_candidate_get (candidate, "number"));
   bm_print_record_set (rec, "initial_password", bm_candidate_get (candidate, "initial_password"));
-  bm_print_record_set (rec, "name", bm_identity_get (id, "name"));
+  /* Holders of a foreign permanent residence card may have no Chinese name:
+   * the cards and the table then carry the English one. */
+  {
+    const char *name = bm_identity_get (id, "name");
+
+    bm_print_record_set (rec, "name", name != NULL && *name ? name : bm_identity_get (id, "name_en"));
+  }
   bm_print_record_set (rec, "name_en", bm_identity_get (id, "name_en"));
   bm_print_record_set (rec, "id_number", bm_identity_get (id, "id_number"));
   bm_print_record_set (rec, "birth_date", bm_identity_get (id, "birth_date"));

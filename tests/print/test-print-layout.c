@@ -144,6 +144,35 @@ test_edge_data (gconstpointer data)
   cleanup (path);
 }
 
+/* A foreign permanent resident without a Chinese name: the 46-character
+ * English name is the name on every document, never cut. */
+static void
+test_foreign_name (void)
+{
+  static const BmDocumentKind doc_kinds[] = {
+    BM_DOCUMENT_LOGIN_CARDS, BM_DOCUMENT_LOGIN_TABLE, BM_DOCUMENT_PROOF_SHEETS, BM_DOCUMENT_REVIEW_FORMS,
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (doc_kinds); k++)
+    {
+      g_autoptr(BmDocument) doc = bm_document_new (doc_kinds[k]);
+      g_autoptr(BmPrintRecord) r = make_record (0);
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+
+      bm_print_record_set (r, "name", BM_TEST_LONG_NAME_EN);
+      bm_print_record_set (r, "name_en", BM_TEST_LONG_NAME_EN);
+      bm_print_record_set (r, "id_type", "外国人永久居留身份证");
+      bm_print_record_set (r, "id_number", "USA110079091502");
+      bm_document_add_record (doc, r);
+      path = save (doc);
+      text = bm_test_pdf_text_flat (path, 0, 0);
+      g_assert_nonnull (strstr (text, BM_TEST_LONG_NAME_EN));
+      g_assert_nonnull (strstr (text, "USA110079091502"));
+      cleanup (path);
+    }
+}
+
 static void
 test_page_size (void)
 {
@@ -209,6 +238,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/layout/page-size", test_page_size);
   g_test_add_func ("/print/layout/preview", test_preview);
   g_test_add_func ("/print/layout/cancel", test_cancel);
+  g_test_add_func ("/print/layout/foreign-name", test_foreign_name);
   g_test_add_data_func ("/print/layout/edge/login-cards", GINT_TO_POINTER (BM_DOCUMENT_LOGIN_CARDS), test_edge_data);
   g_test_add_data_func ("/print/layout/edge/login-table", GINT_TO_POINTER (BM_DOCUMENT_LOGIN_TABLE), test_edge_data);
   g_test_add_data_func ("/print/layout/edge/proof-sheets", GINT_TO_POINTER (BM_DOCUMENT_PROOF_SHEETS), test_edge_data);
