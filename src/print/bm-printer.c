@@ -78,18 +78,24 @@ printer_from_dest (cups_dest_t *dest)
   return self;
 }
 
+/* libcups reports "no such printer" or an empty list also when cupsd is
+ * down; a clerk needs to know which it is. */
 static gboolean
-set_cups_error (GError **error)
+set_error_if_unreachable (GError **error)
 {
-  ipp_status_t status = cupsLastError ();
+  const char *server = cupsServer ();
+  http_t *http = httpConnect2 (server, ippPort (), NULL, AF_UNSPEC, cupsEncryption (), 1, 5000, NULL);
+  g_autofree char *where = NULL;
 
-  if (status == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || status == IPP_STATUS_ERROR_INTERNAL)
+  if (http != NULL)
     {
-      g_set_error (error, BM_PRINT_ERROR, BM_PRINT_ERROR_NO_PRINTER,
-                   _("The printing service (CUPS) is not available: %s"), cupsLastErrorString ());
-      return TRUE;
+      httpClose (http);
+      return FALSE;
     }
-  return FALSE;
+  where = server[0] == '/' ? g_strdup (server) : g_strdup_printf ("%s:%d", server, ippPort ());
+  g_set_error (error, BM_PRINT_ERROR, BM_PRINT_ERROR_NO_PRINTER,
+               _("The printing service (CUPS) at %s does not answer."), where);
+  return TRUE;
 }
 
 GPtrArray *
@@ -100,7 +106,7 @@ bm_printer_list (GError **error)
   GPtrArray *list;
 
   n = cupsGetDests2 (CUPS_HTTP_DEFAULT, &dests);
-  if (n == 0 && set_cups_error (error))
+  if (n == 0 && set_error_if_unreachable (error))
     return NULL;
   list = g_ptr_array_new_with_free_func (g_object_unref);
   for (int i = 0; i < n; i++)
@@ -120,9 +126,10 @@ bm_printer_lookup (const char  *name,
   dest = cupsGetNamedDest (CUPS_HTTP_DEFAULT, name, NULL);
   if (dest == NULL)
     {
-      if (!set_cups_error (error))
-        g_set_error (error, BM_PRINT_ERROR, BM_PRINT_ERROR_NO_PRINTER,
-                     _("There is no printer named “%s”"), name != NULL ? name : _("(default)"));
+      if (set_error_if_unreachable (error))
+        return NULL;
+      g_set_error (error, BM_PRINT_ERROR, BM_PRINT_ERROR_NO_PRINTER,
+                   _("There is no printer named “%s”"), name != NULL ? name : _("(default)"));
       return NULL;
     }
   printer = printer_from_dest (dest);

@@ -467,6 +467,16 @@ test_failures (Fixture       *f,
   assert_failure (f, "rejectq", 8, "refused", "accepting", FALSE);
   assert_failure (f, "nodevq", 9, "timeout", "stopped", TRUE);
   assert_failure (f, "no-such-queue", 8, "refused", "no-such-queue", FALSE);
+  /* cupsd not answering at all */
+  {
+    g_autofree char *saved = g_strdup (g_getenv ("CUPS_SERVER"));
+
+    g_setenv ("CUPS_SERVER", "localhost:1", TRUE);
+    assert_failure (f, "testq", 8, "refused", "localhost:1", FALSE);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (bm_test_run (&out, cli (), "printers", NULL), ==, 8);
+    g_setenv ("CUPS_SERVER", saved, TRUE);
+  }
   /* After all that the cards were never printed: --unprinted still has all 5 */
   g_assert_cmpint (bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "login-cards", "--printer", "testq",
                                 "--unprinted", NULL), ==, 0);
