@@ -23,6 +23,8 @@ static const struct {
   { "audit", bm_cli_audit, N_("Verify the audit log") },
   { "db", bm_cli_db, N_("Check the database file") },
   { "card", bm_cli_card, N_("List card readers, read an ID card, watch a reader") },
+  { "printers", bm_cli_printers, N_("List the printers and their state") },
+  { "print", bm_cli_print, N_("Print login cards, the login table, proof sheets and forms, or save them as PDF") },
 };
 
 int

@@ -51,5 +51,7 @@ int bm_cli_candidate (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_audit     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_db        (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_card      (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_printers  (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_print     (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

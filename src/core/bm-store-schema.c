@@ -131,6 +131,16 @@ static const Migration migrations[] = {
     "BEGIN SELECT RAISE (ABORT, 'audit log entries are never deleted'); END;"
     "CREATE TRIGGER audit_log_never_changed BEFORE UPDATE ON audit_log "
     "BEGIN SELECT RAISE (ABORT, 'audit log entries are never changed'); END;" },
+  /* Print (20-29): which records each print log row covers, for "not yet
+   * printed" selection and reprint detection without scanning JSON. */
+  { 20,
+    "CREATE TABLE print_log_records ("
+    "  log_id INTEGER NOT NULL REFERENCES print_log (id),"
+    "  number TEXT NOT NULL,"
+    "  PRIMARY KEY (log_id, number));"
+    "CREATE INDEX print_log_records_by_number ON print_log_records (number);"
+    /* Why a job did not complete, in the words CUPS gave. */
+    "ALTER TABLE print_log ADD COLUMN detail TEXT;" },
 };
 
 gboolean

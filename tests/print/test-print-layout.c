@@ -1,0 +1,248 @@
+/* test-print-layout.c: the page layouts without a printer: page counts,
+ * no tofu, nothing overflowing its box, fonts embedded, the edge data
+ * present in full in the PDF text. */
+#include "bm-config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bm-document.h"
+#include "bm-print-candidate.h"
+#include "bm-test-data.h"
+
+static BmPrintRecord *
+make_record (guint i)
+{
+  BmPrintRecord *r = bm_print_record_new ();
+  g_autofree char *number = g_strdup_printf ("0102%04u", i + 1);
+  g_autofree char *name = g_strdup_printf ("考生%u", i + 1);
+  gboolean edge = i % 3 == 1;
+
+  bm_print_record_set (r, "number", number);
+  bm_print_record_set (r, "name", edge ? BM_TEST_LONG_NAME : name);
+  bm_print_record_set (r, "name_en", edge ? BM_TEST_LONG_NAME_EN : NULL);
+  bm_print_record_set (r, "id_number", "43010220050101101X");
+  bm_print_record_set (r, "initial_password", "Ab3dEf7h");
+  bm_print_record_set (r, "category", "物理类");
+  bm_print_record_set (r, "sex", "男");
+  bm_print_record_set (r, "nation", "汉族");
+  bm_print_record_set (r, "birth_date", "2005-01-01");
+  bm_print_record_set (r, "address", edge ? BM_TEST_LONG_ADDRESS : "湖南省长沙市芙蓉区五一大道1号");
+  bm_print_record_set (r, "comment", "该生思想进步，遵纪守法，学习刻苦，团结同学，积极参加社会实践活动，综合素质良好。");
+  bm_print_record_mark_from_card (r, "name");
+  bm_print_record_add_online (r, "毕业学校", "长沙市第一中学");
+  bm_print_record_add_online (r, "联系电话", "13800138000");
+  return r;
+}
+
+static BmDocument *
+make_document (BmDocumentKind kind,
+               guint          n,
+               GBytes        *photo)
+{
+  BmDocument *doc = bm_document_new (kind);
+
+  bm_document_set_point (doc, "point_name", "长沙市第一中学报名点（芙蓉区教育局招生考试中心代管）");
+  bm_document_set_point (doc, "deadline", "2019年11月8日17:00");
+  bm_document_set_point (doc, "categories", "历史类|物理类");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BmPrintRecord) r = make_record (i);
+
+      if (photo != NULL)
+        bm_print_record_set_photo (r, photo);
+      bm_document_add_record (doc, r);
+    }
+  return doc;
+}
+
+static char *
+save (BmDocument *doc)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bm-layout-XXXXXX", &error);
+  char *path;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "doc.pdf", NULL);
+  g_assert_true (bm_document_save_pdf (doc, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bm_document_get_unknown_glyphs (doc), ==, 0);
+  g_assert_cmpuint (bm_document_get_overflows (doc), ==, 0);
+  g_assert_cmpint (bm_test_pdf_pages (path), ==, bm_document_get_n_pages (doc));
+  return path;
+}
+
+static void
+cleanup (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_page_counts (void)
+{
+  static const struct { BmDocumentKind kind; guint n; guint pages; } cases[] = {
+    { BM_DOCUMENT_LOGIN_CARDS, 0, 1 }, { BM_DOCUMENT_LOGIN_CARDS, 4, 1 }, { BM_DOCUMENT_LOGIN_CARDS, 5, 2 },
+    { BM_DOCUMENT_LOGIN_TABLE, 0, 1 }, { BM_DOCUMENT_LOGIN_TABLE, 5, 1 }, { BM_DOCUMENT_LOGIN_TABLE, 1001, 56 }, { BM_DOCUMENT_LOGIN_TABLE, 17, 1 }, { BM_DOCUMENT_LOGIN_TABLE, 18, 2 },
+    { BM_DOCUMENT_PROOF_SHEETS, 1, 1 }, { BM_DOCUMENT_PROOF_SHEETS, 7, 7 },
+    { BM_DOCUMENT_DRAFT_FORMS, 0, 1 }, { BM_DOCUMENT_REVIEW_FORMS, 0, 1 }, { BM_DOCUMENT_REVIEW_FORMS, 3, 3 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BmDocument) doc = make_document (cases[i].kind, cases[i].n, NULL);
+
+      g_assert_cmpuint (bm_document_get_n_pages (doc), ==, cases[i].pages);
+    }
+  {
+    g_autoptr(BmDocument) doc = make_document (BM_DOCUMENT_LOGIN_CARDS, 5, NULL);
+
+    bm_document_set_single_card (doc, TRUE);
+    g_assert_cmpuint (bm_document_get_n_pages (doc), ==, 5);
+  }
+}
+
+static void
+test_edge_data (gconstpointer data)
+{
+  BmDocumentKind kind = GPOINTER_TO_INT (data);
+  g_autoptr(GBytes) photo = bm_test_load_photo ();
+  g_autoptr(BmDocument) doc = make_document (kind, 3, photo);
+  g_autofree char *path = save (doc);
+  g_autofree char *text = bm_test_pdf_text_flat (path, 0, 0);
+  g_autofree char *fonts = NULL;
+
+  if (kind != BM_DOCUMENT_DRAFT_FORMS)
+    {
+      g_assert_nonnull (strstr (text, BM_TEST_LONG_NAME));
+      g_assert_nonnull (strstr (text, "01020002"));
+    }
+  if (kind == BM_DOCUMENT_PROOF_SHEETS)
+    {
+      g_assert_nonnull (strstr (text, BM_TEST_LONG_NAME_EN));
+      g_assert_nonnull (strstr (text, BM_TEST_LONG_ADDRESS));
+      g_assert_nonnull (strstr (text, "综合素质良好。"));
+      g_assert_nonnull (strstr (text, "13800138000"));
+    }
+  if (kind == BM_DOCUMENT_LOGIN_CARDS || kind == BM_DOCUMENT_LOGIN_TABLE)
+    g_assert_cmpuint (bm_test_count (text, "Ab3dEf7h"), ==, 3);
+
+  /* Every font is embedded and the CJK ones are Noto Sans CJK SC. */
+  g_assert_cmpint (bm_test_run (&fonts, "pdffonts", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (fonts, "NotoSansCJK"));
+  {
+    g_auto(GStrv) lines = g_strsplit (fonts, "\n", -1);
+
+    for (guint i = 2; lines[i] != NULL; i++)
+      if (*lines[i])
+        g_assert_nonnull (strstr (lines[i], " yes "));
+  }
+  cleanup (path);
+}
+
+/* A foreign permanent resident without a Chinese name: the 46-character
+ * English name is the name on every document, never cut. */
+static void
+test_foreign_name (void)
+{
+  static const BmDocumentKind doc_kinds[] = {
+    BM_DOCUMENT_LOGIN_CARDS, BM_DOCUMENT_LOGIN_TABLE, BM_DOCUMENT_PROOF_SHEETS, BM_DOCUMENT_REVIEW_FORMS,
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (doc_kinds); k++)
+    {
+      g_autoptr(BmDocument) doc = bm_document_new (doc_kinds[k]);
+      g_autoptr(BmPrintRecord) r = make_record (0);
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+
+      bm_print_record_set (r, "name", BM_TEST_LONG_NAME_EN);
+      bm_print_record_set (r, "name_en", BM_TEST_LONG_NAME_EN);
+      bm_print_record_set (r, "id_type", "外国人永久居留身份证");
+      bm_print_record_set (r, "id_number", "USA110079091502");
+      bm_document_add_record (doc, r);
+      path = save (doc);
+      text = bm_test_pdf_text_flat (path, 0, 0);
+      g_assert_nonnull (strstr (text, BM_TEST_LONG_NAME_EN));
+      g_assert_nonnull (strstr (text, "USA110079091502"));
+      cleanup (path);
+    }
+}
+
+static void
+test_page_size (void)
+{
+  g_autoptr(BmDocument) table = make_document (BM_DOCUMENT_LOGIN_TABLE, 2, NULL);
+  g_autoptr(BmDocument) cards = make_document (BM_DOCUMENT_LOGIN_CARDS, 2, NULL);
+  g_autofree char *p1 = save (table);
+  g_autofree char *p2 = save (cards);
+  g_autofree char *i1 = NULL, *i2 = NULL;
+
+  bm_test_run (&i1, "pdfinfo", p1, NULL);
+  bm_test_run (&i2, "pdfinfo", p2, NULL);
+  g_assert_nonnull (strstr (i1, "841.89 x 595.276"));
+  g_assert_nonnull (strstr (i2, "595.276 x 841.89"));
+  cleanup (p1);
+  cleanup (p2);
+}
+
+static void
+test_preview (void)
+{
+  g_autoptr(BmDocument) doc = make_document (BM_DOCUMENT_PROOF_SHEETS, 2, NULL);
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 298, 421);
+  cairo_t *cr = cairo_create (s);
+  guint dark = 0;
+  unsigned char *px;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, 0.5, 0.5);
+  bm_document_draw_page (doc, cr, 1);
+  cairo_surface_flush (s);
+  px = cairo_image_surface_get_data (s);
+  for (int y = 0; y < 421; y++)
+    for (int x = 0; x < 298; x++)
+      if (px[y * cairo_image_surface_get_stride (s) + 4 * x] < 128)
+        dark++;
+  g_assert_cmpuint (dark, >, 2000);
+  g_assert_cmpuint (bm_document_get_unknown_glyphs (doc), ==, 0);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(BmDocument) doc = make_document (BM_DOCUMENT_PROOF_SHEETS, 50, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "bm-cancel-test.pdf", NULL);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (bm_document_save_pdf (doc, path, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/print/layout/page-counts", test_page_counts);
+  g_test_add_func ("/print/layout/page-size", test_page_size);
+  g_test_add_func ("/print/layout/preview", test_preview);
+  g_test_add_func ("/print/layout/cancel", test_cancel);
+  g_test_add_func ("/print/layout/foreign-name", test_foreign_name);
+  g_test_add_data_func ("/print/layout/edge/login-cards", GINT_TO_POINTER (BM_DOCUMENT_LOGIN_CARDS), test_edge_data);
+  g_test_add_data_func ("/print/layout/edge/login-table", GINT_TO_POINTER (BM_DOCUMENT_LOGIN_TABLE), test_edge_data);
+  g_test_add_data_func ("/print/layout/edge/proof-sheets", GINT_TO_POINTER (BM_DOCUMENT_PROOF_SHEETS), test_edge_data);
+  g_test_add_data_func ("/print/layout/edge/draft-forms", GINT_TO_POINTER (BM_DOCUMENT_DRAFT_FORMS), test_edge_data);
+  g_test_add_data_func ("/print/layout/edge/review-form", GINT_TO_POINTER (BM_DOCUMENT_REVIEW_FORMS), test_edge_data);
+  return g_test_run ();
+}
