@@ -105,7 +105,9 @@ one_record (Province *p, const char *point, const char *ws, JsonNode *profile, J
   gint64 base_rev = json_object_get_int_member_with_default (item, "base_server_rev", 0);
   JsonNode *recn = json_object_get_member (item, "record");
   JsonObject *rec = recn && JSON_NODE_HOLDS_OBJECT (recn) ? json_node_get_object (recn) : NULL;
-  JsonObject *ident = rec ? json_object_get_object_member (rec, "identity") : NULL;
+  /* bm_candidate_to_json is flat; an "identity" member is accepted too. */
+  JsonObject *ident = rec && json_object_has_member (rec, "identity")
+                      ? json_object_get_object_member (rec, "identity") : rec;
   JsonArray *photos = json_object_get_array_member (item, "photos");
   const char *number, *category, *id_type, *id_number;
   gboolean voided, have = FALSE;
@@ -119,7 +121,7 @@ one_record (Province *p, const char *point, const char *ws, JsonNode *profile, J
   json_builder_begin_object (b);
   if (*uuid == '\0' || version < 1 || rec == NULL || ident == NULL)
     {
-      reject (b, uuid, version, "invalid", "uuid, version, record and record.identity are required", NULL);
+      reject (b, uuid, version, "invalid", "uuid, version and record are required", NULL);
       goto out;
     }
   text = json_to_string (recn, FALSE);
