@@ -22,6 +22,8 @@ static const struct {
   { "candidate", bm_cli_candidate, N_("Add, list, show, change and void candidate records") },
   { "audit", bm_cli_audit, N_("Verify the audit log") },
   { "db", bm_cli_db, N_("Check the database file") },
+  { "setup", bm_cli_setup, N_("Set this workstation up from the provincial server") },
+  { "sync", bm_cli_sync, N_("Send records to the provincial server and pull changes; sync status") },
 };
 
 int
