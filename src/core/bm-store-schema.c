@@ -143,6 +143,7 @@ static const Migration migrations[] = {
     "  held_version INTEGER NOT NULL DEFAULT 0,"
     "  base_server_rev INTEGER NOT NULL DEFAULT 0,"
     "  server_change TEXT,"
+    "  county_decision TEXT, county_reason TEXT,"
     "  updated_at TEXT NOT NULL);"
     "CREATE TABLE sync_photos ("
     "  sha256 TEXT PRIMARY KEY);"

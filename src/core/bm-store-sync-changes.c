@@ -79,7 +79,7 @@ column_value (BmStore *self, const char *uuid, const char *column)
 }
 
 static gboolean
-exec_bind (BmStore *self, const char *sql, const char *a, const char *b, GError **error)
+exec_bind3 (BmStore *self, const char *sql, const char *a, const char *b, const char *c, GError **error)
 {
   g_autoptr(sqlite3_stmt) st = bm_store_prepare (self, sql, error);
   int rc;
@@ -88,8 +88,16 @@ exec_bind (BmStore *self, const char *sql, const char *a, const char *b, GError 
     return FALSE;
   sqlite3_bind_text (st, 1, a, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, b, -1, SQLITE_STATIC);
+  if (c != NULL)
+    sqlite3_bind_text (st, 3, c, -1, SQLITE_STATIC);
   rc = sqlite3_step (st);
   return rc == SQLITE_DONE || bm_store_set_sqlite_error (self, rc, error);
+}
+
+static gboolean
+exec_bind (BmStore *self, const char *sql, const char *a, const char *b, GError **error)
+{
+  return exec_bind3 (self, sql, a, b, NULL, error);
 }
 
 static gboolean
@@ -240,10 +248,20 @@ apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
     default:
       return TRUE;
     }
-  if (!set_sync_record (self, c->uuid, l.version > l.synced_version ? "pending" : "accepted",
-                        c->kind == BM_SYNC_CHANGE_RETURNED ? "returned" : NULL,
-                        c->kind == BM_SYNC_CHANGE_RETURNED ? c->reason : NULL,
-                        0, c->server_rev, NULL, TRUE, error))
+  /* Record the server revision and the county's word, leaving the upload
+   * state (pending, rejected …) as it is. */
+  {
+    g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, c->server_rev);
+    if (!exec_bind (self, "INSERT OR IGNORE INTO sync_records (candidate_uuid, status, updated_at)"
+                          " VALUES (?1, ?2, datetime ('now'))",
+                    c->uuid, l.version > l.synced_version ? "pending" : "accepted", error)
+        || !exec_bind (self, "UPDATE sync_records SET base_server_rev = MAX (base_server_rev, CAST (?2 AS INTEGER))"
+                             " WHERE candidate_uuid = ?1", c->uuid, rev, error))
+      return FALSE;
+  }
+  if (c->kind != BM_SYNC_CHANGE_ONLINE_FIELDS
+      && !exec_bind3 (self, "UPDATE sync_records SET county_decision = ?2, county_reason = ?3 WHERE candidate_uuid = ?1",
+                      c->uuid, c->kind == BM_SYNC_CHANGE_RETURNED ? "returned" : c->review_state, c->reason, error))
     return FALSE;
   return bm_store_audit_append (self, NULL, c->uuid, action, detail, error);
 }
@@ -350,10 +368,12 @@ bm_store_sync_problems (BmStore *self, GError **error)
 {
   g_autoptr(JsonArray) out = json_array_new ();
   g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
-      "SELECT c.uuid, c.number, s.status, s.error_code, s.error_detail FROM candidates c"
-      " JOIN sync_records s ON s.candidate_uuid = c.uuid"
+      "SELECT c.uuid, c.number, s.status,"
+      " CASE WHEN s.status IN ('rejected', 'conflict') AND s.held_version >= c.version THEN s.error_code ELSE 'returned' END,"
+      " CASE WHEN s.status IN ('rejected', 'conflict') AND s.held_version >= c.version THEN s.error_detail ELSE s.county_reason END"
+      " FROM candidates c JOIN sync_records s ON s.candidate_uuid = c.uuid"
       " WHERE (s.status IN ('rejected', 'conflict') AND s.held_version >= c.version)"
-      "    OR s.error_code = 'returned' ORDER BY c.number", error);
+      "    OR s.county_decision = 'returned' ORDER BY c.number", error);
 
   if (st == NULL)
     return NULL;

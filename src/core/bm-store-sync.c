@@ -259,7 +259,10 @@ upsert_state (BmStore *self, const char *uuid, const char *status, const char *c
       " server_change, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
       " ON CONFLICT (candidate_uuid) DO UPDATE SET status = ?2, error_code = ?3, error_detail = ?4,"
       " held_version = MAX (held_version, ?5), base_server_rev = MAX (base_server_rev, ?6),"
-      " server_change = COALESCE (?7, server_change), updated_at = ?8", error);
+      " server_change = COALESCE (?7, server_change), updated_at = ?8,"
+      /* a correction the server accepted answers the county's return */
+      " county_decision = CASE WHEN ?2 = 'accepted' AND county_decision = 'returned' AND ?6 > base_server_rev"
+      "                        THEN NULL ELSE county_decision END", error);
 
   if (st == NULL)
     return FALSE;
