@@ -100,6 +100,7 @@ bm_cli_setup (BmCliContext *ctx, int argc, char **argv)
   g_autofree char *ca_file = NULL, *pin = NULL, *name = NULL, *password = NULL;
   g_autofree char *ca_abs = NULL;
   gboolean plain = FALSE;
+  int slice_size = 500;
   BmSyncSetupOptions o = { 0 };
   BmStore *store;
   int code;
@@ -112,6 +113,7 @@ bm_cli_setup (BmCliContext *ctx, int argc, char **argv)
     { "pin", 0, 0, G_OPTION_ARG_STRING, &pin, N_("Require this server public key (sha256//BASE64)"), N_("PIN") },
     { "allow-plain-http", 0, 0, G_OPTION_ARG_NONE, &plain, N_("Development only: allow http:// to this computer"), NULL },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of this workstation shown to the county"), N_("NAME") },
+    { "slice-size", 0, 0, G_OPTION_ARG_INT, &slice_size, N_("Numbers per category to ask for at first (default 500)"), N_("N") },
     { NULL },
   };
 
@@ -135,6 +137,7 @@ bm_cli_setup (BmCliContext *ctx, int argc, char **argv)
   o.pin = pin;
   o.allow_plain_http = plain;
   o.workstation_name = name;
+  o.slice_size = (guint) CLAMP (slice_size, 1, 5000);
   if (!bm_sync_setup (store, &o, NULL, &error))
     {
       memset (password, 0, strlen (password));

@@ -6,8 +6,12 @@
 
 #include "bm-config.h"
 
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "bm-error.h"
 #include "bm-store-sync.h"
@@ -378,6 +382,59 @@ pull_changes (BmSyncClient *self, GError **error)
     }
 }
 
+/* Ask for another slice of numbers when a category runs low. The request id
+ * is stored first, so a retry after a crash gets the same slice back. */
+static gboolean
+top_up_slices (BmSyncClient *self, GError **error)
+{
+  g_autoptr(GPtrArray) categories = bm_store_list_categories (self->store, error);
+  g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
+
+  if (categories == NULL)
+    return FALSE;
+  if (ws == NULL)
+    return TRUE;
+  for (guint i = 0; i < categories->len; i++)
+    {
+      BmCategory *cat = categories->pdata[i];
+      g_autofree char *key = g_strconcat ("slice_request_", cat->code, NULL);
+      g_autofree char *rid = NULL, *path = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GPtrArray) slices = NULL;
+      BmSyncResponse resp = { 0 };
+
+      if (cat->remaining >= 100)
+        continue;
+      if ((rid = bm_store_sync_get (self->store, key)) == NULL)
+        {
+          rid = g_uuid_string_random ();
+          if (!bm_store_sync_set (self->store, key, rid, error))
+            return FALSE;
+        }
+      body = take_string (bm_sync_build_slice_request (rid, cat->code, 500));
+      path = g_strdup_printf ("/api/v1/workstations/%s/slices", ws);
+      if (!call (self, "POST", path, body, NULL, &resp, error))
+        return FALSE;
+      if (resp.status == 409)
+        {
+          /* range_exhausted (or a reused id): the clerk sees the range
+           * message when numbering; try again with a new id next time. */
+          bm_sync_response_clear (&resp);
+          if (!bm_store_sync_set (self->store, key, NULL, error))
+            return FALSE;
+          continue;
+        }
+      if (resp.status != 200)
+        return protocol_error (error, &resp, "a request for more numbers");
+      slices = bm_sync_parse_slices (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+      bm_sync_response_clear (&resp);
+      if (slices == NULL || !bm_store_sync_add_slices (self->store, slices, error)
+          || !bm_store_sync_set (self->store, key, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 open_transport (BmSyncClient *self, GError **error)
 {
@@ -502,7 +559,10 @@ run (BmSyncClient *self, GError **error)
         }
     }
   /* 3. What the candidates and the county did on the server. */
-  return pull_changes (self, error);
+  if (!pull_changes (self, error))
+    return FALSE;
+  /* 4. More numbers before the counter runs out. */
+  return top_up_slices (self, error);
 }
 
 gboolean
@@ -511,9 +571,23 @@ bm_sync_client_run (BmSyncClient *self, GCancellable *cancellable, GError **erro
   g_autoptr(GError) local = NULL;
   gboolean ok;
 
+  g_autofree char *lock_path = g_strconcat (bm_store_get_path (self->store), ".sync-lock", NULL);
+  int lock_fd;
+
+  /* One run per store at a time (the app's worker and a CLI run may meet).
+   * The kernel drops the lock when a run dies, even by SIGKILL. */
+  lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0 || flock (lock_fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      if (lock_fd >= 0)
+        close (lock_fd);
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_BUSY, _("Another sync run is in progress for this database."));
+      return FALSE;
+    }
   memset (&self->stats, 0, sizeof self->stats);
   self->cancellable = cancellable;
   ok = run (self, &local);
+  close (lock_fd);
   if (self->transport)
     {
       self->stats.requests = bm_sync_transport_get_requests (self->transport);

@@ -19,6 +19,7 @@ typedef struct {
   const char *pin;
   gboolean    allow_plain_http;
   const char *workstation_name;
+  guint       slice_size;     /* numbers per category to ask for; 0 = 500 */
 } BmSyncSetupOptions;
 
 typedef struct {

@@ -75,7 +75,8 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
 
   g_clear_pointer (&body, g_bytes_unref);
   body = take_string (bm_sync_build_workstation (workstation_id, o->workstation_name ? o->workstation_name
-                                                                                     : g_get_host_name (), 500));
+                                                                                     : g_get_host_name (),
+                                                   o->slice_size ? o->slice_size : 500));
   if (!bm_sync_transport_request (transport, "POST", "/api/v1/workstations", body, NULL, &resp, cancellable, error)
       || !expect_200 (&resp, "the workstation registration", error))
     goto out;
