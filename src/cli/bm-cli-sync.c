@@ -175,9 +175,9 @@ print_stats (const BmSyncStats *s, gboolean ok, const GError *error, gboolean as
       bm_cli_print_json_object (o);
     }
   else if (ok)
-    g_print (_("Sync finished: %" G_GUINT64_FORMAT " records sent in %" G_GUINT64_FORMAT " batches, %"
-               G_GUINT64_FORMAT " photos uploaded, %" G_GUINT64_FORMAT " changes received.\n"),
-             s->records_sent, s->batches, s->photos_uploaded, s->changes_applied);
+    g_print (_("Sync finished: %llu records sent in %llu batches, %llu photos uploaded, %llu changes received.\n"),
+             (unsigned long long) s->records_sent, (unsigned long long) s->batches,
+             (unsigned long long) s->photos_uploaded, (unsigned long long) s->changes_applied);
 }
 
 static gboolean
@@ -225,11 +225,13 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
       bm_cli_print_json_object (status);
       return BM_CLI_EXIT_OK;
     }
-  g_print (_("Queue: %" G_GINT64_FORMAT " records (oldest waiting %" G_GINT64_FORMAT " s), being sent: %" G_GINT64_FORMAT
-             ", accepted: %" G_GINT64_FORMAT ", rejected: %" G_GINT64_FORMAT ", conflicts: %" G_GINT64_FORMAT "\n"),
-           json_object_get_int_member (status, "queue"), json_object_get_int_member (status, "oldest_unsent_age_s"),
-           json_object_get_int_member (status, "sending"), json_object_get_int_member (status, "accepted"),
-           json_object_get_int_member (status, "rejected"), json_object_get_int_member (status, "conflicts"));
+  g_print (_("Queue: %lld records (oldest waiting %lld s), being sent: %lld, accepted: %lld, rejected: %lld, conflicts: %lld\n"),
+           (long long) json_object_get_int_member (status, "queue"),
+           (long long) json_object_get_int_member (status, "oldest_unsent_age_s"),
+           (long long) json_object_get_int_member (status, "sending"),
+           (long long) json_object_get_int_member (status, "accepted"),
+           (long long) json_object_get_int_member (status, "rejected"),
+           (long long) json_object_get_int_member (status, "conflicts"));
   if (!json_object_get_null_member (status, "last_success"))
     g_print (_("Last success: %s\n"), json_object_get_string_member (status, "last_success"));
   if (!json_object_get_null_member (status, "last_error"))
