@@ -158,7 +158,11 @@ static const Migration migrations[] = {
     "  candidate_uuid TEXT NOT NULL,"
     "  version INTEGER NOT NULL);"
     "CREATE INDEX sync_batch_records_by_uuid ON sync_batch_records (candidate_uuid);"
-    "CREATE INDEX sync_batch_records_by_batch ON sync_batch_records (batch_id);" },
+    "CREATE INDEX sync_batch_records_by_batch ON sync_batch_records (batch_id);"
+    /* Covering indexes: sha256 sits after the JPEG blob in the row, so
+     * without them every lookup walks the blobs' overflow pages. */
+    "CREATE INDEX IF NOT EXISTS photos_by_sha256 ON photos (sha256);"
+    "CREATE INDEX IF NOT EXISTS photos_sync ON photos (candidate_uuid, kind, sha256);" },
 };
 
 gboolean

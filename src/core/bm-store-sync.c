@@ -317,9 +317,16 @@ bm_store_sync_apply_results (BmStore *self, const char *batch_id, GPtrArray *res
               "UPDATE candidates SET synced_version = MAX (synced_version, ?) WHERE uuid = ?", error);
           if (u == NULL)
             goto fail;
+          g_autoptr(sqlite3_stmt) p = bm_store_prepare (self,
+              "INSERT OR IGNORE INTO sync_photos (sha256) SELECT sha256 FROM photos WHERE candidate_uuid = ?", error);
+          if (p == NULL)
+            goto fail;
+          sqlite3_bind_text (p, 1, r->uuid, -1, SQLITE_STATIC);
           sqlite3_bind_int64 (u, 1, r->version);
           sqlite3_bind_text (u, 2, r->uuid, -1, SQLITE_STATIC);
-          ok = step_done (self, u, error)
+          /* Accepted means the server holds its photos: remember them here,
+           * in the same transaction, rather than one write per upload. */
+          ok = step_done (self, u, error) && step_done (self, p, error)
                && upsert_state (self, r->uuid, version <= r->version ? "accepted" : "pending", NULL, NULL,
                                 r->version, r->server_rev, NULL, error);
         }

@@ -281,8 +281,7 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
         return protocol_error (error, &resp, "a photo upload");
       bm_sync_response_clear (&resp);
       self->stats.photos_uploaded++;
-      if (!bm_store_sync_mark_photo (self->store, photos[i], TRUE, error))
-        return FALSE;
+      /* Recorded as on the server when the batch is accepted (one write). */
     }
   return TRUE;
 }
