@@ -1,10 +1,11 @@
 /* bench-sync: the sync client against the development provincial server on
  * loopback (real HTTPS).
- *   A. N records with PHOTO-byte photos, batched: seconds, bytes, peak RSS;
+ *   A. N records (default 9,998: one 市县码 has 9,999 serials) with PHOTO-byte
+ *      photos, batched: seconds, bytes, peak RSS;
  *   B. libcurl sending the same number of bytes as one stream, same server;
  *   C. with 50 ms injected latency per batch answer: one request per record
  *      versus batches, on M records (per-record extrapolated to N).
- * Usage: bench-sync BUILD_DIR SOURCE_DIR [N=10000] [PHOTO=30000] [M=200] */
+ * Usage: bench-sync BUILD_DIR SOURCE_DIR [N=9998] [PHOTO=30000] [M=200] */
 
 #include "bm-config.h"
 
@@ -67,8 +68,33 @@ start_server (void)
   g_free (text);
 }
 
+/* A point per phase: one 市县码 has only 9,999 serials. */
+static const char spec_a[] =
+  "{\"point\":{\"code\":\"010201\",\"name\":\"bench A\",\"county_code\":\"0102\"},"
+  "\"categories\":[{\"code\":\"1\",\"name\":\"文史\"},{\"code\":\"5\",\"name\":\"理工\"}],"
+  "\"ranges\":[{\"category\":\"1\",\"first\":\"01020001\",\"last\":\"01024999\"},"
+  "{\"category\":\"5\",\"first\":\"01025000\",\"last\":\"01029999\"}],"
+  "\"operators\":[{\"user\":\"clerk\",\"name\":\"clerk\",\"role\":\"clerk\",\"password\":\"clerk-pass\"}],"
+  "\"limits\":{\"max_batch_records\":500,\"max_batch_bytes\":16777216}}";
+static const char spec_c[] =
+  "{\"point\":{\"code\":\"010301\",\"name\":\"bench C\",\"county_code\":\"0103\"},"
+  "\"categories\":[{\"code\":\"1\",\"name\":\"文史\"},{\"code\":\"5\",\"name\":\"理工\"}],"
+  "\"ranges\":[{\"category\":\"1\",\"first\":\"01030001\",\"last\":\"01034999\"},"
+  "{\"category\":\"5\",\"first\":\"01035000\",\"last\":\"01039999\"}],"
+  "\"operators\":[{\"user\":\"clerk\",\"name\":\"clerk\",\"role\":\"clerk\",\"password\":\"clerk-pass\"}]}";
+
+static void
+provision (const char *name, const char *spec)
+{
+  g_autofree char *path = g_build_filename (tmp, name, NULL);
+
+  if (!g_file_set_contents (path, spec, -1, NULL))
+    g_error ("cannot write %s", path);
+  province ("provision", path, NULL, NULL, NULL, NULL);
+}
+
 static BmStore *
-new_workstation (const char *name, int records, int photo_bytes, int id_offset)
+new_workstation (const char *name, const char *point_code, int records, int photo_bytes, int id_offset)
 {
   g_autofree char *db = g_build_filename (tmp, name, NULL);
   g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%d", port);
@@ -78,7 +104,7 @@ new_workstation (const char *name, int records, int photo_bytes, int id_offset)
   g_autofree char *pb = g_strdup_printf ("%d", photo_bytes);
   g_autofree char *offset = g_strdup_printf ("%d", id_offset);
   g_autoptr(GError) error = NULL;
-  BmSyncSetupOptions o = { url, "010201", "clerk", "clerk-pass", ca, NULL, FALSE, name, 5000 };
+  BmSyncSetupOptions o = { url, point_code, "clerk", "clerk-pass", ca, NULL, FALSE, name, 5000 };
   BmStore *store = bm_store_open (db, FALSE, &error);
 
   if (store == NULL || !bm_sync_setup (store, &o, NULL, &error))
@@ -160,10 +186,10 @@ peak_rss_kb (void)
 int
 main (int argc, char **argv)
 {
-  int n = argc > 3 ? atoi (argv[3]) : 10000;
+  int n = argc > 3 ? atoi (argv[3]) : 9998;   /* 9,999 serials per 市县码 */
   int photo = argc > 4 ? atoi (argv[4]) : 30000;
   int m = argc > 5 ? atoi (argv[5]) : 200;
-  g_autofree char *mkcert = NULL, *point = NULL;
+  g_autofree char *mkcert = NULL;
   BmSyncStats a, c1, c2;
   double ta, tb, tc1, tc2;
   long rss0;
@@ -177,17 +203,17 @@ main (int argc, char **argv)
   source = argv[2];
   tmp = g_dir_make_tmp ("bench-sync-XXXXXX", NULL);
   mkcert = g_build_filename (source, "tests/province/mkcert.sh", NULL);
-  point = g_build_filename (source, "tests/province/point-0102.json", NULL);
   {
     const char *mk[] = { mkcert, tmp, NULL };
     run_or_die (mk);
   }
-  province ("provision", point, NULL, NULL, NULL, NULL);
+  provision ("a.json", spec_a);
+  provision ("c.json", spec_c);
   start_server ();
 
   /* A: the whole load, batched. */
   {
-    g_autoptr(BmStore) store = new_workstation ("a.db", n, photo, 0);
+    g_autoptr(BmStore) store = new_workstation ("a.db", "010201", n, photo, 0);
     rss0 = peak_rss_kb ();
     ta = sync_run (store, "200", &a);
   }
@@ -210,8 +236,8 @@ main (int argc, char **argv)
     run_or_die (fb);
   }
   {
-    g_autoptr(BmStore) s1 = new_workstation ("c1.db", m, 0, 1000000);
-    g_autoptr(BmStore) s2 = new_workstation ("c2.db", m, 0, 2000000);
+    g_autoptr(BmStore) s1 = new_workstation ("c1.db", "010301", m, 0, 1000000);
+    g_autoptr(BmStore) s2 = new_workstation ("c2.db", "010301", m, 0, 2000000);
     tc1 = sync_run (s1, "1", &c1);
     tc2 = sync_run (s2, "200", &c2);
   }
