@@ -30,6 +30,7 @@ struct _BmSyncClient
   guint               backoff_ms;
   guint               max_tries;
   guint               max_records;
+  guint               parallel;
   gsize               max_bytes;
   guint64             done;
   guint64             total;
@@ -247,41 +248,86 @@ protocol_error (GError **error, BmSyncResponse *resp, const char *what)
 }
 
 static gboolean
+put_one (BmSyncClient *self, const char *sha, GError **error)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/photos/", sha, NULL);
+  g_autoptr(GBytes) jpeg = bm_store_sync_get_photo (self->store, sha, error);
+  BmSyncResponse resp = { 0 };
+
+  if (jpeg == NULL || !call (self, "PUT", path, jpeg, "image/jpeg", &resp, error))
+    return FALSE;
+  if (resp.status != 200 && resp.status != 201)
+    return protocol_error (error, &resp, "a photo upload");
+  bm_sync_response_clear (&resp);
+  self->stats.photos_uploaded++;
+  return TRUE;
+}
+
+#define PUT_CHUNK 32
+
+/* Upload the photos the server lacks. They are recorded as on the server
+ * when a batch referring to them is accepted (one write, not one each). */
+static gboolean
 upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError **error)
 {
+  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+
   for (guint i = 0; photos && photos[i]; i++)
     {
-      g_autofree char *path = NULL;
-      g_autoptr(GBytes) jpeg = NULL;
-      BmSyncResponse resp = { 0 };
-
       if (*photos[i] == '\0' || bm_store_sync_photo_on_server (self->store, photos[i]))
         continue;
-      path = g_strconcat ("/api/v1/photos/", photos[i], NULL);
       /* After an interrupted run the server may already hold it: ask
        * first. Fresh photos go straight up (PUT is idempotent anyway). */
       if (check_first)
         {
+          g_autofree char *path = g_strconcat ("/api/v1/photos/", photos[i], NULL);
+          BmSyncResponse resp = { 0 };
+          long status;
+
           if (!call (self, "HEAD", path, NULL, NULL, &resp, error))
             return FALSE;
-          if (resp.status == 200)
+          status = resp.status;
+          bm_sync_response_clear (&resp);
+          if (status == 200)
             {
-              bm_sync_response_clear (&resp);
               if (!bm_store_sync_mark_photo (self->store, photos[i], TRUE, error))
                 return FALSE;
               continue;
             }
-          bm_sync_response_clear (&resp);
         }
-      if ((jpeg = bm_store_sync_get_photo (self->store, photos[i], error)) == NULL)
+      g_ptr_array_add (todo, photos[i]);
+    }
+
+  for (guint start = 0; start < todo->len; start += PUT_CHUNK)
+    {
+      guint n = MIN (PUT_CHUNK, todo->len - start);
+      BmSyncPut items[PUT_CHUNK] = { 0 };
+      char *paths[PUT_CHUNK] = { 0 };
+      gboolean ok = TRUE;
+
+      for (guint i = 0; i < n; i++)
+        {
+          paths[i] = g_strconcat ("/api/v1/photos/", (char *) todo->pdata[start + i], NULL);
+          items[i].path = paths[i];
+          if (ok && (items[i].body = bm_store_sync_get_photo (self->store, todo->pdata[start + i], error)) == NULL)
+            ok = FALSE;
+        }
+      if (ok && self->parallel > 1)
+        ok = bm_sync_transport_put_many (self->transport, items, n, self->parallel, self->cancellable, error);
+      for (guint i = 0; i < n; i++)
+        {
+          if (ok && (items[i].status == 200 || items[i].status == 201))
+            self->stats.photos_uploaded++;
+          /* Anything else goes the slow way, with retries and back-off
+           * (and token refresh on a 401). */
+          else if (ok && !put_one (self, todo->pdata[start + i], error))
+            ok = FALSE;
+          g_clear_pointer (&items[i].body, g_bytes_unref);
+          g_free (paths[i]);
+          paths[i] = NULL;
+        }
+      if (!ok)
         return FALSE;
-      if (!call (self, "PUT", path, jpeg, "image/jpeg", &resp, error))
-        return FALSE;
-      if (resp.status != 200 && resp.status != 201)
-        return protocol_error (error, &resp, "a photo upload");
-      bm_sync_response_clear (&resp);
-      self->stats.photos_uploaded++;
-      /* Recorded as on the server when the batch is accepted (one write). */
     }
   return TRUE;
 }
@@ -458,6 +504,7 @@ open_transport (BmSyncClient *self, GError **error)
   self->max_tries = setting_uint (self->store, "max_tries", 8);
   self->max_records = setting_uint (self->store, "batch_records", 200);
   self->max_bytes = setting_uint (self->store, "batch_bytes", 4 * 1024 * 1024);
+  self->parallel = MIN (setting_uint (self->store, "parallel_uploads", 4), BM_SYNC_MAX_PARALLEL);
   /* Refresh a minute early: the workstation clock may be a little off. */
   if (token != NULL && expires != NULL
       && g_ascii_strtoll (expires, NULL, 10) > g_get_real_time () / G_USEC_PER_SEC + 60)

@@ -27,6 +27,8 @@ struct _BmSyncTransport
   char    *auth_header;
   guint64  bytes_sent;
   guint64  requests;
+  CURLM   *multi;          /* parallel photo uploads */
+  CURL    *pool[BM_SYNC_MAX_PARALLEL];
 };
 
 G_DEFINE_FINAL_TYPE (BmSyncTransport, bm_sync_transport, G_TYPE_OBJECT)
@@ -65,6 +67,9 @@ bm_sync_transport_finalize (GObject *object)
   BmSyncTransport *self = BM_SYNC_TRANSPORT (object);
 
   g_clear_pointer (&self->curl, curl_easy_cleanup);
+  for (guint i = 0; i < BM_SYNC_MAX_PARALLEL; i++)
+    g_clear_pointer (&self->pool[i], curl_easy_cleanup);
+  g_clear_pointer (&self->multi, curl_multi_cleanup);
   g_free (self->base);
   g_free (self->ca_file);
   g_free (self->pin);
@@ -215,21 +220,43 @@ on_progress (void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultota
   return g_cancellable_is_cancelled (x->cancellable) ? 1 : 0;
 }
 
-gboolean
-bm_sync_transport_request (BmSyncTransport *self, const char *method, const char *path, GBytes *body,
-                           const char *content_type, BmSyncResponse *response, GCancellable *cancellable,
-                           GError **error)
+static void
+set_curl_error (CURLcode rc, gboolean too_big, GError **error)
 {
-  g_autofree char *url = g_strconcat (self->base, path, NULL);
-  g_autofree char *ctype = NULL;
-  struct curl_slist *headers = NULL;
-  Exchange x = { g_byte_array_new (), 0, cancellable, FALSE };
-  gsize body_len = 0;
-  const void *body_data = body ? g_bytes_get_data (body, &body_len) : NULL;
-  CURL *c = self->curl;
-  CURLcode rc;
+  switch (rc)
+    {
+    case CURLE_ABORTED_BY_CALLBACK:
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_CANCELLED, _("Sync was cancelled."));
+      break;
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PIN,
+                   _("The server's public key does not match the configured pin (%s)."), curl_easy_strerror (rc));
+      break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_TLS,
+                   _("The server's certificate could not be verified (%s)."), curl_easy_strerror (rc));
+      break;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_INSECURE, _("The server address uses a protocol that is not allowed."));
+      break;
+    case CURLE_WRITE_ERROR:
+      g_set_error (error, BM_SYNC_ERROR, too_big ? BM_SYNC_ERROR_PROTOCOL : BM_SYNC_ERROR_NETWORK,
+                   _("The server's answer was too large or could not be received."));
+      break;
+    default:
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK,
+                   _("The provincial server could not be reached (%s)."), curl_easy_strerror (rc));
+      break;
+    }
+}
 
-  memset (response, 0, sizeof *response);
+static void
+configure (BmSyncTransport *self, CURL *c, const char *url, Exchange *xp)
+{
   curl_easy_reset (c);
   curl_easy_setopt (c, CURLOPT_URL, url);
   curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, self->plain_http ? "http" : "https");
@@ -251,12 +278,30 @@ bm_sync_transport_request (BmSyncTransport *self, const char *method, const char
   curl_easy_setopt (c, CURLOPT_USERAGENT, "baoming/" PACKAGE_VERSION);
   curl_easy_setopt (c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt (c, CURLOPT_WRITEDATA, &x);
+  curl_easy_setopt (c, CURLOPT_WRITEDATA, xp);
   curl_easy_setopt (c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt (c, CURLOPT_HEADERDATA, &x);
+  curl_easy_setopt (c, CURLOPT_HEADERDATA, xp);
   curl_easy_setopt (c, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt (c, CURLOPT_XFERINFODATA, &x);
+  curl_easy_setopt (c, CURLOPT_XFERINFODATA, xp);
   curl_easy_setopt (c, CURLOPT_NOPROGRESS, 0L);
+}
+
+gboolean
+bm_sync_transport_request (BmSyncTransport *self, const char *method, const char *path, GBytes *body,
+                           const char *content_type, BmSyncResponse *response, GCancellable *cancellable,
+                           GError **error)
+{
+  g_autofree char *url = g_strconcat (self->base, path, NULL);
+  g_autofree char *ctype = NULL;
+  struct curl_slist *headers = NULL;
+  Exchange x = { g_byte_array_new (), 0, cancellable, FALSE };
+  gsize body_len = 0;
+  const void *body_data = body ? g_bytes_get_data (body, &body_len) : NULL;
+  CURL *c = self->curl;
+  CURLcode rc;
+
+  memset (response, 0, sizeof *response);
+  configure (self, c, url, &x);
 
   if (self->auth_header)
     headers = curl_slist_append (headers, self->auth_header);
@@ -286,40 +331,136 @@ bm_sync_transport_request (BmSyncTransport *self, const char *method, const char
   if (rc != CURLE_OK)
     {
       g_byte_array_unref (x.data);
-      switch (rc)
-        {
-        case CURLE_ABORTED_BY_CALLBACK:
-          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_CANCELLED, _("Sync was cancelled."));
-          break;
-        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PIN,
-                       _("The server's public key does not match the configured pin (%s)."), curl_easy_strerror (rc));
-          break;
-        case CURLE_PEER_FAILED_VERIFICATION:
-        case CURLE_SSL_CACERT_BADFILE:
-        case CURLE_SSL_CERTPROBLEM:
-        case CURLE_SSL_ISSUER_ERROR:
-        case CURLE_SSL_INVALIDCERTSTATUS:
-          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_TLS,
-                       _("The server's certificate could not be verified (%s)."), curl_easy_strerror (rc));
-          break;
-        case CURLE_UNSUPPORTED_PROTOCOL:
-          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_INSECURE, _("The server address uses a protocol that is not allowed."));
-          break;
-        case CURLE_WRITE_ERROR:
-          g_set_error (error, BM_SYNC_ERROR, x.too_big ? BM_SYNC_ERROR_PROTOCOL : BM_SYNC_ERROR_NETWORK,
-                       _("The server's answer was too large or could not be received."));
-          break;
-        default:
-          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK,
-                       _("The provincial server could not be reached (%s)."), curl_easy_strerror (rc));
-          break;
-        }
+      set_curl_error (rc, x.too_big, error);
       return FALSE;
     }
   self->bytes_sent += body_len;
   curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &response->status);
   response->retry_after = x.retry_after;
   response->body = g_byte_array_free_to_bytes (x.data);
+  return TRUE;
+}
+
+typedef struct {
+  CURL              *easy;
+  Exchange           x;
+  struct curl_slist *headers;
+  char              *url;
+  guint              item;
+  gboolean           busy;
+} Slot;
+
+static void
+slot_finish (BmSyncTransport *self, Slot *slot)
+{
+  curl_multi_remove_handle (self->multi, slot->easy);
+  curl_slist_free_all (slot->headers);
+  slot->headers = NULL;
+  g_clear_pointer (&slot->url, g_free);
+  g_clear_pointer (&slot->x.data, g_byte_array_unref);
+  slot->busy = FALSE;
+}
+
+/* PUT several bodies over up to @parallel connections at once: photo
+ * uploads are many small, independent requests, and one at a time leaves
+ * the line idle during every round trip. A transport failure of one item
+ * only leaves its status 0 (the caller retries it with back-off); TLS, pin
+ * and cancellation stop everything and return FALSE. */
+gboolean
+bm_sync_transport_put_many (BmSyncTransport *self, BmSyncPut *items, guint n, guint parallel,
+                            GCancellable *cancellable, GError **error)
+{
+  Slot slots[BM_SYNC_MAX_PARALLEL] = { 0 };
+  guint next = 0, active = 0;
+  GError *fatal = NULL;
+
+  parallel = CLAMP (parallel, 1, BM_SYNC_MAX_PARALLEL);
+  if (self->multi == NULL)
+    {
+      self->multi = curl_multi_init ();
+      curl_multi_setopt (self->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long) BM_SYNC_MAX_PARALLEL);
+    }
+  for (guint i = 0; i < parallel; i++)
+    {
+      if (self->pool[i] == NULL)
+        self->pool[i] = curl_easy_init ();
+      slots[i].easy = self->pool[i];
+    }
+  for (guint i = 0; i < n; i++)
+    items[i].status = 0;
+
+  while ((next < n && fatal == NULL) || active > 0)
+    {
+      CURLMsg *msg;
+      int running, left;
+
+      for (guint i = 0; i < parallel && next < n && fatal == NULL; i++)
+        {
+          Slot *slot = &slots[i];
+          gsize len;
+          const void *data;
+
+          if (slot->busy)
+            continue;
+          slot->item = next++;
+          slot->busy = TRUE;
+          slot->url = g_strconcat (self->base, items[slot->item].path, NULL);
+          slot->x = (Exchange) { g_byte_array_new (), 0, cancellable, FALSE };
+          configure (self, slot->easy, slot->url, &slot->x);
+          if (self->auth_header)
+            slot->headers = curl_slist_append (slot->headers, self->auth_header);
+          slot->headers = curl_slist_append (slot->headers, "Expect:");
+          slot->headers = curl_slist_append (slot->headers, "Content-Type: image/jpeg");
+          curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, slot->headers);
+          data = g_bytes_get_data (items[slot->item].body, &len);
+          curl_easy_setopt (slot->easy, CURLOPT_CUSTOMREQUEST, "PUT");
+          curl_easy_setopt (slot->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) len);
+          curl_easy_setopt (slot->easy, CURLOPT_POSTFIELDS, data);
+          curl_easy_setopt (slot->easy, CURLOPT_PRIVATE, slot);
+          curl_multi_add_handle (self->multi, slot->easy);
+          active++;
+        }
+      curl_multi_perform (self->multi, &running);
+      while ((msg = curl_multi_info_read (self->multi, &left)) != NULL)
+        {
+          Slot *slot = NULL;
+
+          if (msg->msg != CURLMSG_DONE)
+            continue;
+          curl_easy_getinfo (msg->easy_handle, CURLINFO_PRIVATE, (char **) &slot);
+          self->requests++;
+          if (msg->data.result == CURLE_OK)
+            {
+              gsize len = g_bytes_get_size (items[slot->item].body);
+              curl_easy_getinfo (slot->easy, CURLINFO_RESPONSE_CODE, &items[slot->item].status);
+              self->bytes_sent += len;
+            }
+          else
+            {
+              g_autoptr(GError) e = NULL;
+              set_curl_error (msg->data.result, slot->x.too_big, &e);
+              if (fatal == NULL && !g_error_matches (e, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK))
+                fatal = g_steal_pointer (&e);
+            }
+          slot_finish (self, slot);
+          active--;
+        }
+      if (active > 0)
+        curl_multi_poll (self->multi, NULL, 0, 100, NULL);
+      if (g_cancellable_is_cancelled (cancellable) && fatal == NULL)
+        g_set_error (&fatal, BM_SYNC_ERROR, BM_SYNC_ERROR_CANCELLED, _("Sync was cancelled."));
+      if (fatal != NULL)
+        for (guint i = 0; i < parallel; i++)
+          if (slots[i].busy)
+            {
+              slot_finish (self, &slots[i]);
+              active--;
+            }
+    }
+  if (fatal != NULL)
+    {
+      g_propagate_error (error, fatal);
+      return FALSE;
+    }
   return TRUE;
 }

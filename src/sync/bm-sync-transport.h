@@ -34,6 +34,14 @@ typedef struct {
 
 void bm_sync_response_clear (BmSyncResponse *response);
 
+#define BM_SYNC_MAX_PARALLEL 8
+
+typedef struct {
+  const char *path;
+  GBytes     *body;
+  long        status;    /* 0 when the request did not complete */
+} BmSyncPut;
+
 BmSyncTransport *bm_sync_transport_new       (const char       *server_url,
                                               const char       *ca_file,
                                               const char       *pin,
@@ -47,6 +55,12 @@ gboolean         bm_sync_transport_request   (BmSyncTransport  *self,
                                               GBytes           *body,
                                               const char       *content_type,
                                               BmSyncResponse   *response,
+                                              GCancellable     *cancellable,
+                                              GError          **error);
+gboolean         bm_sync_transport_put_many  (BmSyncTransport  *self,
+                                              BmSyncPut        *items,
+                                              guint             n,
+                                              guint             parallel,
                                               GCancellable     *cancellable,
                                               GError          **error);
 guint64          bm_sync_transport_get_bytes_sent (BmSyncTransport *self);

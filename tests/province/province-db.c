@@ -549,7 +549,14 @@ province_fault_take (Province *p, const char *endpoint)
 {
   GList *out = NULL;
   sqlite3_stmt *st;
+  gboolean any;
 
+  /* The usual case, no faults at all, without taking the write lock. */
+  sqlite3_prepare_v2 (p->db, "SELECT 1 FROM faults WHERE remaining != 0 LIMIT 1", -1, &st, NULL);
+  any = sqlite3_step (st) == SQLITE_ROW;
+  sqlite3_finalize (st);
+  if (!any)
+    return NULL;
   province_begin (p);
   sqlite3_prepare_v2 (p->db, "SELECT id, kind, remaining, p1, p2 FROM faults"
                              " WHERE (endpoint = ?1 OR endpoint = '*') AND remaining != 0 ORDER BY id",
