@@ -245,7 +245,8 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
 }
 
 static const char * const settable[] = {
-  "ca_file", "pin", "allow_plain_http", "backoff_ms", "max_tries", "batch_records", "batch_bytes", "server_url", NULL,
+  "ca_file", "pin", "allow_plain_http", "backoff_ms", "max_tries", "batch_records", "batch_bytes", "parallel_uploads",
+  "server_url", NULL,
 };
 
 static int

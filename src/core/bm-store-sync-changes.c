@@ -349,6 +349,19 @@ bm_store_sync_status (BmStore *self, GError **error)
       else
         json_object_set_null_member (o, keys[i]);
     }
+  {
+    /* Deadlines from the point profile, for the countdown. */
+    g_autofree char *profile = bm_store_sync_get (self, "profile");
+    g_autoptr(JsonNode) node = profile ? json_from_string (profile, NULL) : NULL;
+    JsonObject *deadlines = node && JSON_NODE_HOLDS_OBJECT (node)
+                            && json_object_has_member (json_node_get_object (node), "deadlines")
+                            && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (node), "deadlines"))
+                            ? json_object_get_object_member (json_node_get_object (node), "deadlines") : NULL;
+    if (deadlines != NULL)
+      json_object_set_object_member (o, "deadlines", json_object_ref (deadlines));
+    else
+      json_object_set_null_member (o, "deadlines");
+  }
   if (code != NULL)
     {
       g_autofree char *msg = bm_sync_explain (code, detail);

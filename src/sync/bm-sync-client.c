@@ -427,6 +427,35 @@ pull_changes (BmSyncClient *self, GError **error)
     }
 }
 
+/* The feed said the point profile changed: keep the new one (deadlines,
+ * site URL, limits) for the status and the countdown. */
+static gboolean
+refresh_profile (BmSyncClient *self, GError **error)
+{
+  g_autofree char *seen = bm_store_sync_get (self->store, "profile_version_seen");
+  g_autofree char *have = bm_store_sync_get (self->store, "profile_version");
+  g_autoptr(JsonObject) profile = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL, *version = NULL;
+  BmSyncResponse resp = { 0 };
+
+  if (seen == NULL || g_ascii_strtoll (seen, NULL, 10) <= (have ? g_ascii_strtoll (have, NULL, 10) : 0))
+    return TRUE;
+  if (!call (self, "GET", "/api/v1/profile", NULL, NULL, &resp, error))
+    return FALSE;
+  if (resp.status != 200)
+    return protocol_error (error, &resp, "the profile");
+  profile = bm_sync_parse_profile (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+  bm_sync_response_clear (&resp);
+  if (profile == NULL)
+    return FALSE;
+  json_node_set_object (node, profile);
+  text = json_to_string (node, FALSE);
+  version = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (profile, "profile_version", 0));
+  return bm_store_sync_set (self->store, "profile", text, error)
+         && bm_store_sync_set (self->store, "profile_version", version, error);
+}
+
 /* Ask for another slice of numbers when a category runs low. The request id
  * is stored first, so a retry after a crash gets the same slice back. */
 static gboolean
@@ -605,7 +634,7 @@ run (BmSyncClient *self, GError **error)
         }
     }
   /* 3. What the candidates and the county did on the server. */
-  if (!pull_changes (self, error))
+  if (!pull_changes (self, error) || !refresh_profile (self, error))
     return FALSE;
   /* 4. More numbers before the counter runs out. */
   return top_up_slices (self, error);

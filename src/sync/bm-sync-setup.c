@@ -48,6 +48,7 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
   g_autofree char *workstation_id = g_uuid_string_random ();
   g_autofree char *exp = NULL;
   g_autofree char *profile_version = NULL;
+  g_autofree char *profile_text = NULL;
   BmSyncResponse resp = { 0 };
   gboolean ok = FALSE;
 
@@ -93,7 +94,13 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
   if (json_object_has_member (profile, "profile_version"))
     profile_version = g_strdup_printf ("%" G_GINT64_FORMAT,
                                        json_object_get_int_member_with_default (profile, "profile_version", 0));
+  {
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+    json_node_set_object (node, profile);
+    profile_text = json_to_string (node, FALSE);
+  }
   ok = bm_store_sync_set (store, "server_url", o->server_url, error)
+       && bm_store_sync_set (store, "profile", profile_text, error)
        && bm_store_sync_set (store, "point_code", o->point_code, error)
        && bm_store_sync_set (store, "user", o->user, error)
        && bm_store_sync_set (store, "workstation_id", workstation_id, error)
