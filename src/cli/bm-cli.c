@@ -25,6 +25,8 @@ static const struct {
   { "card", bm_cli_card, N_("List card readers, read an ID card, watch a reader") },
   { "printers", bm_cli_printers, N_("List the printers and their state") },
   { "print", bm_cli_print, N_("Print login cards, the login table, proof sheets and forms, or save them as PDF") },
+  { "setup", bm_cli_setup, N_("Set this workstation up from the provincial server") },
+  { "sync", bm_cli_sync, N_("Send records to the provincial server and pull changes; sync status") },
 };
 
 int

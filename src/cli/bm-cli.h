@@ -53,5 +53,7 @@ int bm_cli_db        (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_card      (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_printers  (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_print     (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_setup     (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_sync      (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

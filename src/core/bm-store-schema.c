@@ -141,6 +141,38 @@ static const Migration migrations[] = {
     "CREATE INDEX print_log_records_by_number ON print_log_records (number);"
     /* Why a job did not complete, in the words CUPS gave. */
     "ALTER TABLE print_log ADD COLUMN detail TEXT;" },
+
+  /* Sync (bm-store-sync.c, docs/sync-protocol.md). held_version is the
+   * version the server last answered about; a rejected or conflicting record
+   * waits until a local change makes version > held_version. */
+  { 30,
+    "CREATE TABLE sync_records ("
+    "  candidate_uuid TEXT PRIMARY KEY REFERENCES candidates (uuid),"
+    "  status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'conflict')),"
+    "  error_code TEXT, error_detail TEXT,"
+    "  held_version INTEGER NOT NULL DEFAULT 0,"
+    "  base_server_rev INTEGER NOT NULL DEFAULT 0,"
+    "  server_change TEXT,"
+    "  county_decision TEXT, county_reason TEXT,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE TABLE sync_photos ("
+    "  sha256 TEXT PRIMARY KEY);"
+    /* The outbox: stored before the first send, deleted with its answer. */
+    "CREATE TABLE sync_batches ("
+    "  batch_id TEXT PRIMARY KEY,"
+    "  body BLOB NOT NULL,"
+    "  photos TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE sync_batch_records ("
+    "  batch_id TEXT NOT NULL REFERENCES sync_batches (batch_id),"
+    "  candidate_uuid TEXT NOT NULL,"
+    "  version INTEGER NOT NULL);"
+    "CREATE INDEX sync_batch_records_by_uuid ON sync_batch_records (candidate_uuid);"
+    "CREATE INDEX sync_batch_records_by_batch ON sync_batch_records (batch_id);"
+    /* Covering indexes: sha256 sits after the JPEG blob in the row, so
+     * without them every lookup walks the blobs' overflow pages. */
+    "CREATE INDEX IF NOT EXISTS photos_by_sha256 ON photos (sha256);"
+    "CREATE INDEX IF NOT EXISTS photos_sync ON photos (candidate_uuid, kind, sha256);" },
 };
 
 gboolean

@@ -1,0 +1,310 @@
+/* The sync page: online or not, last success, the queue and its oldest
+ * record, a progress bar during a run, and the records that need the clerk
+ * (rejected, conflicting, returned) with why and what to do. Runs happen on
+ * BmSyncWorker's thread; this page only reads the store and listens. */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bm-store-sync.h"
+#include "bm-sync-message.h"
+#include "bm-sync-page.h"
+#include "bm-sync-worker.h"
+
+struct _BmSyncPage
+{
+  GtkWidget parent_instance;
+
+  BmStore *store;
+  BmSyncWorker *worker;
+  GNetworkMonitor *monitor;
+  guint timer;
+  char *indicator_text;
+
+  GtkWidget *content;
+  GtkLabel *status_label;
+  GtkButton *sync_button;
+  GtkLabel *queue_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel *error_label;
+  GtkListBox *problems_list;
+};
+
+G_DEFINE_FINAL_TYPE (BmSyncPage, bm_sync_page, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_INDICATOR_TEXT, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+enum { OPEN_RECORD, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static char *
+age_text (gint64 seconds)
+{
+  if (seconds < 120)
+    return g_strdup_printf (_("%d s"), (int) seconds);
+  if (seconds < 7200)
+    return g_strdup_printf (_("%d min"), (int) (seconds / 60));
+  return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
+}
+
+static void
+on_resolve_clicked (GtkButton *button, BmSyncPage *self)
+{
+  const char *number = g_object_get_data (G_OBJECT (button), "number");
+  gboolean keep = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "keep"));
+  g_autoptr(GError) error = NULL;
+
+  if (!bm_store_sync_resolve (self->store, number, keep, NULL, &error))
+    gtk_label_set_text (self->error_label, error->message);
+  bm_sync_page_refresh (self);
+  if (self->worker)
+    bm_sync_worker_sync_now (self->worker);
+}
+
+static void
+on_open_clicked (GtkButton *button, BmSyncPage *self)
+{
+  g_signal_emit (self, signals[OPEN_RECORD], 0, g_object_get_data (G_OBJECT (button), "number"));
+}
+
+static GtkWidget *
+action_button (BmSyncPage *self, const char *label, const char *number, int keep, GCallback cb)
+{
+  GtkWidget *b = gtk_button_new_with_mnemonic (label);
+
+  g_object_set_data_full (G_OBJECT (b), "number", g_strdup (number), g_free);
+  g_object_set_data (G_OBJECT (b), "keep", GINT_TO_POINTER (keep));
+  g_signal_connect (b, "clicked", cb, self);
+  return b;
+}
+
+static GtkWidget *
+problem_row (BmSyncPage *self, JsonObject *p)
+{
+  const char *number = json_object_get_string_member (p, "number");
+  const char *status = json_object_get_string_member (p, "status");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *num = gtk_label_new (number);
+  GtkWidget *msg = gtk_label_new (json_object_get_string_member (p, "message"));
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_add_css_class (num, "monospace");
+  gtk_label_set_wrap (GTK_LABEL (msg), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (msg), 0);
+  gtk_widget_set_hexpand (msg, TRUE);
+  gtk_box_append (GTK_BOX (box), num);
+  gtk_box_append (GTK_BOX (box), msg);
+  if (g_strcmp0 (status, "conflict") == 0)
+    {
+      gtk_box_append (GTK_BOX (box), action_button (self, _("_Keep this workstation's record"), number, TRUE,
+                                                    G_CALLBACK (on_resolve_clicked)));
+      gtk_box_append (GTK_BOX (box), action_button (self, _("_Take the server's change"), number, FALSE,
+                                                    G_CALLBACK (on_resolve_clicked)));
+    }
+  else
+    gtk_box_append (GTK_BOX (box), action_button (self, _("_Open record"), number, 0, G_CALLBACK (on_open_clicked)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  json_object_get_string_member (p, "message"), -1);
+  return box;
+}
+
+void
+bm_sync_page_refresh (BmSyncPage *self)
+{
+  g_autoptr(JsonObject) status = bm_store_sync_status (self->store, NULL);
+  g_autoptr(JsonArray) problems = bm_store_sync_problems (self->store, NULL);
+  g_autofree char *server = bm_store_sync_get (self->store, "server_url");
+  gboolean online = g_network_monitor_get_network_available (self->monitor);
+  g_autofree char *status_text = NULL, *queue_text = NULL, *indicator = NULL, *age = NULL;
+  GtkWidget *child;
+  gint64 queue;
+
+  if (status == NULL)
+    return;
+  queue = json_object_get_int_member (status, "queue");
+  age = age_text (json_object_get_int_member (status, "oldest_unsent_age_s"));
+  if (server == NULL)
+    status_text = g_strdup (_("This workstation is not set up for sync with the provincial server."));
+  else if (json_object_get_null_member (status, "last_success"))
+    status_text = g_strdup_printf ("%s · %s", online ? _("Online") : _("Offline"), _("never synced"));
+  else
+    status_text = g_strdup_printf (_("%s · last success %s"), online ? _("Online") : _("Offline"),
+                                   json_object_get_string_member (status, "last_success"));
+  gtk_label_set_text (self->status_label, status_text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), server != NULL);
+
+  queue_text = queue > 0
+    ? g_strdup_printf (_("%lld records waiting to be sent, the oldest for %s; %lld accepted; %lld rejected; %lld conflicts."),
+                       (long long) queue, age, (long long) json_object_get_int_member (status, "accepted"),
+                       (long long) json_object_get_int_member (status, "rejected"),
+                       (long long) json_object_get_int_member (status, "conflicts"))
+    : g_strdup_printf (_("Nothing waiting to be sent; %lld accepted; %lld rejected; %lld conflicts."),
+                       (long long) json_object_get_int_member (status, "accepted"),
+                       (long long) json_object_get_int_member (status, "rejected"),
+                       (long long) json_object_get_int_member (status, "conflicts"));
+  gtk_label_set_text (self->queue_label, queue_text);
+  gtk_label_set_text (self->error_label, json_object_get_null_member (status, "last_error")
+                                         ? "" : json_object_get_string_member (status, "last_error"));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->problems_list))) != NULL)
+    gtk_list_box_remove (self->problems_list, child);
+  for (guint i = 0; problems && i < json_array_get_length (problems); i++)
+    gtk_list_box_append (self->problems_list, problem_row (self, json_array_get_object_element (problems, i)));
+
+  indicator = server == NULL ? g_strdup (_("Not syncing"))
+              : g_strdup_printf (_("%s · %lld to send"), online ? _("Online") : _("Offline"), (long long) queue);
+  if (g_strcmp0 (indicator, self->indicator_text) != 0)
+    {
+      g_free (self->indicator_text);
+      self->indicator_text = g_steal_pointer (&indicator);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_INDICATOR_TEXT]);
+    }
+}
+
+static void
+on_run_started (BmSyncWorker *worker, BmSyncPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Syncing…"));
+}
+
+static void
+on_progress (BmSyncWorker *worker, guint64 done, guint64 total, BmSyncPage *self)
+{
+  g_autofree char *text = g_strdup_printf (_("%llu of %llu records sent"), (unsigned long long) done,
+                                           (unsigned long long) total);
+  gtk_progress_bar_set_fraction (self->progress_bar, total ? (double) done / total : 0);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+on_run_finished (BmSyncWorker *worker, gboolean ok, const char *code, const char *message, BmSyncPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  bm_sync_page_refresh (self);
+}
+
+static void
+sync_now_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BmSyncPage *self = BM_SYNC_PAGE (widget);
+
+  if (self->worker)
+    bm_sync_worker_sync_now (self->worker);
+}
+
+static gboolean
+on_timer (gpointer data)
+{
+  bm_sync_page_refresh (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_network (GNetworkMonitor *monitor, gboolean available, BmSyncPage *self)
+{
+  bm_sync_page_refresh (self);
+}
+
+static void
+bm_sync_page_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  BmSyncPage *self = BM_SYNC_PAGE (object);
+
+  if (id == PROP_INDICATOR_TEXT)
+    g_value_set_string (value, self->indicator_text);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+}
+
+static void
+bm_sync_page_dispose (GObject *object)
+{
+  BmSyncPage *self = BM_SYNC_PAGE (object);
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  if (self->monitor)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  if (self->worker)
+    {
+      g_signal_handlers_disconnect_by_data (self->worker, self);
+      bm_sync_worker_stop (self->worker);
+    }
+  g_clear_object (&self->worker);
+  g_clear_object (&self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_SYNC_PAGE);
+  G_OBJECT_CLASS (bm_sync_page_parent_class)->dispose (object);
+}
+
+static void
+bm_sync_page_finalize (GObject *object)
+{
+  g_free (BM_SYNC_PAGE (object)->indicator_text);
+  G_OBJECT_CLASS (bm_sync_page_parent_class)->finalize (object);
+}
+
+static void
+bm_sync_page_class_init (BmSyncPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = bm_sync_page_dispose;
+  G_OBJECT_CLASS (klass)->finalize = bm_sync_page_finalize;
+  G_OBJECT_CLASS (klass)->get_property = bm_sync_page_get_property;
+  props[PROP_INDICATOR_TEXT] = g_param_spec_string ("indicator-text", NULL, NULL, NULL,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, props);
+  signals[OPEN_RECORD] = g_signal_new ("open-record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/baoming/Client/ui/bm-sync-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, content);
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, queue_label);
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, problems_list);
+  gtk_widget_class_install_action (widget_class, "sync.now", NULL, sync_now_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "sync.now", NULL);
+}
+
+static void
+bm_sync_page_init (BmSyncPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+BmSyncPage *
+bm_sync_page_new (BmStore *store)
+{
+  BmSyncPage *self = g_object_new (BM_TYPE_SYNC_PAGE, NULL);
+  g_autofree char *server = NULL;
+
+  self->store = g_object_ref (store);
+  self->monitor = g_network_monitor_get_default ();
+  g_signal_connect (self->monitor, "network-changed", G_CALLBACK (on_network), self);
+  server = bm_store_sync_get (store, "server_url");
+  if (server != NULL && !bm_store_is_training (store))
+    {
+      self->worker = bm_sync_worker_new (bm_store_get_path (store), FALSE, 300);
+      g_signal_connect (self->worker, "run-started", G_CALLBACK (on_run_started), self);
+      g_signal_connect (self->worker, "progress", G_CALLBACK (on_progress), self);
+      g_signal_connect (self->worker, "run-finished", G_CALLBACK (on_run_finished), self);
+      bm_sync_worker_start (self->worker);
+    }
+  self->timer = g_timeout_add_seconds (30, on_timer, self);
+  bm_sync_page_refresh (self);
+  return self;
+}
+
+void
+bm_sync_page_sync_now (BmSyncPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "sync.now", NULL);
+}

@@ -1,0 +1,487 @@
+/* Applying the server's changes feed to the store, sync status, and the
+ * clerk's conflict resolution (docs/sync-protocol.md §8). */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "bm-error.h"
+#include "bm-store-private.h"
+#include "bm-store-sync.h"
+
+/* Candidate columns the 网报 site may fill; anything else stays only in
+ * online_fields. The names are a fixed list, so they may go into SQL text. */
+static const char * const online_columns[] = {
+  "exam_type", "political_status", "foreign_language", "graduation_type", "school",
+  "class_name", "student_number", "phone", NULL,
+};
+
+typedef struct {
+  gint64 version;
+  gint64 synced_version;
+  gint64 base_rev;
+  gboolean in_batch;
+  char *number;
+  char *state;
+  char *review_state;
+  char *online;
+} Local;
+
+static void
+local_clear (Local *l)
+{
+  g_free (l->number);
+  g_free (l->state);
+  g_free (l->review_state);
+  g_free (l->online);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Local, local_clear)
+
+static gboolean
+load_local (BmStore *self, const char *uuid, Local *l)
+{
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+      "SELECT c.version, c.synced_version, COALESCE (s.base_server_rev, 0),"
+      " EXISTS (SELECT 1 FROM sync_batch_records b WHERE b.candidate_uuid = c.uuid),"
+      " c.number, c.state, c.review_state, c.online_fields"
+      " FROM candidates c LEFT JOIN sync_records s ON s.candidate_uuid = c.uuid WHERE c.uuid = ?", NULL);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return FALSE;
+  l->version = sqlite3_column_int64 (st, 0);
+  l->synced_version = sqlite3_column_int64 (st, 1);
+  l->base_rev = sqlite3_column_int64 (st, 2);
+  l->in_batch = sqlite3_column_int (st, 3);
+  l->number = g_strdup ((const char *) sqlite3_column_text (st, 4));
+  l->state = g_strdup ((const char *) sqlite3_column_text (st, 5));
+  l->review_state = g_strdup ((const char *) sqlite3_column_text (st, 6));
+  l->online = g_strdup ((const char *) sqlite3_column_text (st, 7));
+  return TRUE;
+}
+
+static char *
+column_value (BmStore *self, const char *uuid, const char *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM candidates WHERE uuid = ?", column);
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self, sql, NULL);
+
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_text (st, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (st, 0));
+}
+
+static gboolean
+exec_bind3 (BmStore *self, const char *sql, const char *a, const char *b, const char *c, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self, sql, error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, b, -1, SQLITE_STATIC);
+  if (c != NULL)
+    sqlite3_bind_text (st, 3, c, -1, SQLITE_STATIC);
+  rc = sqlite3_step (st);
+  return rc == SQLITE_DONE || bm_store_set_sqlite_error (self, rc, error);
+}
+
+static gboolean
+exec_bind (BmStore *self, const char *sql, const char *a, const char *b, GError **error)
+{
+  return exec_bind3 (self, sql, a, b, NULL, error);
+}
+
+static gboolean
+move_state (BmStore *self, const char *uuid, Local *l, BmRecordState to, GError **error)
+{
+  BmRecordState from;
+
+  if (!bm_record_state_from_string (l->state, &from) || !bm_record_state_can_move (from, to))
+    return TRUE;    /* the rules forbid it: keep the state, the review is still recorded */
+  return exec_bind (self, "UPDATE candidates SET state = ?2 WHERE uuid = ?1", uuid,
+                    bm_record_state_to_string (to), error);
+}
+
+static gboolean
+set_sync_record (BmStore *self, const char *uuid, const char *status, const char *code, const char *detail,
+                 gint64 held, gint64 base_rev, const char *server_change, gboolean replace_change,
+                 GError **error)
+{
+  g_autofree char *now = bm_store_now_iso8601 ();
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+      "INSERT INTO sync_records (candidate_uuid, status, error_code, error_detail, held_version, base_server_rev,"
+      " server_change, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+      " ON CONFLICT (candidate_uuid) DO UPDATE SET status = ?2, error_code = ?3, error_detail = ?4,"
+      " held_version = MAX (held_version, ?5), base_server_rev = MAX (base_server_rev, ?6),"
+      " server_change = CASE WHEN ?9 THEN ?7 ELSE server_change END, updated_at = ?8", error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 4, detail, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 5, held);
+  sqlite3_bind_int64 (st, 6, base_rev);
+  sqlite3_bind_text (st, 7, server_change, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 8, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int (st, 9, replace_change);
+  rc = sqlite3_step (st);
+  return rc == SQLITE_DONE || bm_store_set_sqlite_error (self, rc, error);
+}
+
+/* Does the change collide with local edits the server has not seen? */
+static gboolean
+collides (BmStore *self, const char *uuid, Local *l, BmSyncChange *c)
+{
+  g_autoptr(JsonNode) prev_node = NULL;
+  JsonObject *prev = NULL;
+  GList *members;
+  gboolean hit = FALSE;
+
+  if (l->version <= l->synced_version && !l->in_batch)
+    return FALSE;
+  if (c->kind != BM_SYNC_CHANGE_ONLINE_FIELDS)
+    return TRUE;
+  /* Online fields collide only where the clerk changed the same field. */
+  if (l->online && (prev_node = json_from_string (l->online, NULL)) && JSON_NODE_HOLDS_OBJECT (prev_node))
+    prev = json_node_get_object (prev_node);
+  members = json_object_get_members (c->fields);
+  for (GList *m = members; m && !hit; m = m->next)
+    {
+      g_autofree char *current = NULL;
+      const char *before, *after;
+
+      if (!g_strv_contains (online_columns, m->data))
+        continue;
+      current = column_value (self, uuid, m->data);
+      before = prev && json_object_has_member (prev, m->data) ? json_object_get_string_member (prev, m->data) : NULL;
+      after = json_object_get_string_member (c->fields, m->data);
+      if (current && *current && g_strcmp0 (current, before) != 0 && g_strcmp0 (current, after) != 0)
+        hit = TRUE;
+    }
+  g_list_free (members);
+  return hit;
+}
+
+static gboolean
+apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
+{
+  g_auto(Local) l = { 0 };
+  g_autoptr(JsonObject) detail = json_object_new ();
+  const char *action;
+
+  if (!load_local (self, c->uuid, &l))
+    return TRUE;    /* a record of another workstation of the point */
+  json_object_set_string_member (detail, "number", l.number ? l.number : "");
+  json_object_set_int_member (detail, "server_rev", c->server_rev);
+
+  if (!force && collides (self, c->uuid, &l, c))
+    {
+      /* Hold the record back until the clerk decides. */
+      json_object_set_string_member (detail, "kind", c->kind == BM_SYNC_CHANGE_ONLINE_FIELDS ? "online_fields"
+                                                     : c->kind == BM_SYNC_CHANGE_REVIEW ? "review" : "returned");
+      return set_sync_record (self, c->uuid, "conflict", "local_conflict", NULL, l.version, 0, c->json, TRUE, error)
+             && bm_store_audit_append (self, NULL, c->uuid, "sync_conflict", detail, error);
+    }
+
+  switch (c->kind)
+    {
+    case BM_SYNC_CHANGE_ONLINE_FIELDS:
+      {
+        g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+        g_autofree char *text = NULL;
+        GList *members = json_object_get_members (c->fields);
+        JsonArray *keys = json_array_new ();
+
+        for (GList *m = members; m; m = m->next)
+          {
+            json_array_add_string_element (keys, m->data);
+            if (g_strv_contains (online_columns, m->data))
+              {
+                g_autofree char *sql = g_strdup_printf ("UPDATE candidates SET %s = ?2 WHERE uuid = ?1",
+                                                        (const char *) m->data);
+                if (!exec_bind (self, sql, c->uuid, json_object_get_string_member (c->fields, m->data), error))
+                  {
+                    g_list_free (members);
+                    json_array_unref (keys);
+                    return FALSE;
+                  }
+              }
+          }
+        g_list_free (members);
+        json_node_set_object (node, c->fields);
+        text = json_to_string (node, FALSE);
+        json_object_set_array_member (detail, "fields", keys);   /* names only: values stay out of the log */
+        if (!exec_bind (self, "UPDATE candidates SET online_fields = ?2 WHERE uuid = ?1", c->uuid, text, error)
+            || !move_state (self, c->uuid, &l, BM_RECORD_STATE_FILLED_ONLINE, error))
+          return FALSE;
+        action = "sync_online_fields";
+        break;
+      }
+    case BM_SYNC_CHANGE_REVIEW:
+      json_object_set_string_member (detail, "review_state", c->review_state);
+      if (g_strcmp0 (l.review_state, "pending") == 0
+          && !exec_bind (self, "UPDATE candidates SET review_state = ?2 WHERE uuid = ?1", c->uuid, c->review_state, error))
+        return FALSE;
+      if (!move_state (self, c->uuid, &l, g_str_equal (c->review_state, "approved")
+                                          ? BM_RECORD_STATE_COUNTY_REVIEWED : BM_RECORD_STATE_RETURNED, error))
+        return FALSE;
+      action = "sync_review";
+      break;
+    case BM_SYNC_CHANGE_RETURNED:
+      json_object_set_string_member (detail, "reason", c->reason ? c->reason : "");
+      if (!move_state (self, c->uuid, &l, BM_RECORD_STATE_RETURNED, error))
+        return FALSE;
+      action = "sync_returned";
+      break;
+    default:
+      return TRUE;
+    }
+  /* Record the server revision and the county's word, leaving the upload
+   * state (pending, rejected …) as it is. */
+  {
+    g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, c->server_rev);
+    if (!exec_bind (self, "INSERT OR IGNORE INTO sync_records (candidate_uuid, status, updated_at)"
+                          " VALUES (?1, ?2, datetime ('now'))",
+                    c->uuid, l.version > l.synced_version ? "pending" : "accepted", error)
+        || !exec_bind (self, "UPDATE sync_records SET base_server_rev = MAX (base_server_rev, CAST (?2 AS INTEGER))"
+                             " WHERE candidate_uuid = ?1", c->uuid, rev, error))
+      return FALSE;
+  }
+  if (c->kind != BM_SYNC_CHANGE_ONLINE_FIELDS
+      && !exec_bind3 (self, "UPDATE sync_records SET county_decision = ?2, county_reason = ?3 WHERE candidate_uuid = ?1",
+                      c->uuid, c->kind == BM_SYNC_CHANGE_RETURNED ? "returned" : c->review_state, c->reason, error))
+    return FALSE;
+  return bm_store_audit_append (self, NULL, c->uuid, action, detail, error);
+}
+
+
+gboolean
+bm_store_sync_apply_changes (BmStore *self, GPtrArray *changes, const char *next_cursor, GError **error)
+{
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < changes->len; i++)
+    {
+      BmSyncChange *c = changes->pdata[i];
+
+      if (c->kind == BM_SYNC_CHANGE_PROFILE)
+        {
+          g_autofree char *v = g_strdup_printf ("%" G_GINT64_FORMAT, c->profile_version);
+          if (!bm_store_sync_set (self, "profile_version_seen", v, error))
+            goto fail;
+          continue;
+        }
+      if (c->kind != BM_SYNC_CHANGE_UNKNOWN && !apply_one (self, c, FALSE, error))
+        goto fail;
+    }
+  if (next_cursor != NULL && !bm_store_sync_set (self, "cursor", next_cursor, error))
+    goto fail;
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+static gint64
+count (BmStore *self, const char *sql)
+{
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self, sql, NULL);
+
+  if (st == NULL || sqlite3_step (st) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (st, 0);
+}
+
+#define BLOCKED "(COALESCE (s.status, 'pending') IN ('rejected', 'conflict') AND s.held_version >= c.version)"
+
+JsonObject *
+bm_store_sync_status (BmStore *self, GError **error)
+{
+  JsonObject *o = json_object_new ();
+  g_autoptr(sqlite3_stmt) st = NULL;
+  g_autofree char *code = bm_store_sync_get (self, "last_error_code");
+  g_autofree char *detail = bm_store_sync_get (self, "last_error_detail");
+  static const char * const keys[] = { "server_url", "point_code", "user", "workstation_id", "cursor",
+                                       "last_success", "last_attempt", NULL };
+
+  json_object_set_int_member (o, "queue", count (self,
+      "SELECT COUNT(*) FROM candidates c LEFT JOIN sync_records s ON s.candidate_uuid = c.uuid"
+      " WHERE c.version > c.synced_version AND NOT " BLOCKED));
+  json_object_set_int_member (o, "sending", count (self, "SELECT COUNT(DISTINCT candidate_uuid) FROM sync_batch_records"));
+  json_object_set_int_member (o, "accepted", count (self,
+      "SELECT COUNT(*) FROM candidates WHERE version <= synced_version"));
+  json_object_set_int_member (o, "rejected", count (self,
+      "SELECT COUNT(*) FROM candidates c JOIN sync_records s ON s.candidate_uuid = c.uuid"
+      " WHERE s.status = 'rejected' AND s.held_version >= c.version"));
+  json_object_set_int_member (o, "conflicts", count (self,
+      "SELECT COUNT(*) FROM candidates c JOIN sync_records s ON s.candidate_uuid = c.uuid"
+      " WHERE s.status = 'conflict' AND s.held_version >= c.version"));
+  st = bm_store_prepare (self,
+      "SELECT MIN (c.updated_at) FROM candidates c LEFT JOIN sync_records s ON s.candidate_uuid = c.uuid"
+      " WHERE c.version > c.synced_version AND NOT " BLOCKED, error);
+  if (st != NULL && sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0) != NULL)
+    {
+      g_autoptr(GDateTime) then = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (st, 0), NULL);
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      json_object_set_int_member (o, "oldest_unsent_age_s",
+                                  then ? MAX (0, g_date_time_difference (now, then) / G_TIME_SPAN_SECOND) : 0);
+    }
+  else
+    json_object_set_int_member (o, "oldest_unsent_age_s", 0);
+  for (int i = 0; keys[i]; i++)
+    {
+      g_autofree char *v = bm_store_sync_get (self, keys[i]);
+      if (v != NULL)
+        json_object_set_string_member (o, keys[i], v);
+      else
+        json_object_set_null_member (o, keys[i]);
+    }
+  {
+    /* Deadlines from the point profile, for the countdown. */
+    g_autofree char *profile = bm_store_sync_get (self, "profile");
+    g_autoptr(JsonNode) node = profile ? json_from_string (profile, NULL) : NULL;
+    JsonObject *deadlines = node && JSON_NODE_HOLDS_OBJECT (node)
+                            && json_object_has_member (json_node_get_object (node), "deadlines")
+                            && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (node), "deadlines"))
+                            ? json_object_get_object_member (json_node_get_object (node), "deadlines") : NULL;
+    if (deadlines != NULL)
+      json_object_set_object_member (o, "deadlines", json_object_ref (deadlines));
+    else
+      json_object_set_null_member (o, "deadlines");
+  }
+  if (code != NULL)
+    {
+      g_autofree char *msg = bm_sync_explain (code, detail);
+      json_object_set_string_member (o, "last_error_code", code);
+      json_object_set_string_member (o, "last_error", msg);
+    }
+  else
+    {
+      json_object_set_null_member (o, "last_error_code");
+      json_object_set_null_member (o, "last_error");
+    }
+  return o;
+}
+
+JsonArray *
+bm_store_sync_problems (BmStore *self, GError **error)
+{
+  g_autoptr(JsonArray) out = json_array_new ();
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+      "SELECT c.uuid, c.number, s.status,"
+      " CASE WHEN s.status IN ('rejected', 'conflict') AND s.held_version >= c.version THEN s.error_code ELSE 'returned' END,"
+      " CASE WHEN s.status IN ('rejected', 'conflict') AND s.held_version >= c.version THEN s.error_detail ELSE s.county_reason END"
+      " FROM candidates c JOIN sync_records s ON s.candidate_uuid = c.uuid"
+      " WHERE (s.status IN ('rejected', 'conflict') AND s.held_version >= c.version)"
+      "    OR s.county_decision = 'returned' ORDER BY c.number", error);
+
+  if (st == NULL)
+    return NULL;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      JsonObject *p = json_object_new ();
+      g_autofree char *msg = bm_sync_explain ((const char *) sqlite3_column_text (st, 3),
+                                              (const char *) sqlite3_column_text (st, 4));
+      json_object_set_string_member (p, "uuid", (const char *) sqlite3_column_text (st, 0));
+      json_object_set_string_member (p, "number", (const char *) sqlite3_column_text (st, 1));
+      json_object_set_string_member (p, "status", (const char *) sqlite3_column_text (st, 2));
+      json_object_set_string_member (p, "code", (const char *) sqlite3_column_text (st, 3));
+      json_object_set_string_member (p, "message", msg);
+      json_array_add_object_element (out, p);
+    }
+  return g_steal_pointer (&out);
+}
+
+/* The clerk's decision on a conflict. keep_local: the local record wins and
+ * goes to the server as a new version based on the server's change; else the
+ * server's change is applied over the local record, which is then sent. */
+gboolean
+bm_store_sync_resolve (BmStore *self, const char *number, gboolean keep_local, const char *operator_name,
+                       GError **error)
+{
+  g_autoptr(BmCandidate) cand = NULL;
+  g_autoptr(sqlite3_stmt) st = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *change_json = NULL, *code = NULL, *server_version = NULL;
+  gint64 version, new_version;
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  if ((cand = bm_store_find_by_number (self, number, error)) == NULL)
+    goto fail;
+  version = bm_candidate_get_version (cand);
+  st = bm_store_prepare (self, "SELECT server_change, error_code, error_detail FROM sync_records"
+                               " WHERE candidate_uuid = ? AND status = 'conflict'", error);
+  if (st == NULL)
+    goto fail;
+  sqlite3_bind_text (st, 1, bm_candidate_get (cand, "uuid"), -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_NOT_FOUND, _("Record %s has no sync conflict to resolve."), number);
+      goto fail;
+    }
+  change_json = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  code = g_strdup ((const char *) sqlite3_column_text (st, 1));
+  server_version = g_strdup ((const char *) sqlite3_column_text (st, 2));
+  new_version = version + 1;
+  if (change_json != NULL)
+    {
+      gsize len = strlen (change_json);
+      g_autofree char *page = g_strdup_printf ("{\"changes\":[%s],\"next_cursor\":\"\"}", change_json);
+      g_autoptr(GPtrArray) changes = bm_sync_parse_changes (page, strlen (page), NULL, NULL, error);
+      BmSyncChange *c;
+
+      (void) len;
+      if (changes == NULL || changes->len != 1)
+        goto fail;
+      c = changes->pdata[0];
+      if (!keep_local && !apply_one (self, c, TRUE, error))
+        goto fail;
+      if (!set_sync_record (self, bm_candidate_get (cand, "uuid"), "pending", NULL, NULL, 0, c->server_rev,
+                            NULL, TRUE, error))
+        goto fail;
+    }
+  else if (keep_local)
+    {
+      /* stale_version / version_reused: jump over the server's version. */
+      new_version = MAX (version, g_ascii_strtoll (server_version ? server_version : "0", NULL, 10)) + 1;
+      if (!set_sync_record (self, bm_candidate_get (cand, "uuid"), "pending", NULL, NULL, 0, 0, NULL, TRUE, error))
+        goto fail;
+    }
+  else
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("The server's version of record %s is not available here; keep the local record or ask the county office."),
+                   number);
+      goto fail;
+    }
+  {
+    g_autofree char *v = g_strdup_printf ("%" G_GINT64_FORMAT, new_version);
+    if (!exec_bind (self, "UPDATE candidates SET version = CAST (?2 AS INTEGER) WHERE uuid = ?1",
+                    bm_candidate_get (cand, "uuid"), v, error))
+      goto fail;
+  }
+  json_object_set_string_member (detail, "number", number);
+  json_object_set_string_member (detail, "code", code ? code : "");
+  json_object_set_boolean_member (detail, "keep_local", keep_local);
+  if (!bm_store_audit_append (self, operator_name, bm_candidate_get (cand, "uuid"), "sync_resolve", detail, error))
+    goto fail;
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}

@@ -1,0 +1,676 @@
+/* One sync run (docs/sync-protocol.md §9), synchronous on the caller's
+ * thread with the caller's store connection; BmSyncWorker runs it on a
+ * thread of its own. Every request is retried with exponential back-off and
+ * jitter, never sooner than Retry-After; certificate and pin failures stop
+ * the run at once. */
+
+#include "bm-config.h"
+
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "bm-error.h"
+#include "bm-store-sync.h"
+#include "bm-sync-client.h"
+#include "bm-sync-message.h"
+
+struct _BmSyncClient
+{
+  GObject             parent_instance;
+  BmStore            *store;
+  BmSyncTransport    *transport;
+  GCancellable       *cancellable;
+  BmSyncProgressFunc  progress;
+  gpointer            progress_data;
+  BmSyncStats         stats;
+  guint               backoff_ms;
+  guint               max_tries;
+  guint               max_records;
+  guint               parallel;
+  gsize               max_bytes;
+  guint64             done;
+  guint64             total;
+};
+
+G_DEFINE_FINAL_TYPE (BmSyncClient, bm_sync_client, G_TYPE_OBJECT)
+
+static void
+bm_sync_client_finalize (GObject *object)
+{
+  BmSyncClient *self = BM_SYNC_CLIENT (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->transport);
+  G_OBJECT_CLASS (bm_sync_client_parent_class)->finalize (object);
+}
+
+static void
+bm_sync_client_class_init (BmSyncClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bm_sync_client_finalize;
+}
+
+static void
+bm_sync_client_init (BmSyncClient *self)
+{
+}
+
+static guint
+setting_uint (BmStore *store, const char *key, guint fallback)
+{
+  g_autofree char *v = bm_store_sync_get (store, key);
+  guint64 n;
+
+  if (v == NULL || !g_ascii_string_to_unsigned (v, 10, 1, G_MAXUINT, &n, NULL))
+    return fallback;
+  return (guint) n;
+}
+
+BmSyncClient *
+bm_sync_client_new (BmStore *store)
+{
+  BmSyncClient *self = g_object_new (BM_TYPE_SYNC_CLIENT, NULL);
+
+  self->store = g_object_ref (store);
+  return self;
+}
+
+void
+bm_sync_client_set_progress (BmSyncClient *self, BmSyncProgressFunc func, gpointer user_data)
+{
+  self->progress = func;
+  self->progress_data = user_data;
+}
+
+const BmSyncStats *
+bm_sync_client_get_stats (BmSyncClient *self)
+{
+  return &self->stats;
+}
+
+/* Sleep, but wake up at once when cancelled. */
+static gboolean
+pause_ms (GCancellable *cancellable, guint ms, GError **error)
+{
+  GPollFD fd;
+
+  if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &fd))
+    {
+      g_poll (&fd, 1, ms);
+      g_cancellable_release_fd (cancellable);
+    }
+  else
+    g_usleep ((gulong) ms * 1000);
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_CANCELLED, _("Sync was cancelled."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static guint
+backoff_delay (BmSyncClient *self, guint attempt, int retry_after)
+{
+  double base = (double) self->backoff_ms * (1u << MIN (attempt, 16u));
+  double capped = MIN (base, 300000.0);
+  double jittered = capped * g_random_double_range (0.5, 1.5);
+
+  return (guint) MAX (jittered, retry_after * 1000.0);
+}
+
+static gboolean refresh_token (BmSyncClient *self, GError **error);
+
+static GBytes *
+take_string (char *s)
+{
+  gsize len = strlen (s);
+  return g_bytes_new_take (s, len);
+}
+
+/* A request with retries. Returns FALSE only for errors that retrying does
+ * not cure (or when the retries are used up); otherwise the response, whose
+ * status the caller interprets. */
+static gboolean
+call (BmSyncClient *self, const char *method, const char *path, GBytes *body, const char *ctype,
+      BmSyncResponse *resp, GError **error)
+{
+  gboolean refreshed = FALSE;
+  int last_retry_after = 0;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local = NULL;
+      gboolean transient;
+
+      if (attempt >= self->max_tries)
+        {
+          g_set_error (error, BM_SYNC_ERROR, last_retry_after > 0 ? BM_SYNC_ERROR_BUSY : BM_SYNC_ERROR_NETWORK,
+                       _("The provincial server did not answer properly after %u tries."), attempt);
+          return FALSE;
+        }
+      if (attempt > 0)
+        {
+          self->stats.retries++;
+          if (!pause_ms (self->cancellable, backoff_delay (self, attempt - 1, last_retry_after), error))
+            return FALSE;
+        }
+      last_retry_after = 0;
+      if (!bm_sync_transport_request (self->transport, method, path, body, ctype, resp, self->cancellable, &local))
+        {
+          if (g_error_matches (local, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK))
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      transient = resp->status == 429 || resp->status == 503 || resp->status >= 500;
+      if (transient)
+        {
+          last_retry_after = MAX (resp->retry_after, 1);
+          bm_sync_response_clear (resp);
+          continue;
+        }
+      if (resp->status == 401 && !refreshed && !g_str_has_suffix (path, "/login")
+          && !g_str_has_suffix (path, "/token/refresh"))
+        {
+          g_autoptr(BmSyncServerError) se = resp->body ? bm_sync_parse_error (g_bytes_get_data (resp->body, NULL),
+                                                                              g_bytes_get_size (resp->body)) : NULL;
+          if (se == NULL || g_str_has_prefix (se->code, "token_"))
+            {
+              bm_sync_response_clear (resp);
+              refreshed = TRUE;
+              if (!refresh_token (self, error))
+                return FALSE;
+              attempt--;   /* a refresh is not a failed try */
+              continue;
+            }
+        }
+      return TRUE;
+    }
+}
+
+static gboolean
+store_token (BmStore *store, BmSyncToken *t, GError **error)
+{
+  g_autofree char *exp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + t->expires_in);
+
+  return bm_store_sync_set (store, "token", t->token, error)
+         && bm_store_sync_set (store, "token_expires", exp, error)
+         && (t->refresh_token == NULL || bm_store_sync_set (store, "refresh_token", t->refresh_token, error));
+}
+
+static gboolean
+refresh_token (BmSyncClient *self, GError **error)
+{
+  g_autofree char *refresh = bm_store_sync_get (self->store, "refresh_token");
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(BmSyncToken) t = NULL;
+  BmSyncResponse resp = { 0 };
+
+  if (refresh == NULL)
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_AUTH, _("This workstation has no login for the provincial server; run the set-up."));
+      return FALSE;
+    }
+  body = take_string (bm_sync_build_refresh (refresh));
+  bm_sync_transport_set_token (self->transport, NULL);
+  if (!call (self, "POST", "/api/v1/token/refresh", body, NULL, &resp, error))
+    return FALSE;
+  if (resp.status != 200)
+    {
+      bm_sync_response_clear (&resp);
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_AUTH, _("The provincial server no longer accepts this workstation's login."));
+      return FALSE;
+    }
+  t = bm_sync_parse_token (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), NULL);
+  bm_sync_response_clear (&resp);
+  if (t == NULL)
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL, _("The provincial server sent a token this program does not understand."));
+      return FALSE;
+    }
+  bm_sync_transport_set_token (self->transport, t->token);
+  return store_token (self->store, t, error);
+}
+
+static gboolean
+protocol_error (GError **error, BmSyncResponse *resp, const char *what)
+{
+  g_set_error (error, BM_SYNC_ERROR, resp->status == 401 || resp->status == 403 ? BM_SYNC_ERROR_AUTH
+                                                                                 : BM_SYNC_ERROR_PROTOCOL,
+               _("The provincial server answered %ld to %s."), resp->status, what);
+  bm_sync_response_clear (resp);
+  return FALSE;
+}
+
+static gboolean
+put_one (BmSyncClient *self, const char *sha, GError **error)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/photos/", sha, NULL);
+  g_autoptr(GBytes) jpeg = bm_store_sync_get_photo (self->store, sha, error);
+  BmSyncResponse resp = { 0 };
+
+  if (jpeg == NULL || !call (self, "PUT", path, jpeg, "image/jpeg", &resp, error))
+    return FALSE;
+  if (resp.status != 200 && resp.status != 201)
+    return protocol_error (error, &resp, "a photo upload");
+  bm_sync_response_clear (&resp);
+  self->stats.photos_uploaded++;
+  return TRUE;
+}
+
+#define PUT_CHUNK 32
+
+/* Upload the photos the server lacks. They are recorded as on the server
+ * when a batch referring to them is accepted (one write, not one each). */
+static gboolean
+upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError **error)
+{
+  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+
+  for (guint i = 0; photos && photos[i]; i++)
+    {
+      if (*photos[i] == '\0' || bm_store_sync_photo_on_server (self->store, photos[i]))
+        continue;
+      /* After an interrupted run the server may already hold it: ask
+       * first. Fresh photos go straight up (PUT is idempotent anyway). */
+      if (check_first)
+        {
+          g_autofree char *path = g_strconcat ("/api/v1/photos/", photos[i], NULL);
+          BmSyncResponse resp = { 0 };
+          long status;
+
+          if (!call (self, "HEAD", path, NULL, NULL, &resp, error))
+            return FALSE;
+          status = resp.status;
+          bm_sync_response_clear (&resp);
+          if (status == 200)
+            {
+              if (!bm_store_sync_mark_photo (self->store, photos[i], TRUE, error))
+                return FALSE;
+              continue;
+            }
+        }
+      g_ptr_array_add (todo, photos[i]);
+    }
+
+  for (guint start = 0; start < todo->len; start += PUT_CHUNK)
+    {
+      guint n = MIN (PUT_CHUNK, todo->len - start);
+      BmSyncPut items[PUT_CHUNK] = { 0 };
+      char *paths[PUT_CHUNK] = { 0 };
+      gboolean ok = TRUE;
+
+      for (guint i = 0; i < n; i++)
+        {
+          paths[i] = g_strconcat ("/api/v1/photos/", (char *) todo->pdata[start + i], NULL);
+          items[i].path = paths[i];
+          if (ok && (items[i].body = bm_store_sync_get_photo (self->store, todo->pdata[start + i], error)) == NULL)
+            ok = FALSE;
+        }
+      if (ok && self->parallel > 1)
+        ok = bm_sync_transport_put_many (self->transport, items, n, self->parallel, self->cancellable, error);
+      for (guint i = 0; i < n; i++)
+        {
+          if (ok && (items[i].status == 200 || items[i].status == 201))
+            self->stats.photos_uploaded++;
+          /* Anything else goes the slow way, with retries and back-off
+           * (and token refresh on a 401). */
+          else if (ok && !put_one (self, todo->pdata[start + i], error))
+            ok = FALSE;
+          g_clear_pointer (&items[i].body, g_bytes_unref);
+          g_free (paths[i]);
+          paths[i] = NULL;
+        }
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Send one stored batch until it has an answer we can apply. Returns FALSE
+ * with *too_large set when the server refused its size (nothing applied). */
+static gboolean
+send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *too_large, GError **error)
+{
+  *too_large = FALSE;
+  if (!upload_photos (self, batch->photos, resend, error))
+    return FALSE;
+  for (guint tries = 0;; tries++)
+    {
+      BmSyncResponse resp = { 0 };
+      g_autoptr(GPtrArray) results = NULL;
+      g_autoptr(GError) parse_error = NULL;
+
+      if (!call (self, "POST", "/api/v1/batches", batch->body, NULL, &resp, error))
+        return FALSE;
+      if (resp.status == 413 || resp.status == 409)
+        {
+          g_autoptr(BmSyncServerError) se = bm_sync_parse_error (g_bytes_get_data (resp.body, NULL),
+                                                                 g_bytes_get_size (resp.body));
+          if (resp.status == 413 && se && se->max_records > 0)
+            self->max_records = MIN (self->max_records, (guint) se->max_records);
+          bm_sync_response_clear (&resp);
+          *too_large = TRUE;
+          return bm_store_sync_drop_batch (self->store, batch->batch_id, error) && FALSE;
+        }
+      if (resp.status != 200)
+        return protocol_error (error, &resp, "a batch");
+      results = bm_sync_parse_batch_answer (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body),
+                                            batch->batch_id, batch->n_records, &parse_error);
+      bm_sync_response_clear (&resp);
+      if (results == NULL)
+        {
+          /* Garbled or someone else's answer: the same bytes again. */
+          if (tries + 1 >= self->max_tries)
+            {
+              g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL, "%s", parse_error->message);
+              return FALSE;
+            }
+          self->stats.retries++;
+          if (!pause_ms (self->cancellable, backoff_delay (self, tries, 0), error))
+            return FALSE;
+          continue;
+        }
+      if (!bm_store_sync_apply_results (self->store, batch->batch_id, results, error))
+        return FALSE;
+      self->stats.batches++;
+      self->stats.records_sent += batch->n_records;
+      self->done += batch->n_records;
+      if (self->progress)
+        self->progress (self->done, MAX (self->total, self->done), self->progress_data);
+      return TRUE;
+    }
+}
+
+static gboolean
+pull_changes (BmSyncClient *self, GError **error)
+{
+  for (;;)
+    {
+      g_autofree char *cursor = bm_store_sync_get (self->store, "cursor");
+      g_autofree char *escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("/api/v1/changes?limit=500&cursor=%s", escaped);
+      g_autofree char *next = NULL;
+      g_autoptr(GPtrArray) changes = NULL;
+      BmSyncResponse resp = { 0 };
+      gboolean more = FALSE;
+
+      if (!call (self, "GET", path, NULL, NULL, &resp, error))
+        return FALSE;
+      if (resp.status != 200)
+        return protocol_error (error, &resp, "the changes feed");
+      changes = bm_sync_parse_changes (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body),
+                                       &next, &more, NULL);
+      bm_sync_response_clear (&resp);
+      if (changes == NULL)
+        {
+          /* A truncated page: ask again (the cursor has not moved). */
+          self->stats.retries++;
+          if (self->stats.retries > 1000 || !pause_ms (self->cancellable, backoff_delay (self, 0, 0), error))
+            {
+              if (error && *error == NULL)
+                g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL, _("The changes feed could not be read."));
+              return FALSE;
+            }
+          continue;
+        }
+      if (!bm_store_sync_apply_changes (self->store, changes, next, error))
+        return FALSE;
+      self->stats.changes_applied += changes->len;
+      if (!more || changes->len == 0)
+        return TRUE;
+    }
+}
+
+/* The feed said the point profile changed: keep the new one (deadlines,
+ * site URL, limits) for the status and the countdown. */
+static gboolean
+refresh_profile (BmSyncClient *self, GError **error)
+{
+  g_autofree char *seen = bm_store_sync_get (self->store, "profile_version_seen");
+  g_autofree char *have = bm_store_sync_get (self->store, "profile_version");
+  g_autoptr(JsonObject) profile = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL, *version = NULL;
+  BmSyncResponse resp = { 0 };
+
+  if (seen == NULL || g_ascii_strtoll (seen, NULL, 10) <= (have ? g_ascii_strtoll (have, NULL, 10) : 0))
+    return TRUE;
+  if (!call (self, "GET", "/api/v1/profile", NULL, NULL, &resp, error))
+    return FALSE;
+  if (resp.status != 200)
+    return protocol_error (error, &resp, "the profile");
+  profile = bm_sync_parse_profile (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+  bm_sync_response_clear (&resp);
+  if (profile == NULL)
+    return FALSE;
+  json_node_set_object (node, profile);
+  text = json_to_string (node, FALSE);
+  version = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (profile, "profile_version", 0));
+  return bm_store_sync_set (self->store, "profile", text, error)
+         && bm_store_sync_set (self->store, "profile_version", version, error);
+}
+
+/* Ask for another slice of numbers when a category runs low. The request id
+ * is stored first, so a retry after a crash gets the same slice back. */
+static gboolean
+top_up_slices (BmSyncClient *self, GError **error)
+{
+  g_autoptr(GPtrArray) categories = bm_store_list_categories (self->store, error);
+  g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
+
+  if (categories == NULL)
+    return FALSE;
+  if (ws == NULL)
+    return TRUE;
+  for (guint i = 0; i < categories->len; i++)
+    {
+      BmCategory *cat = categories->pdata[i];
+      g_autofree char *key = g_strconcat ("slice_request_", cat->code, NULL);
+      g_autofree char *rid = NULL, *path = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GPtrArray) slices = NULL;
+      BmSyncResponse resp = { 0 };
+
+      if (cat->remaining >= 100)
+        continue;
+      if ((rid = bm_store_sync_get (self->store, key)) == NULL)
+        {
+          rid = g_uuid_string_random ();
+          if (!bm_store_sync_set (self->store, key, rid, error))
+            return FALSE;
+        }
+      body = take_string (bm_sync_build_slice_request (rid, cat->code, 500));
+      path = g_strdup_printf ("/api/v1/workstations/%s/slices", ws);
+      if (!call (self, "POST", path, body, NULL, &resp, error))
+        return FALSE;
+      if (resp.status == 409)
+        {
+          /* range_exhausted (or a reused id): the clerk sees the range
+           * message when numbering; try again with a new id next time. */
+          bm_sync_response_clear (&resp);
+          if (!bm_store_sync_set (self->store, key, NULL, error))
+            return FALSE;
+          continue;
+        }
+      if (resp.status != 200)
+        return protocol_error (error, &resp, "a request for more numbers");
+      slices = bm_sync_parse_slices (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+      bm_sync_response_clear (&resp);
+      if (slices == NULL || !bm_store_sync_add_slices (self->store, slices, error)
+          || !bm_store_sync_set (self->store, key, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_transport (BmSyncClient *self, GError **error)
+{
+  g_autofree char *url = bm_store_sync_get (self->store, "server_url");
+  g_autofree char *ca = bm_store_sync_get (self->store, "ca_file");
+  g_autofree char *pin = bm_store_sync_get (self->store, "pin");
+  g_autofree char *plain = bm_store_sync_get (self->store, "allow_plain_http");
+  g_autofree char *token = bm_store_sync_get (self->store, "token");
+  g_autofree char *expires = bm_store_sync_get (self->store, "token_expires");
+
+  if (url == NULL)
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NOT_SET_UP,
+                   _("This workstation is not set up for sync; run “baoming-cli setup” first."));
+      return FALSE;
+    }
+  g_clear_object (&self->transport);
+  self->transport = bm_sync_transport_new (url, ca, pin, g_strcmp0 (plain, "1") == 0, error);
+  if (self->transport == NULL)
+    return FALSE;
+  self->backoff_ms = setting_uint (self->store, "backoff_ms", 1000);
+  self->max_tries = setting_uint (self->store, "max_tries", 8);
+  self->max_records = setting_uint (self->store, "batch_records", 200);
+  self->max_bytes = setting_uint (self->store, "batch_bytes", 4 * 1024 * 1024);
+  self->parallel = MIN (setting_uint (self->store, "parallel_uploads", 4), BM_SYNC_MAX_PARALLEL);
+  /* Refresh a minute early: the workstation clock may be a little off. */
+  if (token != NULL && expires != NULL
+      && g_ascii_strtoll (expires, NULL, 10) > g_get_real_time () / G_USEC_PER_SEC + 60)
+    bm_sync_transport_set_token (self->transport, token);
+  else if (!refresh_token (self, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+record_outcome (BmSyncClient *self, const GError *failure)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_now_local ();
+  g_autofree char *now = g_date_time_format_iso8601 (t);
+
+  bm_store_sync_set (self->store, "last_attempt", now, NULL);
+  if (failure == NULL)
+    {
+      bm_store_sync_set (self->store, "last_success", now, NULL);
+      bm_store_sync_set (self->store, "last_error_code", NULL, NULL);
+      bm_store_sync_set (self->store, "last_error_detail", NULL, NULL);
+    }
+  else if (!g_error_matches (failure, BM_SYNC_ERROR, BM_SYNC_ERROR_CANCELLED))
+    {
+      bm_store_sync_set (self->store, "last_error_code", bm_sync_error_code (failure), NULL);
+      bm_store_sync_set (self->store, "last_error_detail", failure->message, NULL);
+    }
+  return TRUE;
+}
+
+static gboolean
+run (BmSyncClient *self, GError **error)
+{
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(JsonObject) status = NULL;
+
+  if (!open_transport (self, error))
+    return FALSE;
+  status = bm_store_sync_status (self->store, NULL);
+  self->total = json_object_get_int_member (status, "queue");
+  self->done = 0;
+
+  /* 1. Batches a crash left without an answer: same id, same bytes. */
+  if ((stored = bm_store_sync_stored_batches (self->store, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < stored->len; i++)
+    {
+      gboolean too_large;
+      g_autoptr(GError) local = NULL;
+
+      if (!send_batch (self, stored->pdata[i], TRUE, &too_large, &local))
+        {
+          if (!too_large)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          if (local != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+        }
+    }
+  /* 2. New batches until nothing is left. */
+  for (;;)
+    {
+      g_autoptr(BmSyncBatch) batch = NULL;
+      g_autoptr(GError) local = NULL;
+      gboolean too_large;
+
+      batch = bm_store_sync_make_batch (self->store, self->max_records, self->max_bytes, &local);
+      if (batch == NULL)
+        {
+          if (local != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          break;
+        }
+      if (!send_batch (self, batch, FALSE, &too_large, &local))
+        {
+          if (local != NULL || !too_large)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          /* 413: halve and build again from the same records. */
+          if (batch->n_records <= 1)
+            {
+              g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                           _("A single record is larger than the server accepts."));
+              return FALSE;
+            }
+          self->max_records = MIN (self->max_records, MAX (batch->n_records / 2, 1));
+          self->max_bytes = MAX (self->max_bytes / 2, 4096);
+        }
+    }
+  /* 3. What the candidates and the county did on the server. */
+  if (!pull_changes (self, error) || !refresh_profile (self, error))
+    return FALSE;
+  /* 4. More numbers before the counter runs out. */
+  return top_up_slices (self, error);
+}
+
+gboolean
+bm_sync_client_run (BmSyncClient *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  gboolean ok;
+
+  g_autofree char *lock_path = g_strconcat (bm_store_get_path (self->store), ".sync-lock", NULL);
+  int lock_fd;
+
+  /* One run per store at a time (the app's worker and a CLI run may meet).
+   * The kernel drops the lock when a run dies, even by SIGKILL. */
+  lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0 || flock (lock_fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      if (lock_fd >= 0)
+        close (lock_fd);
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_BUSY, _("Another sync run is in progress for this database."));
+      return FALSE;
+    }
+  memset (&self->stats, 0, sizeof self->stats);
+  self->cancellable = cancellable;
+  ok = run (self, &local);
+  close (lock_fd);
+  if (self->transport)
+    {
+      self->stats.requests = bm_sync_transport_get_requests (self->transport);
+      self->stats.bytes_sent = bm_sync_transport_get_bytes_sent (self->transport);
+    }
+  record_outcome (self, local);
+  self->cancellable = NULL;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return ok;
+}

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bm-store.h"
+#include "bm-sync-transport.h"
+
+G_BEGIN_DECLS
+
+#define BM_TYPE_SYNC_CLIENT (bm_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (BmSyncClient, bm_sync_client, BM, SYNC_CLIENT, GObject)
+
+typedef struct {
+  const char *server_url;
+  const char *point_code;
+  const char *user;
+  const char *password;
+  const char *ca_file;
+  const char *pin;
+  gboolean    allow_plain_http;
+  const char *workstation_name;
+  guint       slice_size;     /* numbers per category to ask for; 0 = 500 */
+} BmSyncSetupOptions;
+
+typedef struct {
+  guint64 records_sent;
+  guint64 batches;
+  guint64 photos_uploaded;
+  guint64 changes_applied;
+  guint64 requests;
+  guint64 bytes_sent;
+  guint64 retries;
+} BmSyncStats;
+
+/* Progress of a run: records answered so far and records queued at the start. */
+typedef void (*BmSyncProgressFunc) (guint64 done, guint64 total, gpointer user_data);
+
+BmSyncClient *bm_sync_client_new          (BmStore             *store);
+void          bm_sync_client_set_progress (BmSyncClient        *self,
+                                           BmSyncProgressFunc   func,
+                                           gpointer             user_data);
+gboolean      bm_sync_client_run          (BmSyncClient        *self,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
+const BmSyncStats *bm_sync_client_get_stats (BmSyncClient      *self);
+
+gboolean      bm_sync_setup               (BmStore             *store,
+                                           const BmSyncSetupOptions *options,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
+
+G_END_DECLS

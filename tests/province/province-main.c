@@ -1,0 +1,355 @@
+/* bm-province: development provincial server (HTTPS, libmicrohttpd + GnuTLS).
+ * See tests/province/README.md for usage. */
+#include "province.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static GMutex lock;   /* one request at a time touches the SQLite connection */
+
+typedef struct
+{
+  GByteArray *body;
+  gboolean    too_big;
+} Request;
+
+typedef struct
+{
+  char  *data;
+  gsize  len;
+  gsize  cut;
+} Truncated;
+
+static ssize_t
+truncated_read (void *cls, uint64_t pos, char *buf, size_t max)
+{
+  Truncated *t = cls;
+  gsize n;
+
+  if (pos >= t->cut)
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  n = MIN (max, t->cut - pos);
+  memcpy (buf, t->data + pos, n);
+  return n;
+}
+
+static void
+truncated_free (void *cls)
+{
+  Truncated *t = cls;
+  g_free (t->data);
+  g_free (t);
+}
+
+static ProvinceFault *
+find_fault (GList *faults, const char *kind)
+{
+  for (GList *l = faults; l; l = l->next)
+    if (g_strcmp0 (((ProvinceFault *) l->data)->kind, kind) == 0)
+      return l->data;
+  return NULL;
+}
+
+static enum MHD_Result
+handler (void *cls, struct MHD_Connection *c, const char *url, const char *method,
+         const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+  Province *p = cls;
+  Request *req = *con_cls;
+  GList *faults;
+  ProvinceFault *f;
+  ProvinceReply reply = { 0 };
+  struct MHD_Response *resp;
+  g_autoptr(GBytes) body = NULL;
+  enum MHD_Result ret;
+
+  if (req == NULL)
+    {
+      req = g_new0 (Request, 1);
+      req->body = g_byte_array_new ();
+      *con_cls = req;
+      return MHD_YES;
+    }
+  if (*upload_data_size > 0)
+    {
+      if (req->body->len + *upload_data_size > PROVINCE_MAX_BODY)
+        req->too_big = TRUE;
+      else
+        g_byte_array_append (req->body, (const guint8 *) upload_data, *upload_data_size);
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+
+  g_mutex_lock (&lock);
+  faults = province_fault_take (p, province_endpoint_name (url));
+  g_mutex_unlock (&lock);
+
+  if ((f = find_fault (faults, "delay")) != NULL)
+    g_usleep ((gulong) f->p1 * 1000);
+  if (find_fault (faults, "close_before"))
+    {
+      g_list_free_full (faults, (GDestroyNotify) province_fault_free);
+      return MHD_NO;
+    }
+
+  body = g_bytes_new (req->body->data, req->body->len);
+  g_mutex_lock (&lock);
+  if (req->too_big)
+    {
+      reply.status = 413;
+      reply.body = g_strdup ("{\"error\":{\"code\":\"too_large\",\"message\":\"body too large\"}}");
+      reply.content_type = g_strdup ("application/json");
+    }
+  else
+    province_handle (p, method, url,
+                     MHD_lookup_connection_value (c, MHD_GET_ARGUMENT_KIND, "cursor"),
+                     MHD_lookup_connection_value (c, MHD_GET_ARGUMENT_KIND, "limit"),
+                     MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+                     body, faults, &reply);
+  g_mutex_unlock (&lock);
+  g_message ("%s %s -> %d", method, url, reply.status);
+
+  if (find_fault (faults, "close_after"))
+    {
+      province_reply_clear (&reply);
+      g_list_free_full (faults, (GDestroyNotify) province_fault_free);
+      return MHD_NO;
+    }
+  if (find_fault (faults, "truncate") && reply.body != NULL && strlen (reply.body) > 1)
+    {
+      Truncated *t = g_new0 (Truncated, 1);
+      t->len = strlen (reply.body);
+      t->cut = t->len / 2;
+      t->data = g_steal_pointer (&reply.body);
+      resp = MHD_create_response_from_callback (t->len, 4096, truncated_read, t, truncated_free);
+    }
+  else
+    {
+      const char *text = reply.body ? reply.body : "";
+      resp = MHD_create_response_from_buffer (strlen (text), (void *) text, MHD_RESPMEM_MUST_COPY);
+    }
+  if (reply.content_type)
+    MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type);
+  MHD_add_response_header (resp, "X-Baoming-Protocol", "1.0");
+  if (reply.retry_after > 0)
+    {
+      char buf[16];
+      g_snprintf (buf, sizeof buf, "%d", reply.retry_after);
+      MHD_add_response_header (resp, MHD_HTTP_HEADER_RETRY_AFTER, buf);
+    }
+  ret = MHD_queue_response (c, reply.status, resp);
+  MHD_destroy_response (resp);
+  province_reply_clear (&reply);
+  g_list_free_full (faults, (GDestroyNotify) province_fault_free);
+  return ret;
+}
+
+static void
+completed (void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+  Request *req = *con_cls;
+
+  if (req == NULL)
+    return;
+  g_byte_array_unref (req->body);
+  g_free (req);
+  *con_cls = NULL;
+}
+
+/* MHD writes the TLS headers and body separately; with Nagle on, the body
+ * waits for the client's delayed ACK (40 ms per request on loopback). */
+static void
+on_connection (void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+  const union MHD_ConnectionInfo *info;
+  int one = 1;
+
+  if (code != MHD_CONNECTION_NOTIFY_STARTED)
+    return;
+  info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (info != NULL)
+    setsockopt (info->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+serve (Province *p, const char *cert, const char *key, int port, const char *port_file)
+{
+  g_autofree char *cert_pem = NULL, *key_pem = NULL;
+  g_autoptr(GError) err = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (port) };
+  struct MHD_Daemon *d;
+  const union MHD_DaemonInfo *info;
+
+  if (!g_file_get_contents (cert, &cert_pem, NULL, &err) || !g_file_get_contents (key, &key_pem, NULL, &err))
+    {
+      g_printerr ("bm-province: %s\n", err->message);
+      return 1;
+    }
+  inet_pton (AF_INET, "127.0.0.1", &sa.sin_addr);
+  d = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_TLS
+                        | MHD_USE_ERROR_LOG,
+                        0, NULL, NULL, handler, p,
+                        MHD_OPTION_SOCK_ADDR, &sa,
+                        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int) 1,
+                        MHD_OPTION_HTTPS_MEM_KEY, key_pem,
+                        MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+                        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 60,
+                        MHD_OPTION_END);
+  if (d == NULL)
+    {
+      g_printerr ("bm-province: cannot listen on 127.0.0.1:%d\n", port);
+      return 1;
+    }
+  info = MHD_get_daemon_info (d, MHD_DAEMON_INFO_BIND_PORT);
+  g_printerr ("bm-province: listening on https://127.0.0.1:%u/\n", info->port);
+  if (port_file != NULL)
+    {
+      g_autofree char *tmp = g_strconcat (port_file, ".tmp", NULL);
+      g_autofree char *text = g_strdup_printf ("%u\n", info->port);
+      if (!g_file_set_contents (tmp, text, -1, &err) || g_rename (tmp, port_file) != 0)
+        {
+          g_printerr ("bm-province: cannot write port file\n");
+          MHD_stop_daemon (d);
+          return 1;
+        }
+    }
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+  MHD_stop_daemon (d);
+  return 0;
+}
+
+static const char *
+opt (int argc, char **argv, const char *name)
+{
+  for (int i = 0; i < argc - 1; i++)
+    if (g_str_equal (argv[i], name))
+      return argv[i + 1];
+  return NULL;
+}
+
+static gboolean
+flag (int argc, char **argv, const char *name)
+{
+  for (int i = 0; i < argc; i++)
+    if (g_str_equal (argv[i], name))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+usage (void)
+{
+  g_printerr ("usage: bm-province --db FILE COMMAND ...\n"
+              "  serve --cert PEM --key PEM [--port N] [--port-file F] [--token-ttl SECONDS]\n"
+              "  provision SPEC.json\n"
+              "  fill (--record UUID|NUMBER | --all) --fields JSON\n"
+              "  review (--record UUID|NUMBER | --all) --decision approved|rejected|returned [--reason TEXT]\n"
+              "  dump [--records]\n"
+              "  fault add ENDPOINT KIND [--count N] [--p1 N] [--p2 N]\n"
+              "  fault clear\n");
+  return 2;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *db = opt (argc, argv, "--db");
+  g_autoptr(GError) err = NULL;
+  Province *p;
+  int cmd = 1, rc = 0;
+
+  if (db == NULL)
+    return usage ();
+  while (cmd < argc && g_str_has_prefix (argv[cmd], "--"))
+    cmd += 2;
+  if (cmd >= argc)
+    return usage ();
+  if ((p = province_open (db, &err)) == NULL)
+    {
+      g_printerr ("bm-province: %s\n", err->message);
+      return 1;
+    }
+  g_chmod (db, 0600);
+  argc -= cmd;
+  argv += cmd;
+
+  if (g_str_equal (argv[0], "serve"))
+    {
+      const char *cert = opt (argc, argv, "--cert"), *key = opt (argc, argv, "--key");
+      const char *ttl = opt (argc, argv, "--token-ttl"), *port = opt (argc, argv, "--port");
+      if (cert == NULL || key == NULL)
+        rc = usage ();
+      else
+        {
+          if (ttl)
+            p->token_ttl = atoi (ttl);
+          rc = serve (p, cert, key, port ? atoi (port) : 0, opt (argc, argv, "--port-file"));
+        }
+    }
+  else if (g_str_equal (argv[0], "provision") && argc == 2)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      if (!json_parser_load_from_file (parser, argv[1], &err)
+          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+          || !province_provision (p, json_node_get_object (json_parser_get_root (parser)), &err))
+        rc = 1;
+    }
+  else if (g_str_equal (argv[0], "fill"))
+    {
+      const char *fields = opt (argc, argv, "--fields");
+      g_autoptr(JsonNode) n = fields ? json_from_string (fields, &err) : NULL;
+      if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+        rc = err ? 1 : usage ();
+      else if (!province_fill (p, opt (argc, argv, "--record"), json_node_get_object (n),
+                               flag (argc, argv, "--all"), &err))
+        rc = 1;
+    }
+  else if (g_str_equal (argv[0], "review"))
+    {
+      if (!province_review (p, opt (argc, argv, "--record"), opt (argc, argv, "--decision"),
+                            opt (argc, argv, "--reason"), flag (argc, argv, "--all"), &err))
+        rc = 1;
+    }
+  else if (g_str_equal (argv[0], "dump"))
+    {
+      g_autoptr(JsonNode) n = province_dump (p, flag (argc, argv, "--records"));
+      g_autofree char *text = json_to_string (n, TRUE);
+      g_print ("%s\n", text);
+    }
+  else if (g_str_equal (argv[0], "fault") && argc >= 2 && g_str_equal (argv[1], "clear"))
+    rc = province_fault_clear (p, &err) ? 0 : 1;
+  else if (g_str_equal (argv[0], "fault") && argc >= 4 && g_str_equal (argv[1], "add"))
+    {
+      const char *count = opt (argc, argv, "--count"), *p1 = opt (argc, argv, "--p1"), *p2 = opt (argc, argv, "--p2");
+      if (!province_fault_add (p, argv[2], argv[3], count ? atoi (count) : 1, p1 ? atoi (p1) : 0,
+                               p2 ? atoi (p2) : 0, &err))
+        rc = 1;
+    }
+  else
+    rc = usage ();
+
+  if (rc == 1 && err != NULL)
+    g_printerr ("bm-province: %s\n", err->message);
+  province_close (p);
+  return rc;
+}

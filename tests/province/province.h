@@ -1,0 +1,75 @@
+/* Development provincial server: shared declarations.
+ * Speaks docs/sync-protocol.md v1; state lives in one SQLite file so the
+ * server survives restarts and admin subcommands can run beside it. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define PROVINCE_MAX_BODY (64 * 1024 * 1024)
+
+typedef struct
+{
+  sqlite3 *db;
+  int      token_ttl;      /* seconds */
+} Province;
+
+/* A fault taken from the faults table for one request. */
+typedef struct
+{
+  char *kind;      /* close_before close_after status delay truncate repeat_old expire_token limit */
+  int   p1;
+  int   p2;
+} ProvinceFault;
+
+/* The answer to one API request. */
+typedef struct
+{
+  int      status;
+  char    *body;          /* JSON text, may be NULL */
+  char    *content_type;
+  int      retry_after;   /* seconds, 0 = none */
+  gboolean close_after;   /* applied, then drop the connection */
+} ProvinceReply;
+
+Province *province_open          (const char *path, GError **error);
+void      province_close         (Province *p);
+gboolean  province_exec          (Province *p, const char *sql, GError **error);
+gboolean  province_begin         (Province *p);
+void      province_commit        (Province *p);
+void      province_rollback      (Province *p);
+gint64    province_next_rev      (Province *p);
+char     *province_sha256_hex    (const void *data, gsize len);
+
+/* admin (province-admin.c) */
+gboolean  province_provision     (Province *p, JsonObject *spec, GError **error);
+gboolean  province_fill          (Province *p, const char *key, JsonObject *fields, gboolean all, GError **error);
+gboolean  province_review        (Province *p, const char *key, const char *decision,
+                                  const char *reason, gboolean all, GError **error);
+JsonNode *province_dump          (Province *p, gboolean with_records);
+gboolean  province_fault_add     (Province *p, const char *endpoint, const char *kind,
+                                  int count, int p1, int p2, GError **error);
+gboolean  province_fault_clear   (Province *p, GError **error);
+GList    *province_fault_take    (Province *p, const char *endpoint);  /* of ProvinceFault* */
+void      province_fault_free    (ProvinceFault *f);
+
+/* API (province-api.c) */
+void      province_handle        (Province *p, const char *method, const char *path,
+                                  const char *query_cursor, const char *query_limit,
+                                  const char *authorization, GBytes *body,
+                                  GList *faults, ProvinceReply *reply);
+void      province_reply_clear   (ProvinceReply *r);
+void      province_reply_error   (ProvinceReply *r, int status, const char *code, const char *message,
+                                  int retry_after, JsonObject *details);
+JsonNode *province_load_profile  (Province *p, const char *point);
+gint64    province_profile_limit (JsonNode *profile, const char *key, gint64 fallback);
+const char *province_endpoint_name (const char *path);
+
+/* province-batch.c */
+void      province_do_batch      (Province *p, const char *point, GBytes *body, GList *faults,
+                                  ProvinceReply *r);
+
+G_END_DECLS
