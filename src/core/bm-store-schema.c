@@ -131,6 +131,16 @@ static const Migration migrations[] = {
     "BEGIN SELECT RAISE (ABORT, 'audit log entries are never deleted'); END;"
     "CREATE TRIGGER audit_log_never_changed BEFORE UPDATE ON audit_log "
     "BEGIN SELECT RAISE (ABORT, 'audit log entries are never changed'); END;" },
+
+  /* camera: what the photo pipeline records beside each picture. */
+  { 40,
+    "ALTER TABLE photos ADD COLUMN mime TEXT NOT NULL DEFAULT 'image/jpeg';"
+    "ALTER TABLE photos ADD COLUMN quality INTEGER;"
+    "ALTER TABLE photos ADD COLUMN checks TEXT;"
+    "ALTER TABLE photos ADD COLUMN source TEXT;"
+    "ALTER TABLE photos ADD COLUMN operator TEXT;"
+    "ALTER TABLE photos ADD COLUMN current INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX photos_current ON photos (candidate_uuid, kind) WHERE current = 1;" },
 };
 
 gboolean
