@@ -22,6 +22,8 @@ static const struct {
   { "candidate", bm_cli_candidate, N_("Add, list, show, change and void candidate records") },
   { "audit", bm_cli_audit, N_("Verify the audit log") },
   { "db", bm_cli_db, N_("Check the database file") },
+  { "camera", bm_cli_camera, N_("List cameras and take a picture") },
+  { "photo", bm_cli_photo, N_("Check, import and export registration photos") },
 };
 
 int

@@ -50,5 +50,7 @@ int bm_cli_init      (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_candidate (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_audit     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_db        (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_camera    (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_photo     (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS
