@@ -599,11 +599,17 @@ bm_camera_list_formats (BmCamera *self)
     {
       JsonObject *o = json_object_new ();
       JsonArray *sizes = json_array_new ();
-      char fourcc[5] = { 0 };
+      char fourcc[8] = { 0 };
+      g_autofree char *description = g_utf8_make_valid ((char *) d.description,
+                                                        strnlen ((char *) d.description, sizeof d.description));
 
-      memcpy (fourcc, &d.pixelformat, 4);
+      /* bit 31 marks the big-endian variant (e.g. "Y16 " BE): not a character */
+      for (int k = 0; k < 4; k++)
+        fourcc[k] = (char) ((d.pixelformat >> (8 * k)) & 0x7f);
+      if (d.pixelformat & (1u << 31))
+        strcat (fourcc, "-BE");
       json_object_set_string_member (o, "fourcc", fourcc);
-      json_object_set_string_member (o, "description", (char *) d.description);
+      json_object_set_string_member (o, "description", description);
       json_object_set_boolean_member (o, "emulated", (d.flags & V4L2_FMT_FLAG_EMULATED) != 0);
       for (guint i = 0; i < 64; i++)
         {
