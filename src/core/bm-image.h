@@ -45,6 +45,11 @@ GBytes        *bm_image_encode_jpeg      (BmImage       *self,
                                           int            quality,
                                           gboolean       full_chroma,
                                           GError       **error);
+GBytes        *bm_image_encode_jpeg_full (BmImage       *self,
+                                          int            quality,
+                                          gboolean       full_chroma,
+                                          gboolean       optimize,
+                                          GError       **error);
 GBytes        *bm_image_encode_png       (BmImage       *self,
                                           GError       **error);
 

@@ -95,17 +95,74 @@ encoded_size (BmImage *image, int quality, gboolean full_chroma, GBytes **keep, 
   return n;
 }
 
+/* The quality chosen last time: consecutive photos at one counter (same
+ * camera, light and backdrop) need nearly the same, so trying it first
+ * usually settles the search in two encodes instead of six. */
+static gint quality_hint;
+
+typedef struct {
+  BmImage *image;
+  int lo;          /* highest quality known to fit (59: none yet) */
+  int hi;          /* lowest quality known too big (101: none yet) */
+  GBytes *best;    /* the file at `lo` */
+} Search;
+
+static gboolean
+probe (Search *s, int q, GError **error)
+{
+  g_autoptr(GBytes) b = NULL;
+  gsize n = encoded_size (s->image, q, FALSE, &b, error);
+
+  if (n == 0)
+    return FALSE;
+  if (n <= BM_PHOTO_MAX_BYTES)
+    {
+      s->lo = q;
+      g_clear_pointer (&s->best, g_bytes_unref);
+      s->best = g_steal_pointer (&b);
+    }
+  else
+    s->hi = q;
+  return TRUE;
+}
+
+/* Highest quality in 60..100 whose file fits; NULL in *out if none does. */
+static gboolean
+search (BmImage *image, int hint, int *quality, GBytes **out, GError **error)
+{
+  Search s = { image, BM_PHOTO_MIN_QUALITY - 1, 101, NULL };
+
+  if (hint >= BM_PHOTO_MIN_QUALITY && hint <= 100)
+    {
+      if (!probe (&s, hint, error))
+        return FALSE;
+      if (s.lo == hint && hint < 100 && !probe (&s, hint + 1, error))
+        return FALSE;
+      if (s.hi == hint && hint > BM_PHOTO_MIN_QUALITY && !probe (&s, hint - 1, error))
+        return FALSE;
+    }
+  while (s.hi - s.lo > 1)
+    if (!probe (&s, MAX ((s.lo + s.hi) / 2, BM_PHOTO_MIN_QUALITY), error))
+      {
+        g_clear_pointer (&s.best, g_bytes_unref);
+        return FALSE;
+      }
+  *quality = s.lo;
+  *out = s.best;
+  return TRUE;
+}
+
 /**
  * bm_photo_fit_jpeg:
  * @quality_out: (out) (optional): the quality used
  * @smoothing_out: (out) (optional): how many 3×3 smoothing passes were needed
  *
- * Encodes at the highest quality (>= 60) whose file is at most 40 KB.
- * File size grows with quality almost monotonically, so a binary search needs
- * about six encodes (~3 ms each at 480×640). If even quality 60 is too big
- * (a noisy sensor), the picture is smoothed once and tried again. If quality
- * 100 stays under 20 KB the picture has almost no detail; 4:4:4 chroma is
- * tried, and what remains is left to the file-size check.
+ * Encodes at the highest quality (>= 60) whose file is at most 40 000 bytes:
+ * a search over the quality (file size grows with it almost monotonically),
+ * starting from the quality the previous photo needed. If even quality 60
+ * is too big (a noisy sensor), the picture is smoothed and tried again. If
+ * quality 100 stays under 20 KB the picture has almost no detail; 4:4:4
+ * chroma is tried, and what remains is left to the file-size check.
  *
  * Returns: (transfer full): the JPEG file.
  */
@@ -121,47 +178,35 @@ bm_photo_fit_jpeg (BmImage  *image,
 
   for (;;)
     {
-      gsize n = encoded_size (work, BM_PHOTO_MIN_QUALITY, FALSE, &best, error);
-      if (n == 0)
+      if (!search (work, g_atomic_int_get (&quality_hint), &quality, &best, error))
         return NULL;
-      if (n <= BM_PHOTO_MAX_BYTES || smoothing >= 4)
+      if (best != NULL)
         break;
+      if (smoothing >= 4)
+        {
+          /* hopeless noise: the file-size check will say so */
+          quality = BM_PHOTO_MIN_QUALITY;
+          best = bm_image_encode_jpeg (work, quality, FALSE, error);
+          if (best == NULL)
+            return NULL;
+          break;
+        }
       g_autoptr(BmImage) blurred = bm_image_box_blur (work);
       g_set_object (&work, blurred);
       smoothing++;
     }
+  g_atomic_int_set (&quality_hint, smoothing == 0 ? quality : 0);
 
-  if (g_bytes_get_size (best) <= BM_PHOTO_MAX_BYTES)
+  if (g_bytes_get_size (best) < BM_PHOTO_MIN_BYTES)
     {
-      int lo = BM_PHOTO_MIN_QUALITY + 1, hi = 100;
-      while (lo <= hi)
+      g_autoptr(GBytes) b = NULL;
+      gsize n = encoded_size (work, quality, TRUE, &b, error);
+      if (n == 0)
+        return NULL;
+      if (n <= BM_PHOTO_MAX_BYTES && n > g_bytes_get_size (best))
         {
-          int mid = (lo + hi) / 2;
-          g_autoptr(GBytes) b = NULL;
-          gsize n = encoded_size (work, mid, FALSE, &b, error);
-          if (n == 0)
-            return NULL;
-          if (n <= BM_PHOTO_MAX_BYTES)
-            {
-              quality = mid;
-              g_clear_pointer (&best, g_bytes_unref);
-              best = g_steal_pointer (&b);
-              lo = mid + 1;
-            }
-          else
-            hi = mid - 1;
-        }
-      if (g_bytes_get_size (best) < BM_PHOTO_MIN_BYTES)
-        {
-          g_autoptr(GBytes) b = NULL;
-          gsize n = encoded_size (work, quality, TRUE, &b, error);
-          if (n == 0)
-            return NULL;
-          if (n <= BM_PHOTO_MAX_BYTES && n > g_bytes_get_size (best))
-            {
-              g_clear_pointer (&best, g_bytes_unref);
-              best = g_steal_pointer (&b);
-            }
+          g_clear_pointer (&best, g_bytes_unref);
+          best = g_steal_pointer (&b);
         }
     }
   if (quality_out)
@@ -171,12 +216,22 @@ bm_photo_fit_jpeg (BmImage  *image,
   return g_steal_pointer (&best);
 }
 
+/* Kept for audit and re-framing, not sent anywhere: a quick encode (no
+ * Huffman optimization pass). Takes a reference on the image. */
+static gpointer
+encode_original (gpointer data)
+{
+  g_autoptr(BmImage) source = data;
+
+  return bm_image_encode_jpeg_full (source, 92, FALSE, FALSE, NULL);
+}
+
 /**
  * bm_photo_new_from_image:
  * @source: the whole camera frame or decoded file, upright
  * @frame: (nullable): the clerk's framing; %NULL for the centred 3:4 rectangle
  * @original: (nullable): the source file as received; %NULL to keep @source as
- *   a quality-95 JPEG (camera frames have no file of their own)
+ *   a quality-92 JPEG (camera frames have no file of their own)
  *
  * Crops, scales to 480×640, encodes to the standard and runs the checks.
  * A photo that fails checks is still returned: the verdict is in the checks.
@@ -191,6 +246,7 @@ bm_photo_new_from_image (BmImage            *source,
 {
   g_autoptr(BmPhoto) self = NULL;
   g_autoptr(BmImage) cropped = NULL;
+  GThread *encoder = NULL;
   BmPhotoFrame f;
   int sw, sh;
 
@@ -221,9 +277,15 @@ bm_photo_new_from_image (BmImage            *source,
 
   self = g_object_new (BM_TYPE_PHOTO, NULL);
   self->frame = f;
+  /* The original is encoded on a second core meanwhile: it is the other
+   * big cost of a capture (~20 ms at 1280x960). */
+  if (original == NULL)
+    encoder = g_thread_new ("bm-photo-original", encode_original, g_object_ref (source));
   cropped = bm_image_crop (source, f.x, f.y, f.width, f.height);
   self->image = bm_image_scale (cropped, BM_PHOTO_WIDTH, BM_PHOTO_HEIGHT);
   self->jpeg = bm_photo_fit_jpeg (self->image, &self->quality, &self->smoothing, error);
+  if (encoder)
+    self->original = g_thread_join (encoder);
   if (self->jpeg == NULL)
     return NULL;
   self->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, self->jpeg);
@@ -235,9 +297,11 @@ bm_photo_new_from_image (BmImage            *source,
     }
   else
     {
-      self->original = bm_image_encode_jpeg (source, 95, FALSE, error);
       if (self->original == NULL)
-        return NULL;
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_FAILED, "JPEG encoding of the original failed");
+          return NULL;
+        }
       self->original_mime = "image/jpeg";
     }
   self->original_sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, self->original);
