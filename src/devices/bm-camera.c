@@ -181,6 +181,36 @@ probe (const char *path)
 }
 
 /**
+ * bm_camera_list_devices_in:
+ * @dir: the directory to scan (/dev normally)
+ *
+ * The capture devices named video<N> in @dir, in number order.
+ *
+ * Returns: (transfer full) (element-type BmCameraInfo): the devices.
+ */
+GPtrArray *
+bm_camera_list_devices_in (const char *dir)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_camera_info_free);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      BmCameraInfo *info;
+
+      if (!g_str_has_prefix (name, "video") || !g_ascii_isdigit (name[5]))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      if ((info = probe (path)) != NULL)
+        g_ptr_array_add (list, info);
+    }
+  g_ptr_array_sort (list, compare_paths);
+  return list;
+}
+
+/**
  * bm_camera_list_devices:
  *
  * The capture devices among /dev/video*, in number order. For tests,
@@ -192,23 +222,9 @@ probe (const char *path)
 GPtrArray *
 bm_camera_list_devices (void)
 {
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_camera_info_free);
-  g_autoptr(GDir) dir = g_dir_open ("/dev", 0, NULL);
+  GPtrArray *list = bm_camera_list_devices_in ("/dev");
   const char *extra = g_getenv ("BAOMING_CAMERA_EXTRA_DEVICES");
-  const char *name;
 
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      BmCameraInfo *info;
-
-      if (!g_str_has_prefix (name, "video") || !g_ascii_isdigit (name[5]))
-        continue;
-      path = g_build_filename ("/dev", name, NULL);
-      if ((info = probe (path)) != NULL)
-        g_ptr_array_add (list, info);
-    }
-  g_ptr_array_sort (list, compare_paths);
   if (extra)
     {
       g_auto(GStrv) paths = g_strsplit (extra, ":", -1);

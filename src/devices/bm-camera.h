@@ -93,6 +93,7 @@ typedef struct {
 
 void       bm_camera_info_free        (BmCameraInfo *info);
 GPtrArray *bm_camera_list_devices     (void);
+GPtrArray *bm_camera_list_devices_in  (const char   *dir);
 
 typedef enum {
   BM_CAMERA_CONTROL_BRIGHTNESS,

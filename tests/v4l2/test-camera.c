@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bm-camera.h"
+#include "bm-camera-monitor.h"
 #include "bm-fakecam-frames.h"
 
 typedef struct {
@@ -460,6 +461,52 @@ test_state_machine (Fixture *f, gconstpointer data)
   g_clear_object (&f->camera);         /* dispose while streaming */
 }
 
+static void
+on_added (BmCameraMonitor *monitor, const char *path, gpointer data)
+{
+  g_free (*(char **) data);
+  *(char **) data = g_strdup (path);
+}
+
+static void
+test_monitor (Fixture *f, gconstpointer data)
+{
+  g_autofree char *added = NULL, *removed = NULL;
+  g_autofree char *cam = g_build_filename (f->dir, "video3.v4l2fake", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "notes.txt", NULL);
+  g_autoptr(BmCameraMonitor) monitor = bm_camera_monitor_new (f->dir);
+  g_autoptr(BmCamera) camera = NULL;
+  gint64 end;
+
+  g_assert_cmpuint (bm_camera_monitor_get_devices (monitor)->len, ==, 0);
+  g_signal_connect (monitor, "device-added", G_CALLBACK (on_added), &added);
+  g_signal_connect (monitor, "device-removed", G_CALLBACK (on_added), &removed);
+
+  /* plugged in */
+  g_assert_true (g_file_set_contents (other, "x", 1, NULL));
+  g_assert_true (g_file_set_contents (cam, "", 0, NULL));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (added == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (added, ==, cam);
+  g_assert_true (bm_camera_monitor_has_device (monitor, cam));
+  g_assert_cmpstr (((BmCameraInfo *) g_ptr_array_index (bm_camera_monitor_get_devices (monitor), 0))->card,
+                   ==, "Baoming fake camera");
+
+  /* unplugged while streaming: the camera fails, the monitor reports it */
+  g_setenv ("FAKECAM_FAIL", "unplug@3", TRUE);
+  camera = bm_camera_new (cam);
+  g_assert_true (bm_camera_open (camera, NULL));
+  g_assert_true (bm_camera_start (camera, NULL));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((removed == NULL || bm_camera_get_state (camera) != BM_CAMERA_STATE_FAILED) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (removed, ==, cam);
+  g_assert_false (bm_camera_monitor_has_device (monitor, cam));
+  g_assert_error ((GError *) bm_camera_get_error (camera), BM_CAMERA_ERROR, BM_CAMERA_ERROR_DISCONNECTED);
+  g_remove (other);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -493,5 +540,6 @@ main (int argc, char **argv)
   ADD ("/camera/controls", test_controls, NULL);
   ADD ("/camera/stale-frames", test_stale_frames, NULL);
   ADD ("/camera/state-machine", test_state_machine, NULL);
+  ADD ("/camera/monitor", test_monitor, NULL);
   return g_test_run ();
 }
