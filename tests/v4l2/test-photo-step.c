@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 #include <locale.h>
 
+#include "bm-camera-settings.h"
 #include "bm-id-number.h"
 #include "bm-photo-step.h"
 #include "bm-store-photo.h"
@@ -203,6 +204,68 @@ test_photo_step (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+has_preview (gpointer s)
+{
+  GtkWidget *w = GTK_WIDGET (s);
+  /* the settings page's preview picture is the widget's only GtkPicture */
+  for (GtkWidget *c = gtk_widget_get_first_child (gtk_widget_get_first_child (w)); c; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_PICTURE (c) && gtk_picture_get_paintable (GTK_PICTURE (c)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+verdict_ready (gpointer s)
+{
+  const char *v = bm_camera_settings_get_verdict (s);
+  return v && g_str_has_prefix (v, "Test shot");
+}
+
+static void
+test_camera_settings (void)
+{
+  g_autofree char *devdir = g_build_filename (dir, "dev", NULL);
+  g_autofree char *cam = g_build_filename (devdir, "video5.v4l2fake", NULL);
+  g_autofree char *ppm = g_build_filename (dir, "portrait.ppm", NULL);
+  BmCameraSettings *settings;
+  GtkWidget *window;
+
+  g_assert_cmpint (g_mkdir_with_parents (devdir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (cam, "", 0, NULL));
+  write_portrait (ppm, 0);
+  g_setenv ("FAKECAM_IMAGE", ppm, TRUE);
+  g_setenv ("FAKECAM_CONTROLS", "1", TRUE);
+  g_setenv ("FAKECAM_FORMAT", "RGB3", TRUE);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 520, 640);
+  settings = bm_camera_settings_new (NULL, devdir);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (settings));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (bm_camera_settings_get_device (settings), ==, cam);
+  iterate_until (has_preview, settings, "the settings preview");
+  g_assert_true (bm_camera_settings_has_control (settings, 0));
+  g_assert_true (bm_camera_settings_has_control (settings, 1));
+
+  /* a test shot of the good set-up passes */
+  gtk_widget_activate_action (GTK_WIDGET (settings), "camera.test-shot", NULL);
+  iterate_until (verdict_ready, settings, "the test shot");
+  g_test_message ("%s", bm_camera_settings_get_verdict (settings));
+  g_assert_nonnull (strstr (bm_camera_settings_get_verdict (settings), "✓"));
+  screenshot (GTK_WIDGET (settings), "camera-settings.png");
+
+  /* the brightness slider reaches the camera: far too bright now */
+  bm_camera_settings_set_control (settings, 0, 255);
+  gtk_widget_activate_action (GTK_WIDGET (settings), "camera.test-shot", NULL);
+  iterate_until (verdict_ready, settings, "the second test shot");
+  g_test_message ("%s", bm_camera_settings_get_verdict (settings));
+  g_assert_nonnull (strstr (bm_camera_settings_get_verdict (settings), "too bright"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("FAKECAM_CONTROLS");
+  g_unsetenv ("FAKECAM_FORMAT");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,5 +276,6 @@ main (int argc, char **argv)
   dev = g_build_filename (dir, "cam0.v4l2fake", NULL);
   g_file_set_contents (dev, "", 0, NULL);
   g_test_add_func ("/photo-step/capture-accept-retake", test_photo_step);
+  g_test_add_func ("/camera-settings/test-shot", test_camera_settings);
   return g_test_run ();
 }
