@@ -184,7 +184,8 @@ test_shot_done (GObject *source, GAsyncResult *result, gpointer data)
 
   if (frame == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, BM_CAMERA_ERROR, BM_CAMERA_ERROR_CANCELLED))
         set_verdict (self, error->message);
       return;
     }

@@ -301,10 +301,12 @@ processed (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GdkTexture) texture = NULL;
 
   self->capturing = FALSE;
+  /* cancelled: the camera was closed, maybe the widget disposed */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (photo == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_status (self, error->message);
+      set_status (self, error->message);
       update_actions (self);
       return;
     }
@@ -331,9 +333,11 @@ captured (GObject *source, GAsyncResult *result, gpointer data)
   if (frame == NULL)
     {
       self->capturing = FALSE;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-          !g_error_matches (error, BM_CAMERA_ERROR, BM_CAMERA_ERROR_CANCELLED))
-        set_status (self, error->message);
+      /* cancelled or the camera closed: whoever closed it updates the step */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, BM_CAMERA_ERROR, BM_CAMERA_ERROR_CANCELLED))
+        return;
+      set_status (self, error->message);
       update_actions (self);
       return;
     }
