@@ -27,6 +27,8 @@ static const struct {
   { "print", bm_cli_print, N_("Print login cards, the login table, proof sheets and forms, or save them as PDF") },
   { "setup", bm_cli_setup, N_("Set this workstation up from the provincial server") },
   { "sync", bm_cli_sync, N_("Send records to the provincial server and pull changes; sync status") },
+  { "camera", bm_cli_camera, N_("List cameras and take a picture") },
+  { "photo", bm_cli_photo, N_("Check, import and export registration photos") },
 };
 
 int

@@ -55,5 +55,7 @@ int bm_cli_printers  (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_print     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_setup     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_sync      (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_camera    (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_photo     (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -173,6 +173,15 @@ static const Migration migrations[] = {
      * without them every lookup walks the blobs' overflow pages. */
     "CREATE INDEX IF NOT EXISTS photos_by_sha256 ON photos (sha256);"
     "CREATE INDEX IF NOT EXISTS photos_sync ON photos (candidate_uuid, kind, sha256);" },
+  /* camera: what the photo pipeline records beside each picture. */
+  { 40,
+    "ALTER TABLE photos ADD COLUMN mime TEXT NOT NULL DEFAULT 'image/jpeg';"
+    "ALTER TABLE photos ADD COLUMN quality INTEGER;"
+    "ALTER TABLE photos ADD COLUMN checks TEXT;"
+    "ALTER TABLE photos ADD COLUMN source TEXT;"
+    "ALTER TABLE photos ADD COLUMN operator TEXT;"
+    "ALTER TABLE photos ADD COLUMN current INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX photos_current ON photos (candidate_uuid, kind) WHERE current = 1;" },
 };
 
 gboolean

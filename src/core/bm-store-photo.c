@@ -1,0 +1,199 @@
+/* Photos in the store: the processed 480×640 JPEG and the original as
+ * taken or imported, each with its SHA-256 (photos are uploaded
+ * content-addressed). A retake keeps the earlier rows, marked not current,
+ * so the audit trail can still show what was replaced. */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bm-error.h"
+#include "bm-store-photo.h"
+#include "bm-store-private.h"
+
+static gboolean
+insert_photo (BmStore *self, const char *uuid, const char *kind, GBytes *data, const char *sha256,
+              const char *mime, int width, int height, int quality, const char *checks,
+              const char *reason, const char *source, const char *operator_name,
+              const char *now, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self,
+      "INSERT INTO photos (candidate_uuid, kind, jpeg, sha256, width, height, accepted_reason, created_at,"
+      " mime, quality, checks, source, operator, current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+      error);
+  gsize len;
+  const void *bytes = g_bytes_get_data (data, &len);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_blob64 (stmt, 3, bytes, len, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, sha256, -1, SQLITE_TRANSIENT);
+  if (width > 0)
+    {
+      sqlite3_bind_int (stmt, 5, width);
+      sqlite3_bind_int (stmt, 6, height);
+    }
+  sqlite3_bind_text (stmt, 7, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, mime, -1, SQLITE_STATIC);
+  if (quality > 0)
+    sqlite3_bind_int (stmt, 10, quality);
+  sqlite3_bind_text (stmt, 11, checks, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 12, source, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 13, operator_name, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+run (BmStore *self, const char *sql, const char *a, const char *b, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, a, -1, SQLITE_TRANSIENT);
+  if (b)
+    sqlite3_bind_text (stmt, 2, b, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+/**
+ * bm_store_save_photo:
+ * @number: the candidate's 报名顺序号
+ * @source: "camera" or "import"
+ *
+ * Stores both pictures, marks earlier photos of the record as replaced,
+ * moves a numbered record to photographed, bumps its version and audits,
+ * all in one transaction. A photo that is not acceptable (hard failure, or
+ * a soft failure without an override reason) is refused.
+ */
+gboolean
+bm_store_save_photo (BmStore     *self,
+                     const char  *number,
+                     BmPhoto     *photo,
+                     const char  *source,
+                     const char  *operator_name,
+                     GError     **error)
+{
+  g_autoptr(BmCandidate) candidate = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autoptr(JsonNode) checks_node = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(JsonArray) failed = json_array_new ();
+  g_autofree char *now = bm_store_now_iso8601 ();
+  g_autofree char *checks = NULL;
+  GPtrArray *list;
+  BmImage *image;
+  const char *uuid, *reason;
+
+  g_return_val_if_fail (BM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (BM_IS_PHOTO (photo), FALSE);
+
+  if (!bm_photo_is_acceptable (photo))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   bm_photo_has_hard_failure (photo)
+                   ? _("The photo does not meet the standard and cannot be stored.")
+                   : _("The photo failed a check; give a reason to accept it anyway."));
+      return FALSE;
+    }
+  list = bm_photo_get_checks (photo);
+  json_node_take_array (checks_node, bm_photo_checks_to_json (list));
+  checks = json_to_string (checks_node, FALSE);
+  for (guint i = 0; i < list->len; i++)
+    {
+      BmPhotoCheck *c = g_ptr_array_index (list, i);
+      if (!c->passed)
+        json_array_add_string_element (failed, c->id);
+    }
+  reason = bm_photo_get_override_reason (photo);
+  image = bm_photo_get_image (photo);
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  candidate = bm_store_find_by_number (self, number, error);
+  if (candidate == NULL)
+    goto fail;
+  if (bm_candidate_get_flag (candidate, "voided"))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
+                   _("Record %s has been voided; its photo cannot be changed."), number);
+      goto fail;
+    }
+  uuid = bm_candidate_get (candidate, "uuid");
+  if (!run (self, "UPDATE photos SET current = 0 WHERE candidate_uuid = ? AND current = 1", uuid, NULL, error)
+      || !insert_photo (self, uuid, "original", bm_photo_get_original (photo), bm_photo_get_original_sha256 (photo),
+                        bm_photo_get_original_mime (photo), 0, 0, 0, NULL, NULL, source, operator_name, now, error)
+      || !insert_photo (self, uuid, "processed", bm_photo_get_jpeg (photo), bm_photo_get_sha256 (photo),
+                        "image/jpeg", bm_image_get_width (image), bm_image_get_height (image),
+                        bm_photo_get_quality (photo), checks, reason, source, operator_name, now, error)
+      || !run (self,
+               "UPDATE candidates SET state = CASE WHEN state = 'numbered' THEN 'photographed' ELSE state END,"
+               " version = version + 1, updated_at = ? WHERE uuid = ?", now, uuid, error))
+    goto fail;
+
+  json_object_set_string_member (detail, "number", number);
+  json_object_set_string_member (detail, "source", source);
+  json_object_set_string_member (detail, "sha256", bm_photo_get_sha256 (photo));
+  json_object_set_string_member (detail, "original_sha256", bm_photo_get_original_sha256 (photo));
+  json_object_set_int_member (detail, "bytes", (gint64) g_bytes_get_size (bm_photo_get_jpeg (photo)));
+  json_object_set_int_member (detail, "quality", bm_photo_get_quality (photo));
+  json_object_set_array_member (detail, "failed_checks", g_steal_pointer (&failed));
+  if (reason)
+    json_object_set_string_member (detail, "override_reason", reason);
+  if (!bm_store_audit_append (self, operator_name, uuid, "photo", detail, error))
+    goto fail;
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+/**
+ * bm_store_get_photo:
+ * @kind: "processed" or "original"
+ * @sha256_out: (out) (optional): its stored hash
+ *
+ * Returns: (transfer full): the current photo of the record.
+ */
+GBytes *
+bm_store_get_photo (BmStore     *self,
+                    const char  *number,
+                    const char  *kind,
+                    char       **sha256_out,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self,
+      "SELECT p.jpeg, p.sha256 FROM photos p JOIN candidates c ON c.uuid = p.candidate_uuid"
+      " WHERE c.number = ? AND p.kind = ? AND p.current = 1 ORDER BY p.id DESC LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_NOT_FOUND, _("Record %s has no photo."), number);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  if (sha256_out)
+    *sha256_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  return g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+}

@@ -1,0 +1,73 @@
+#!/bin/sh
+# baoming-cli photo check|import|export on generated pictures and a real
+# SQLite store. TAP output.
+# usage: test-cli-photo.sh BAOMING_CLI BM_MAKE_PORTRAIT
+set -u
+CLI=$(realpath "$1") MAKE=$(realpath "$2")
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT INT TERM
+cd "$W" || exit 1
+n=0 failed=0
+ok () { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed+1)); fi; }
+check () { desc=$1; shift; "$@" >out.txt 2>err.txt; ok $? "$desc"; }
+expect_rc () { want=$1 desc=$2; shift 2; "$@" >out.txt 2>err.txt; rc=$?; [ $rc -eq "$want" ]; r=$?; [ $r -eq 0 ] || echo "# $desc: exit $rc, wanted $want: $(cat err.txt)"; ok $r "$desc"; }
+
+id () {  # 18-digit resident ID with a valid check character
+  python3 -c "import sys
+w=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]; s=sys.argv[1]
+print(s+'10X98765432'[sum(int(a)*b for a,b in zip(s,w))%11])" "$1"
+}
+
+DB="--db $W/store.db"
+check "training store" $CLI $DB --training init
+for serial in 011 013 015; do
+  cat > c.json <<JSON
+{"id_type":"resident_card","id_number":"$(id 43010220030708$serial)","name":"测试考生","sex":"1","nation":"01",
+ "birth_date":"2003-07-08","address":"湖南省长沙市","category":"1"}
+JSON
+  $CLI $DB --training candidate add --json c.json > "cand$serial.json" || echo "# candidate add failed"
+done
+N1=$(sed -n 's/.*"number" *: *"\([0-9]*\)".*/\1/p' cand011.json)
+N2=$(sed -n 's/.*"number" *: *"\([0-9]*\)".*/\1/p' cand013.json)
+ID3=$(id 43010220030708015)
+[ -n "$N1" ] && [ -n "$N2" ]; ok $? "numbers allocated ($N1, $N2)"
+
+$MAKE good.jpg; $MAKE --blur 6 blurred.png; $MAKE --width 300 --height 400 small.jpg; $MAKE --grey grey.jpg
+$MAKE --sideways sideways.jpg
+expect_rc 0 "check: good photo passes" $CLI photo check good.jpg
+grep -q "meets the standard" out.txt; ok $? "check: verdict printed"
+expect_rc 3 "check: blurred photo fails (soft)" $CLI photo check --json blurred.png
+grep -q '"id" : "blur"' out.txt && grep -q '"acceptable" : false' out.txt; ok $? "check: JSON names the blur check"
+expect_rc 3 "check: small picture fails (hard)" $CLI photo check small.jpg
+grep -q "must fix" out.txt; ok $? "check: hard failure marked"
+expect_rc 3 "check: black and white fails" $CLI photo check grey.jpg
+expect_rc 0 "check: EXIF-rotated photo passes" $CLI photo check sideways.jpg --out std.jpg
+size=$(stat -c %s std.jpg)
+[ "$size" -ge 20480 ] && [ "$size" -le 40000 ]; ok $? "check: --out writes a 20-40 KB photo ($size bytes)"
+printf 'GIF89a' > fake.jpg
+expect_rc 3 "check: not a JPEG/PNG" $CLI photo check fake.jpg
+expect_rc 4 "check: missing file" $CLI photo check nothing.jpg
+
+mkdir in
+cp good.jpg "in/$N1.jpg"; cp sideways.jpg "in/$ID3.JPG"; cp good.jpg in/99999999.jpg
+head -c 400 good.jpg > "in/$N2.jpg"; echo hello > in/readme.txt
+expect_rc 3 "import dir: some files unmatched/rejected" $CLI $DB --training photo import in --operator 王老师
+grep -q "\"file\" : \"$N1.jpg\"" out.txt; ok $? "import dir: matched by number"
+grep -q "\"file\" : \"$ID3.JPG\"" out.txt; ok $? "import dir: matched by ID number"
+python3 - out.txt <<'PY'; ok $? "import dir: report counts 2/1/2"
+import json,sys; r=json.load(open(sys.argv[1]))
+assert len(r["matched"])==2 and len(r["unmatched"])==1 and len(r["rejected"])==2, r
+assert r["unmatched"][0]["file"]=="99999999.jpg"
+PY
+expect_rc 0 "export processed photo" $CLI $DB --training photo export "$N1" --out n1.jpg
+[ "$(sha256sum n1.jpg | cut -d' ' -f1)" = "$(cat out.txt)" ]; ok $? "export: printed SHA-256 matches the file"
+expect_rc 0 "export original" $CLI $DB --training photo export "$N1" --original --out n1-orig.jpg
+cmp -s n1-orig.jpg good.jpg; ok $? "export: original is the imported file"
+expect_rc 0 "import one file with --number" $CLI $DB --training photo import good.jpg --number "$N2"
+expect_rc 0 "import blurred: stored with a warning" $CLI $DB --training photo import blurred.png --number "$N2"
+expect_rc 3 "import rejects a small picture" $CLI $DB --training photo import small.jpg --number "$N2"
+expect_rc 4 "import onto unknown record" $CLI $DB --training photo import good.jpg --number 01029999
+expect_rc 0 "audit chain intact" $CLI $DB --training audit verify
+
+echo "1..$n"
+[ $failed -eq 0 ]
