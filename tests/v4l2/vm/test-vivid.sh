@@ -13,7 +13,10 @@ rm -f "$W"/*.json "$W"/*.ppm "$W"/*.txt "$W"/*.log "$W"/photo.jpg
 cp "$FMTFILTER" "$W/plugins/libv4l-fmtfilter.so"
 cp /usr/lib/x86_64-linux-gnu/libv4l/plugins/*.so "$W/plugins/" 2>/dev/null || true
 cp "$HERE/guest-tests.sh" "$W/"
-echo "$CLI" > "$W/cli-path"
+# The guest sees the host's files except /tmp (its own tmpfs): the binary
+# goes into the shared work dir, wherever the build is.
+cp "$CLI" "$W/baoming-cli"
+echo "$W/baoming-cli" > "$W/cli-path"
 
 t0=$(date +%s)
 rc=0
