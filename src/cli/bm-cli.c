@@ -118,7 +118,11 @@ bm_cli_print_json (JsonNode *node)
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  /* JSON is UTF-8 whatever the locale: g_print would convert it to the
+   * locale's charset and mangle it under LANG=C. */
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
 }
 
 void
