@@ -1,10 +1,16 @@
-/* The main window: header with point, mode and counts; a sidebar of the
- * pages that work; the training banner when the store is a training one. */
+/* The main window: header with point, counts and the reader and network
+ * indicators; a sidebar of the pages; the training banner when the store is
+ * a training one. Card reads always land on the counter page. */
 
 #include "bm-config.h"
 
 #include <glib/gi18n-lib.h>
 
+#include "bm-camera-settings.h"
+#include "bm-card-status.h"
+#include "bm-print-page.h"
+#include "bm-settings.h"
+#include "bm-sync-page.h"
 #include "bm-window.h"
 
 struct _BmWindow
@@ -12,12 +18,19 @@ struct _BmWindow
   GtkApplicationWindow parent_instance;
 
   BmStore *store;
+  GSettings *settings;
+  BmCounterPage *counter_page;
   BmEntryPage *entry_page;
   BmCandidatesPage *candidates_page;
+  BmPrintPage *print_page;
+  BmSyncPage *sync_page;
+  BmCardStatus *card_status;
 
   /* Template widgets */
   GtkLabel *point_label;
+  GtkBox *status_box;
   GtkLabel *counts_label;
+  GtkLabel *sync_label;
   GtkWidget *training_banner;
   GtkStack *stack;
 };
@@ -34,28 +47,47 @@ update_counts (BmWindow *self)
 }
 
 static void
-on_candidate_saved (BmEntryPage *page, BmCandidate *candidate, BmWindow *self)
+on_candidate_saved (GtkWidget *page, BmCandidate *candidate, BmWindow *self)
 {
   bm_candidates_page_reload (self->candidates_page);
+  bm_counter_page_reload (self->counter_page);
+  bm_print_page_refresh (self->print_page);
+  bm_sync_page_refresh (self->sync_page);
   update_counts (self);
 }
 
 static void
-show_entry_action (GtkWidget *widget, const char *action, GVariant *parameter)
+on_identity_read (BmCardStatus *status, BmIdentity *identity, BmWindow *self)
 {
-  BmWindow *self = BM_WINDOW (widget);
-
-  gtk_stack_set_visible_child_name (self->stack, "entry");
-  bm_entry_page_focus_first (self->entry_page);
+  gtk_stack_set_visible_child_name (self->stack, "counter");
+  bm_counter_page_take_identity (self->counter_page, identity);
 }
 
 static void
-show_candidates_action (GtkWidget *widget, const char *action, GVariant *parameter)
+on_printed (BmPrintPage *page, gboolean ok, BmWindow *self)
+{
+  bm_candidates_page_reload (self->candidates_page);
+  bm_sync_page_refresh (self->sync_page);
+}
+
+static void
+on_open_record (BmSyncPage *page, const char *number, BmWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "candidates");
+  bm_candidates_page_set_query (self->candidates_page, number);
+}
+
+static void
+show_page_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   BmWindow *self = BM_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
 
-  gtk_stack_set_visible_child_name (self->stack, "candidates");
-  bm_candidates_page_focus_search (self->candidates_page);
+  gtk_stack_set_visible_child_name (self->stack, name);
+  if (g_str_equal (name, "entry"))
+    bm_entry_page_focus_first (self->entry_page);
+  else if (g_str_equal (name, "candidates"))
+    bm_candidates_page_focus_search (self->candidates_page);
 }
 
 static void
@@ -63,8 +95,11 @@ bm_window_dispose (GObject *object)
 {
   BmWindow *self = BM_WINDOW (object);
 
+  if (self->card_status != NULL)
+    bm_card_status_stop (self->card_status);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_WINDOW);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (bm_window_parent_class)->dispose (object);
 }
@@ -73,21 +108,30 @@ static void
 bm_window_class_init (BmWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const struct { guint key; GdkModifierType mods; const char *page; } pages[] = {
+    { GDK_KEY_F1, 0, "counter" },
+    { GDK_KEY_F2, 0, "entry" },
+    { GDK_KEY_n, GDK_CONTROL_MASK, "entry" },
+    { GDK_KEY_F3, 0, "candidates" },
+    { GDK_KEY_f, GDK_CONTROL_MASK, "candidates" },
+    { GDK_KEY_F4, 0, "print" },
+    { GDK_KEY_F6, 0, "sync" },
+    { GDK_KEY_F7, 0, "settings" },
+  };
 
   G_OBJECT_CLASS (klass)->dispose = bm_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/baoming/Client/ui/bm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BmWindow, point_label);
+  gtk_widget_class_bind_template_child (widget_class, BmWindow, status_box);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, BmWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, training_banner);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, stack);
 
-  gtk_widget_class_install_action (widget_class, "win.show-entry", NULL, show_entry_action);
-  gtk_widget_class_install_action (widget_class, "win.show-candidates", NULL, show_candidates_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.show-entry", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.show-entry", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, 0, "win.show-candidates", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.show-candidates", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    gtk_widget_class_add_binding_action (widget_class, pages[i].key, pages[i].mods, "win.show-page", "s", pages[i].page);
 }
 
 static void
@@ -96,27 +140,79 @@ bm_window_init (BmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+static GtkWidget *
+make_settings_page (BmWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *title = gtk_label_new (_("Camera"));
+
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "title-3");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (bm_camera_settings_new (self->settings, NULL)));
+  return box;
+}
+
 BmWindow *
 bm_window_new (GtkApplication *application, BmStore *store)
 {
   BmWindow *self = g_object_new (BM_TYPE_WINDOW, "application", application, NULL);
   g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (store, NULL);
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/cn/baoming/Client/ui/bm-shortcuts-window.ui");
-  g_autofree char *subtitle = NULL;
+  g_autofree char *operator_name = NULL;
+  g_autofree char *printer = NULL;
+  g_autofree char *camera = NULL;
 
   self->store = g_object_ref (store);
+  self->settings = bm_settings_new ();
+  if (self->settings != NULL)
+    {
+      operator_name = g_settings_get_string (self->settings, "operator-name");
+      printer = g_settings_get_string (self->settings, "printer");
+      camera = g_settings_get_string (self->settings, "camera-device");
+    }
+
+  self->print_page = bm_print_page_new (store);
+  bm_print_page_set_operator (self->print_page, operator_name);
+  bm_print_page_set_printer (self->print_page, printer);
+  self->counter_page = bm_counter_page_new (store, self->print_page);
+  bm_counter_page_set_operator (self->counter_page, operator_name);
+  bm_photo_step_set_device (bm_counter_page_get_photo_step (self->counter_page), camera && *camera ? camera : NULL);
   self->entry_page = bm_entry_page_new (store);
   self->candidates_page = bm_candidates_page_new (store);
-  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->entry_page), "entry", _("New candidate"));
+  self->sync_page = bm_sync_page_new (store);
+
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->counter_page), "counter", _("Counter"));
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->entry_page), "entry", _("Manual entry"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->candidates_page), "candidates", _("Candidates"));
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->print_page), "print", _("Printing"));
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->sync_page), "sync", _("Submission"));
+  gtk_stack_add_titled (self->stack, make_settings_page (self), "settings", _("Settings"));
+
+  g_signal_connect (self->counter_page, "saved", G_CALLBACK (on_candidate_saved), self);
   g_signal_connect (self->entry_page, "saved", G_CALLBACK (on_candidate_saved), self);
+  g_signal_connect (self->print_page, "printed", G_CALLBACK (on_printed), self);
+  g_signal_connect (self->sync_page, "open-record", G_CALLBACK (on_open_record), self);
+  g_object_bind_property (self->sync_page, "indicator-text", self->sync_label, "label", G_BINDING_SYNC_CREATE);
+
+  self->card_status = BM_CARD_STATUS (bm_card_status_new ());
+  if (self->settings != NULL)
+    bm_card_status_apply_settings (self->card_status, self->settings);
+  gtk_box_append (self->status_box, GTK_WIDGET (self->card_status));
+  g_signal_connect (self->card_status, "identity-read", G_CALLBACK (on_identity_read), self);
+  bm_card_status_start (self->card_status);
 
   gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
                                            GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 
   if (profile != NULL)
     {
-      subtitle = g_strdup_printf (_("%s · workstation %s"), profile->name, profile->workstation_id);
+      g_autofree char *subtitle = g_strdup_printf (_("%s · workstation %s"), profile->name, profile->workstation_id);
+
       gtk_label_set_text (self->point_label, subtitle);
       gtk_widget_set_visible (self->training_banner, profile->training);
       if (profile->training)
@@ -126,9 +222,14 @@ bm_window_new (GtkApplication *application, BmStore *store)
         }
     }
   update_counts (self);
-  gtk_stack_set_visible_child_name (self->stack, "entry");
-  bm_entry_page_focus_first (self->entry_page);
+  gtk_stack_set_visible_child_name (self->stack, "counter");
   return self;
+}
+
+BmCounterPage *
+bm_window_get_counter_page (BmWindow *self)
+{
+  return self->counter_page;
 }
 
 BmEntryPage *

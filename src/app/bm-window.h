@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "bm-candidates-page.h"
+#include "bm-counter-page.h"
 #include "bm-entry-page.h"
 #include "bm-store.h"
 
@@ -13,6 +14,7 @@ G_DECLARE_FINAL_TYPE (BmWindow, bm_window, BM, WINDOW, GtkApplicationWindow)
 
 BmWindow          *bm_window_new                 (GtkApplication *application,
                                                   BmStore        *store);
+BmCounterPage     *bm_window_get_counter_page    (BmWindow       *self);
 BmEntryPage       *bm_window_get_entry_page      (BmWindow       *self);
 BmCandidatesPage  *bm_window_get_candidates_page (BmWindow       *self);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <gtk/gtk.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bm-paths.h"
 #include "bm-test-util.h"
@@ -17,6 +18,22 @@ wait_for_draw (GtkWidget *widget)
   gtk_test_widget_wait_for_draw (widget);
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+/* BAOMING_SCREENSHOT_PAUSE=SECONDS BAOMING_SCREENSHOT_AT=NAME keeps the
+ * window on screen at that point, for a person to take a screenshot. */
+static void
+maybe_pause (const char *name)
+{
+  const char *seconds = g_getenv ("BAOMING_SCREENSHOT_PAUSE");
+
+  if (seconds == NULL || g_strcmp0 (g_getenv ("BAOMING_SCREENSHOT_AT"), name) != 0)
+    return;
+  for (int i = 0; i < 100 * atoi (seconds); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
 }
 
 static void
@@ -31,6 +48,7 @@ test_enter_and_list (void)
   g_autoptr(BmCandidate) first = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "entry"));
   wait_for_draw (GTK_WIDGET (window));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (entry)));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
@@ -67,16 +85,83 @@ test_enter_and_list (void)
   bm_candidates_page_set_query (list, "王");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
 
-  if (g_getenv ("BAOMING_SCREENSHOT_PAUSE"))
-    {
-      bm_candidates_page_set_query (list, "");
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-candidates", NULL);
-      for (int i = 0; i < 100 * atoi (g_getenv ("BAOMING_SCREENSHOT_PAUSE")); i++)
-        {
-          g_main_context_iteration (NULL, FALSE);
-          g_usleep (10000);
-        }
-    }
+  bm_candidates_page_set_query (list, "");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "candidates");
+  maybe_pause ("list");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
+static BmIdentity *
+card_identity (const char *id_number)
+{
+  BmIdentity *identity = bm_identity_new ();
+
+  bm_identity_set (identity, "card_type", "resident");
+  bm_identity_set (identity, "id_type", "resident_card");
+  bm_identity_set (identity, "id_number", id_number);
+  bm_identity_set (identity, "name", "欧阳䶮");
+  bm_identity_set (identity, "sex", "1");
+  bm_identity_set (identity, "nation", "15");
+  bm_identity_set (identity, "birth_date", "2003-07-08");
+  bm_identity_set (identity, "address", "湖南省湘西土家族苗族自治州吉首市");
+  bm_identity_set (identity, "authority", "吉首市公安局");
+  bm_identity_set (identity, "valid_from", "2019-01-01");
+  bm_identity_set (identity, "valid_to", "2029-01-01");
+  bm_identity_set (identity, "sam_id", "05.01-20200101-0000001-0123456789");
+  return identity;
+}
+
+/* The counter's fast path with an identity as the card reader hands it over. */
+static void
+test_counter (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  BmWindow *window = bm_window_new (NULL, store);
+  BmCounterPage *counter = bm_window_get_counter_page (window);
+  g_autoptr(BmIdentity) identity = card_identity ("433101200307081230");
+  g_autoptr(BmIdentity) bad = card_identity ("433101200307081231");
+  g_autoptr(BmCandidate) stored = NULL;
+  GtkWidget *list;
+  GtkListBoxRow *row;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_WAITING);
+
+  bm_counter_page_take_identity (counter, identity);
+  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_CHOOSE_CATEGORY);
+
+  /* Enter on 理工 (code 5). */
+  list = GTK_WIDGET (gtk_root_get_focus (GTK_ROOT (window)));
+  while (list != NULL && !GTK_IS_LIST_BOX (list))
+    list = gtk_widget_get_parent (list);
+  g_assert_nonnull (list);
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3);   /* codes 1, 3, 4, 5, … */
+  g_signal_emit_by_name (list, "row-activated", row);
+  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_PHOTO);
+  g_assert_cmpstr (bm_counter_page_get_number (counter), ==, "01023001");
+  maybe_pause ("counter");
+
+  stored = bm_store_find_by_number (store, "01023001", NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (bm_candidate_get (stored, "source"), ==, "card");
+  g_assert_cmpstr (bm_candidate_get (stored, "review_state"), ==, "not_required");
+  g_assert_cmpstr (bm_candidate_get (stored, "category"), ==, "5");
+  g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (stored), "sam_id"), ==, "05.01-20200101-0000001-0123456789");
+
+  /* The same card again: refused before any number is taken, naming the record. */
+  bm_counter_page_take_identity (counter, identity);
+  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_BLOCKED);
+  g_assert_nonnull (strstr (bm_counter_page_get_next_step (counter), "01023001"));
+
+  /* A card whose number fails its check goes to manual entry. */
+  bm_counter_page_take_identity (counter, bad);
+  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_BLOCKED);
+  g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&store);
@@ -118,6 +203,7 @@ main (int argc, char **argv)
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
   g_test_add_func ("/ui/enter-and-list", test_enter_and_list);
+  g_test_add_func ("/ui/counter", test_counter);
   g_test_add_func ("/ui/chinese-glyphs", test_chinese_glyphs);
   g_test_add_func ("/ui/translated", test_translated);
   return g_test_run ();

@@ -1,0 +1,513 @@
+/* The counter page (采集): the path a clerk runs for every candidate with a
+ * card. The identity shows as read (locked, marked as from the card), the
+ * checks say what is wrong, Enter on a 科类 assigns the number, Space takes
+ * the photo and Ctrl+P prints the login card. The line at the bottom always
+ * says what to do next. */
+
+#include "bm-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bm-card-check.h"
+#include "bm-card-status.h"
+#include "bm-card-text.h"
+#include "bm-code-table.h"
+#include "bm-counter-page.h"
+
+typedef struct {
+  const char *key;
+  const char *label;
+} IdentityRow;
+
+static const IdentityRow identity_rows[] = {
+  { "name", N_("Name") },
+  { "name_en", N_("English name") },
+  { "sex", N_("Sex") },
+  { "nation", N_("Nation") },
+  { "birth_date", N_("Born") },
+  { "id_number", N_("ID number") },
+  { "address", N_("Address") },
+  { "authority", N_("Issued by") },
+  { "valid_to", N_("Valid") },
+};
+
+static const char *step_titles[] = {
+  N_("Read the ID card"),
+  N_("Check for duplicates"),
+  N_("Choose the 科类 (Enter)"),
+  N_("Assign the 报名顺序号"),
+  N_("Take the photo (Space)"),
+  N_("Print the login card (Ctrl+P)"),
+};
+
+struct _BmCounterPage
+{
+  GtkWidget parent_instance;
+
+  BmStore *store;
+  BmPrintPage *print_page;
+  BmPhotoStep *photo_step;
+  BmIdentity *identity;
+  BmCounterStep step;
+  char *number;
+  char *operator_name;
+  char *next_step;
+  GPtrArray *category_codes;
+  GtkWidget *values[G_N_ELEMENTS (identity_rows)];
+  GtkWidget *step_labels[G_N_ELEMENTS (step_titles)];
+  gulong printed_handler;
+
+  /* Template widgets */
+  GtkWidget *content;
+  GtkPicture *chip_photo;
+  GtkLabel *chip_photo_note;
+  GtkGrid *identity_grid;
+  GtkLabel *warning_label;
+  GtkListBox *category_list;
+  GtkBox *photo_box;
+  GtkBox *steps_box;
+  GtkLabel *number_label;
+  GtkLabel *password_label;
+  GtkLabel *next_step_label;
+};
+
+G_DEFINE_FINAL_TYPE (BmCounterPage, bm_counter_page, GTK_TYPE_WIDGET)
+
+enum { SAVED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+set_next_step (BmCounterPage *self, const char *text)
+{
+  g_free (self->next_step);
+  self->next_step = g_strdup (text);
+  gtk_label_set_text (self->next_step_label, text);
+}
+
+/* How far along the steps list is: index of the step in progress. */
+static guint
+steps_done (BmCounterPage *self)
+{
+  switch (self->step)
+    {
+    case BM_COUNTER_STEP_WAITING: return 0;
+    case BM_COUNTER_STEP_BLOCKED: return 1;
+    case BM_COUNTER_STEP_CHOOSE_CATEGORY: return 2;
+    case BM_COUNTER_STEP_PHOTO: return 4;
+    case BM_COUNTER_STEP_PRINT:
+    case BM_COUNTER_STEP_PRINTING: return 5;
+    case BM_COUNTER_STEP_DONE: return 6;
+    default: g_assert_not_reached ();
+    }
+}
+
+static void
+update_steps (BmCounterPage *self)
+{
+  guint done = steps_done (self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (step_titles); i++)
+    {
+      const char *mark = i < done ? "✓" : (i == done ? (self->step == BM_COUNTER_STEP_BLOCKED ? "✗" : "▶") : "  ");
+      g_autofree char *text = g_strdup_printf ("%s %s", mark, _(step_titles[i]));
+
+      gtk_label_set_text (GTK_LABEL (self->step_labels[i]), text);
+      if (i == done)
+        gtk_widget_add_css_class (self->step_labels[i], "current-step");
+      else
+        gtk_widget_remove_css_class (self->step_labels[i], "current-step");
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->category_list), self->step == BM_COUNTER_STEP_CHOOSE_CATEGORY);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->photo_step), self->step == BM_COUNTER_STEP_PHOTO
+                                                           || self->step == BM_COUNTER_STEP_PRINT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.print",
+                                 self->number != NULL && self->step != BM_COUNTER_STEP_PRINTING);
+}
+
+/* Dates as a person reads them in Chinese (2019年10月28日); files keep ISO. */
+static char *
+chinese_date (const char *iso)
+{
+  int y, m, d;
+
+  if (iso == NULL)
+    return NULL;
+  if (g_str_equal (iso, "long-term"))
+    return g_strdup (_("long-term"));
+  if (sscanf (iso, "%d-%d-%d", &y, &m, &d) != 3)
+    return g_strdup (iso);
+  return g_strdup_printf (_("%d年%d月%d日"), y, m, d);
+}
+
+static char *
+display_value (BmIdentity *identity, const char *key)
+{
+  const char *value = bm_identity_get (identity, key);
+
+  if (g_str_equal (key, "sex"))
+    return g_strdup (bm_code_table_lookup (BM_CODE_TABLE_SEX, value));
+  if (g_str_equal (key, "nation"))
+    return g_strdup (bm_code_table_lookup (BM_CODE_TABLE_NATION, value));
+  if (g_str_equal (key, "birth_date"))
+    return chinese_date (value);
+  if (g_str_equal (key, "id_number") && value != NULL)
+    return g_strdup_printf ("%s %s", value, bm_card_identity_number_valid (identity) ? "✓" : "✗");
+  if (g_str_equal (key, "address") && bm_identity_get (identity, "appended_address") != NULL)
+    return g_strdup_printf ("%s\n%s", value ? value : "", bm_identity_get (identity, "appended_address"));
+  if (g_str_equal (key, "valid_to") && value != NULL)
+    {
+      g_autofree char *from = chinese_date (bm_identity_get (identity, "valid_from"));
+      g_autofree char *to = chinese_date (value);
+      return g_strdup_printf ("%s – %s", from ? from : "", to);
+    }
+  return g_strdup (value);
+}
+
+static void
+show_identity (BmCounterPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (identity_rows); i++)
+    {
+      g_autofree char *value = self->identity ? display_value (self->identity, identity_rows[i].key) : NULL;
+
+      gtk_label_set_text (GTK_LABEL (self->values[i]), value ? value : "");
+    }
+
+  gtk_picture_set_paintable (self->chip_photo, NULL);
+  gtk_label_set_text (self->chip_photo_note, "");
+  if (self->identity != NULL && bm_identity_get_photo_wlt (self->identity) != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdkTexture) texture = bm_card_status_decode_photo (self->identity, &error);
+
+      if (texture != NULL)
+        {
+          gtk_picture_set_paintable (self->chip_photo, GDK_PAINTABLE (texture));
+          bm_photo_step_set_chip_photo (self->photo_step, GDK_PAINTABLE (texture));
+        }
+      else
+        gtk_label_set_text (self->chip_photo_note, error->message);
+    }
+  if (self->identity != NULL)
+    gtk_label_set_text (self->chip_photo_note,
+                        *gtk_label_get_text (self->chip_photo_note)
+                          ? gtk_label_get_text (self->chip_photo_note)
+                          : _("Read from the ID card; these fields are locked."));
+}
+
+static void
+fill_categories (BmCounterPage *self)
+{
+  g_autoptr(GPtrArray) categories = bm_store_list_categories (self->store, NULL);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->category_list))) != NULL)
+    gtk_list_box_remove (self->category_list, child);
+  g_ptr_array_set_size (self->category_codes, 0);
+  for (guint i = 0; categories && i < categories->len; i++)
+    {
+      BmCategory *category = g_ptr_array_index (categories, i);
+      g_autofree char *text = g_strdup_printf (_("%s %s (%u left)"), category->code, category->name, category->remaining);
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_list_box_append (self->category_list, label);
+      g_ptr_array_add (self->category_codes, g_strdup (category->code));
+    }
+}
+
+static void
+set_step (BmCounterPage *self, BmCounterStep step)
+{
+  self->step = step;
+  update_steps (self);
+}
+
+static void
+reset (BmCounterPage *self)
+{
+  g_clear_object (&self->identity);
+  g_clear_pointer (&self->number, g_free);
+  gtk_label_set_text (self->warning_label, "");
+  gtk_label_set_text (self->number_label, "");
+  gtk_label_set_text (self->password_label, "");
+  bm_photo_step_set_record (self->photo_step, NULL);
+  bm_photo_step_set_chip_photo (self->photo_step, NULL);
+  show_identity (self);
+  set_step (self, BM_COUNTER_STEP_WAITING);
+  set_next_step (self, _("Place the candidate's ID card on the reader."));
+}
+
+void
+bm_counter_page_take_identity (BmCounterPage *self, BmIdentity *identity)
+{
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(BmCandidate) existing = NULL;
+  g_autofree char *joined = NULL;
+
+  g_return_if_fail (BM_IS_COUNTER_PAGE (self));
+
+  reset (self);
+  self->identity = bm_identity_copy (identity);
+  show_identity (self);
+
+  warnings = bm_card_check_identity (identity, self->store, NULL);
+  g_ptr_array_add (warnings, NULL);
+  joined = g_strjoinv ("\n", (char **) warnings->pdata);
+  gtk_label_set_text (self->warning_label, joined);
+
+  existing = bm_store_find_by_id_number (self->store, bm_identity_get (identity, "id_number"), NULL);
+  if (existing != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Already registered as %s: find the record on the Candidates page."),
+                                               bm_candidate_get (existing, "number"));
+      set_step (self, BM_COUNTER_STEP_BLOCKED);
+      set_next_step (self, text);
+      return;
+    }
+  if (!bm_card_identity_number_valid (identity))
+    {
+      set_step (self, BM_COUNTER_STEP_BLOCKED);
+      set_next_step (self, _("The number on this card fails its check: register the candidate by manual entry, for county review."));
+      return;
+    }
+  set_step (self, BM_COUNTER_STEP_CHOOSE_CATEGORY);
+  set_next_step (self, _("Choose the 科类, then press Enter to assign the 报名顺序号."));
+  gtk_widget_grab_focus (GTK_WIDGET (self->category_list));
+}
+
+static void
+on_category_activated (GtkListBox *list, GtkListBoxRow *row, BmCounterPage *self)
+{
+  g_autoptr(BmCandidate) candidate = NULL;
+  g_autoptr(BmIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number_text = NULL;
+  g_autofree char *password_text = NULL;
+  int index = gtk_list_box_row_get_index (row);
+
+  if (self->step != BM_COUNTER_STEP_CHOOSE_CATEGORY || index < 0 || (guint) index >= self->category_codes->len)
+    return;
+
+  identity = bm_identity_copy (self->identity);
+  candidate = bm_candidate_new (identity);
+  bm_candidate_set (candidate, "category", g_ptr_array_index (self->category_codes, index));
+  bm_candidate_set (candidate, "source", "card");
+  if (!bm_store_add_candidate (self->store, candidate, self->operator_name, &error))
+    {
+      gtk_label_set_text (self->warning_label, error->message);
+      set_next_step (self, error->message);
+      return;
+    }
+
+  self->number = g_strdup (bm_candidate_get (candidate, "number"));
+  number_text = g_strdup_printf (_("报名顺序号\n%s"), self->number);
+  password_text = g_strdup_printf (_("Initial password: %s"), bm_candidate_get (candidate, "initial_password"));
+  gtk_label_set_text (self->number_label, number_text);
+  gtk_label_set_text (self->password_label, password_text);
+  fill_categories (self);
+  bm_photo_step_set_record (self->photo_step, self->number);
+  set_step (self, BM_COUNTER_STEP_PHOTO);
+  set_next_step (self, _("Ask the candidate to look at the camera, then press Space to take the photo."));
+  gtk_widget_grab_focus (GTK_WIDGET (self->photo_step));
+  g_signal_emit (self, signals[SAVED], 0, candidate);
+}
+
+static void
+on_photo_saved (BmPhotoStep *step, const char *number, BmCounterPage *self)
+{
+  if (g_strcmp0 (number, self->number) != 0)
+    return;
+  set_step (self, BM_COUNTER_STEP_PRINT);
+  set_next_step (self, _("Photo saved. Press Ctrl+P to print the login card."));
+}
+
+static void
+on_printed (BmPrintPage *page, gboolean ok, BmCounterPage *self)
+{
+  if (self->step != BM_COUNTER_STEP_PRINTING)
+    return;
+  if (ok)
+    {
+      set_step (self, BM_COUNTER_STEP_DONE);
+      set_next_step (self, _("The login card is printed. Hand it over, then place the next candidate's ID card on the reader."));
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("The login card was not printed: %s Press Ctrl+P to try again."),
+                                               bm_print_page_get_status (page));
+      set_step (self, BM_COUNTER_STEP_PRINT);
+      set_next_step (self, text);
+    }
+}
+
+static void
+print_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCounterPage *self = BM_COUNTER_PAGE (widget);
+
+  if (self->number == NULL || self->print_page == NULL)
+    return;
+  bm_print_page_select (self->print_page, BM_DOCUMENT_LOGIN_CARDS, self->number, self->number);
+  set_step (self, BM_COUNTER_STEP_PRINTING);
+  set_next_step (self, _("The login card is printing…"));
+  if (!gtk_widget_activate_action (GTK_WIDGET (self->print_page), "print.print", NULL))
+    {
+      set_step (self, BM_COUNTER_STEP_PRINT);
+      set_next_step (self, _("The printer is not ready: see the Printing page."));
+    }
+}
+
+static void
+next_candidate_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCounterPage *self = BM_COUNTER_PAGE (widget);
+
+  if (self->step != BM_COUNTER_STEP_PHOTO && self->step != BM_COUNTER_STEP_PRINTING)
+    reset (self);
+}
+
+static void
+bm_counter_page_dispose (GObject *object)
+{
+  BmCounterPage *self = BM_COUNTER_PAGE (object);
+
+  if (self->print_page != NULL)
+    g_clear_signal_handler (&self->printed_handler, self->print_page);
+  g_clear_object (&self->print_page);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_COUNTER_PAGE);
+  g_clear_object (&self->store);
+  g_clear_object (&self->identity);
+  g_clear_pointer (&self->number, g_free);
+  g_clear_pointer (&self->operator_name, g_free);
+  g_clear_pointer (&self->next_step, g_free);
+  g_clear_pointer (&self->category_codes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bm_counter_page_parent_class)->dispose (object);
+}
+
+static void
+bm_counter_page_class_init (BmCounterPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = bm_counter_page_dispose;
+
+  /**
+   * BmCounterPage::saved:
+   * @candidate: the record just registered
+   */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, BM_TYPE_CANDIDATE);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/baoming/Client/ui/bm-counter-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, content);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, chip_photo);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, chip_photo_note);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, identity_grid);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, warning_label);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, category_list);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, photo_box);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, steps_box);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, number_label);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, password_label);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, next_step_label);
+
+  gtk_widget_class_install_action (widget_class, "counter.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "counter.next", NULL, next_candidate_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "counter.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "counter.next", NULL);
+}
+
+static void
+bm_counter_page_init (BmCounterPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->category_codes = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (identity_rows); i++)
+    {
+      GtkWidget *label = gtk_label_new (_(identity_rows[i].label));
+      GtkWidget *value = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+      gtk_label_set_yalign (GTK_LABEL (label), 0.0);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (value), 0.0);
+      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_widget_set_hexpand (value, TRUE);
+      gtk_widget_add_css_class (value, "card-field");
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+      gtk_grid_attach (self->identity_grid, label, 0, i, 1, 1);
+      gtk_grid_attach (self->identity_grid, value, 1, i, 1, 1);
+      self->values[i] = value;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (step_titles); i++)
+    {
+      self->step_labels[i] = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (self->step_labels[i]), 0);
+      gtk_box_append (self->steps_box, self->step_labels[i]);
+    }
+  g_signal_connect (self->category_list, "row-activated", G_CALLBACK (on_category_activated), self);
+}
+
+BmCounterPage *
+bm_counter_page_new (BmStore *store, BmPrintPage *print_page)
+{
+  BmCounterPage *self = g_object_new (BM_TYPE_COUNTER_PAGE, NULL);
+
+  self->store = g_object_ref (store);
+  self->print_page = print_page ? g_object_ref (print_page) : NULL;
+  if (print_page != NULL)
+    self->printed_handler = g_signal_connect (print_page, "printed", G_CALLBACK (on_printed), self);
+  self->photo_step = bm_photo_step_new (store);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->photo_step), TRUE);
+  gtk_box_append (self->photo_box, GTK_WIDGET (self->photo_step));
+  g_signal_connect (self->photo_step, "photo-saved", G_CALLBACK (on_photo_saved), self);
+  fill_categories (self);
+  reset (self);
+  return self;
+}
+
+BmPhotoStep *
+bm_counter_page_get_photo_step (BmCounterPage *self)
+{
+  return self->photo_step;
+}
+
+BmCounterStep
+bm_counter_page_get_step (BmCounterPage *self)
+{
+  return self->step;
+}
+
+const char *
+bm_counter_page_get_number (BmCounterPage *self)
+{
+  return self->number;
+}
+
+const char *
+bm_counter_page_get_next_step (BmCounterPage *self)
+{
+  return self->next_step;
+}
+
+void
+bm_counter_page_set_operator (BmCounterPage *self, const char *operator_name)
+{
+  g_free (self->operator_name);
+  self->operator_name = g_strdup (operator_name);
+  bm_photo_step_set_operator (self->photo_step, operator_name);
+}
+
+void
+bm_counter_page_reload (BmCounterPage *self)
+{
+  fill_categories (self);
+}
