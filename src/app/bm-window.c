@@ -189,7 +189,7 @@ bm_window_new (GtkApplication *application, BmStore *store)
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->counter_page), "counter", _("Counter"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->entry_page), "entry", _("Manual entry"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->candidates_page), "candidates", _("Candidates"));
-  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->print_page), "print", _("Printing"));
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->print_page), "print", _("Print"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->sync_page), "sync", _("Submission"));
   gtk_stack_add_titled (self->stack, make_settings_page (self), "settings", _("Settings"));
 
