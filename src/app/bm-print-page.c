@@ -268,6 +268,12 @@ on_printers_listed (GObject      *source,
   GPtrArray *printers = g_task_propagate_pointer (G_TASK (result), &error);
   guint selected = 0;
 
+  if (self->store == NULL)   /* disposed while looking */
+    {
+      g_clear_pointer (&printers, g_ptr_array_unref);
+      return;
+    }
+
   g_clear_pointer (&self->printers, g_ptr_array_unref);
   self->printers = printers;
   for (guint i = 0; printers != NULL && i < printers->len; i++)
@@ -334,6 +340,8 @@ on_printed (GObject      *source,
 
   g_signal_handlers_disconnect_by_data (batch, self);
   self->busy = FALSE;
+  if (self->store == NULL)   /* disposed while printing: the batch logged it */
+    return;
   g_clear_object (&self->cancellable);
   if (ok)
     text = g_strdup_printf (_("Printed on %s (job %d)."), bm_print_job_get_printer_name (job), bm_print_job_get_job_id (job));
