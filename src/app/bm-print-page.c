@@ -20,6 +20,7 @@ struct _BmPrintPage
 
   BmStore *store;
   char *operator_name;
+  char *deadline;
   char *preferred_printer;
   GPtrArray *printers;
   BmPrintBatch *batch;
@@ -145,6 +146,7 @@ bm_print_page_refresh (BmPrintPage *self)
   bm_print_batch_set_single_card (batch, gtk_check_button_get_active (self->single_check));
   bm_print_batch_set_reason (batch, gtk_editable_get_text (GTK_EDITABLE (self->reason_entry)));
   bm_print_batch_set_operator (batch, self->operator_name);
+  bm_print_batch_set_deadline (batch, self->deadline);
 
   g_clear_object (&self->batch);
   if (select == BM_PRINT_SELECT_RANGE && strlen (first) != 8)
@@ -494,6 +496,7 @@ bm_print_page_finalize (GObject *object)
   BmPrintPage *self = BM_PRINT_PAGE (object);
 
   g_free (self->operator_name);
+  g_free (self->deadline);
   g_free (self->preferred_printer);
   g_free (self->status);
   G_OBJECT_CLASS (bm_print_page_parent_class)->finalize (object);
@@ -589,6 +592,15 @@ bm_print_page_set_operator (BmPrintPage *self,
 {
   g_free (self->operator_name);
   self->operator_name = g_strdup (operator_name);
+  bm_print_page_refresh (self);
+}
+
+void
+bm_print_page_set_deadline (BmPrintPage *self,
+                            const char  *deadline)
+{
+  g_free (self->deadline);
+  self->deadline = g_strdup (deadline);
   bm_print_page_refresh (self);
 }
 

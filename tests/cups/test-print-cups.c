@@ -237,7 +237,7 @@ test_login_cards (Fixture       *f,
   int rc;
 
   rc = bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "login-cards", "--printer", "testq",
-                    "--all", "--json", "--operator", "王老师", NULL);
+                    "--all", "--json", "--operator", "王老师", "--deadline", "2019年11月8日17:00", NULL);
   g_assert_cmpint (rc, ==, 0);
   result = parse_object (out);
   g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "completed");
@@ -254,6 +254,7 @@ test_login_cards (Fixture       *f,
 
     g_string_replace (joined, "\n", "", 0);
     g_assert_cmpuint (bm_test_count (joined->str, "信息保存及提交确认"), ==, 5);
+    g_assert_cmpuint (bm_test_count (joined->str, "网上填报截止时间：2019年11月8日17:00"), ==, 5);
   }
   assert_qr_codes (f, pdf, 0, 4);
 
