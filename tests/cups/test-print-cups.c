@@ -324,8 +324,14 @@ test_proof_sheets (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   /* card printed -> comment entered, so the proof sheet may move the state */
-  g_assert_cmpint (bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "login-cards", "--pdf",
-                                "/dev/null", "--all", NULL), ==, 0);
+  {
+    g_autofree char *cards = g_build_filename (f->dir, "cards.pdf", NULL);
+
+    g_assert_cmpint (bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "login-cards", "--pdf",
+                                  cards, "--all", NULL), ==, 0);
+    g_assert_cmpint (bm_test_pdf_pages (cards), ==, 2);
+    g_unlink (cards);
+  }
   for (guint i = 0; i < f->numbers->len; i++)
     {
       g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_CARD_PRINTED, "t", &error));

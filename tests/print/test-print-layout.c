@@ -4,6 +4,8 @@
 #include "bm-config.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <string.h>
 
 #include "bm-document.h"
@@ -258,6 +260,41 @@ test_pdf_matches_direct (gconstpointer data)
   cleanup (path);
 }
 
+static gpointer
+drain_fifo (gpointer path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, NULL);
+  return GSIZE_TO_POINTER (len);
+}
+
+/* Saving onto something that is not a regular file writes into it and
+ * leaves it in place (as root a rename would have replaced /dev/null). */
+static void
+test_save_to_fifo (void)
+{
+  g_autoptr(BmDocument) doc = make_document (BM_DOCUMENT_LOGIN_TABLE, 3, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bm-fifo-XXXXXX", &error);
+  g_autofree char *fifo = g_build_filename (dir, "out", NULL);
+  GThread *reader;
+  GStatBuf st;
+  gsize read;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  reader = g_thread_new ("drain", drain_fifo, fifo);
+  g_assert_true (bm_document_save_pdf (doc, fifo, NULL, &error));
+  g_assert_no_error (error);
+  read = GPOINTER_TO_SIZE (g_thread_join (reader));
+  g_assert_cmpuint (read, >, 1000);
+  g_assert_cmpint (g_stat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_unlink (fifo);
+  g_rmdir (dir);
+}
+
 static void
 test_page_size (void)
 {
@@ -324,6 +361,7 @@ main (int argc, char **argv)
   g_test_add_func ("/print/layout/preview", test_preview);
   g_test_add_func ("/print/layout/cancel", test_cancel);
   g_test_add_func ("/print/layout/foreign-name", test_foreign_name);
+  g_test_add_func ("/print/layout/save-to-fifo", test_save_to_fifo);
   g_test_add_data_func ("/print/layout/pdf-matches-direct/login-cards", GINT_TO_POINTER (BM_DOCUMENT_LOGIN_CARDS), test_pdf_matches_direct);
   g_test_add_data_func ("/print/layout/pdf-matches-direct/login-table", GINT_TO_POINTER (BM_DOCUMENT_LOGIN_TABLE), test_pdf_matches_direct);
   g_test_add_data_func ("/print/layout/pdf-matches-direct/proof-sheets", GINT_TO_POINTER (BM_DOCUMENT_PROOF_SHEETS), test_pdf_matches_direct);
