@@ -20,6 +20,7 @@ struct _BmPrintPage
 
   BmStore *store;
   char *operator_name;
+  char *deadline;
   char *preferred_printer;
   GPtrArray *printers;
   BmPrintBatch *batch;
@@ -145,6 +146,7 @@ bm_print_page_refresh (BmPrintPage *self)
   bm_print_batch_set_single_card (batch, gtk_check_button_get_active (self->single_check));
   bm_print_batch_set_reason (batch, gtk_editable_get_text (GTK_EDITABLE (self->reason_entry)));
   bm_print_batch_set_operator (batch, self->operator_name);
+  bm_print_batch_set_deadline (batch, self->deadline);
 
   g_clear_object (&self->batch);
   if (select == BM_PRINT_SELECT_RANGE && strlen (first) != 8)
@@ -268,6 +270,12 @@ on_printers_listed (GObject      *source,
   GPtrArray *printers = g_task_propagate_pointer (G_TASK (result), &error);
   guint selected = 0;
 
+  if (self->store == NULL)   /* disposed while looking */
+    {
+      g_clear_pointer (&printers, g_ptr_array_unref);
+      return;
+    }
+
   g_clear_pointer (&self->printers, g_ptr_array_unref);
   self->printers = printers;
   for (guint i = 0; printers != NULL && i < printers->len; i++)
@@ -334,6 +342,8 @@ on_printed (GObject      *source,
 
   g_signal_handlers_disconnect_by_data (batch, self);
   self->busy = FALSE;
+  if (self->store == NULL)   /* disposed while printing: the batch logged it */
+    return;
   g_clear_object (&self->cancellable);
   if (ok)
     text = g_strdup_printf (_("Printed on %s (job %d)."), bm_print_job_get_printer_name (job), bm_print_job_get_job_id (job));
@@ -486,6 +496,7 @@ bm_print_page_finalize (GObject *object)
   BmPrintPage *self = BM_PRINT_PAGE (object);
 
   g_free (self->operator_name);
+  g_free (self->deadline);
   g_free (self->preferred_printer);
   g_free (self->status);
   G_OBJECT_CLASS (bm_print_page_parent_class)->finalize (object);
@@ -581,6 +592,15 @@ bm_print_page_set_operator (BmPrintPage *self,
 {
   g_free (self->operator_name);
   self->operator_name = g_strdup (operator_name);
+  bm_print_page_refresh (self);
+}
+
+void
+bm_print_page_set_deadline (BmPrintPage *self,
+                            const char  *deadline)
+{
+  g_free (self->deadline);
+  self->deadline = g_strdup (deadline);
   bm_print_page_refresh (self);
 }
 

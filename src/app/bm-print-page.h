@@ -14,6 +14,9 @@ BmPrintPage *bm_print_page_new          (BmStore        *store);
 /* Written to the print log with every job. */
 void         bm_print_page_set_operator (BmPrintPage    *self,
                                          const char     *operator_name);
+/* The 网上填报 deadline printed on login cards (settings), or NULL. */
+void         bm_print_page_set_deadline (BmPrintPage    *self,
+                                         const char     *deadline);
 /* The queue to pick when the printer list arrives (settings "printer");
  * NULL or "" means the CUPS default. */
 void         bm_print_page_set_printer  (BmPrintPage    *self,

@@ -169,6 +169,7 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
   g_autofree char *numbers = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *operator_name = NULL;
+  g_autofree char *deadline = NULL;
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
   gboolean all = FALSE, unprinted = FALSE, single = FALSE, as_json = FALSE;
@@ -192,6 +193,7 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
     { "single", 0, 0, G_OPTION_ARG_NONE, &single, N_("Login cards: one card per sheet"), NULL },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why a login card or proof sheet is printed again (audited)"), N_("TEXT") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the print log"), N_("NAME") },
+    { "deadline", 0, 0, G_OPTION_ARG_STRING, &deadline, N_("Deadline for filling in online, printed on login cards"), N_("TEXT") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Seconds to wait for the job to end (default 120)"), N_("SECONDS") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the result as JSON"), NULL },
     { NULL },
@@ -233,6 +235,7 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
   bm_print_batch_set_reason (batch, reason);
   bm_print_batch_set_operator (batch, operator_name);
   bm_print_batch_set_timeout (batch, timeout);
+  bm_print_batch_set_deadline (batch, deadline);
   if (!bm_print_batch_prepare (batch, &error))
     return print_fail (error);
 

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK (bm-print-error-quark, bm_print_error)
@@ -383,11 +384,40 @@ bm_document_save_pdf (BmDocument    *doc,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autofree char *tmp = g_strconcat (path, ".part", NULL);
+  g_autofree char *tmp = NULL;
+  GStatBuf st;
   FILE *f;
   int fd;
   gboolean ok;
 
+  /* Something that is not a regular file (a pipe, a device) is written in
+   * place: never renamed over, which as root would replace /dev/null. */
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+      if (fd < 0 || (f = fdopen (fd, "wb")) == NULL)
+        {
+          int saved = errno;
+
+          if (fd >= 0)
+            close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not write %s: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+      ok = bm_document_render_pdf (doc, write_to_file, f, NULL, NULL, cancellable, error);
+      if (fclose (f) != 0 && ok)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not write %s: %s"), path, g_strerror (saved));
+          ok = FALSE;
+        }
+      return ok;
+    }
+
+  tmp = g_strconcat (path, ".part", NULL);
   /* Cards and proof sheets carry ID numbers and passwords: owner-only file. */
   fd = g_open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0 || (f = fdopen (fd, "wb")) == NULL)

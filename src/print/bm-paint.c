@@ -1,7 +1,10 @@
 /* bm-paint.c: drawing helpers shared by the page layouts */
 #include "bm-paint.h"
 
+#include <cairo-ft.h>
+#include <fontconfig/fontconfig.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <pango/pangofc-font.h>
 #include <qrencode.h>
 #include <string.h>
 
@@ -58,6 +61,9 @@ bm_paint_new (cairo_t *cr)
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
   pango_cairo_context_set_font_options (self->context, options);
+  /* Lay out in page points whatever the target's scale, so a preview breaks
+   * lines and picks sizes exactly as the printed page does. */
+  pango_context_set_matrix (self->context, NULL);
   cairo_font_options_destroy (options);
   self->layout = pango_layout_new (self->context);
   self->font = pango_font_description_new ();
@@ -99,6 +105,161 @@ guint
 bm_paint_get_overflows (BmPaint *paint)
 {
   return paint->overflows;
+}
+
+/* ---- drawing text -----------------------------------------------------
+ *
+ * cairo 1.16 (Debian 12) subsets Noto Sans CJK's CFF charstrings wrongly for
+ * some glyphs in small subsets: 如 alone, for one, comes out blank in the PDF
+ * (poppler) or as a box (Ghostscript), while the text layer still says 如.
+ * Marking our own font faces "synthetic" makes cairo embed outlines it takes
+ * from FreeType instead (its CFF fallback), which are always right. The flag
+ * bit used is not one cairo acts on when drawing, so nothing else changes.
+ * We therefore draw pango's glyph runs ourselves, with the same glyph ids
+ * and positions, and keep the text (clusters) so PDF text stays searchable.
+ */
+#define BM_SYNTHETIC_FOR_EMBEDDING (1u << 7)
+
+G_LOCK_DEFINE_STATIC (faces);
+static GHashTable *faces;   /* "file#index" -> cairo_font_face_t */
+static FT_Library ft_library;
+static const cairo_user_data_key_t ft_face_key;
+
+static void
+done_ft_face (void *data)
+{
+  G_LOCK (faces);
+  FT_Done_Face (data);
+  G_UNLOCK (faces);
+}
+
+static cairo_font_face_t *
+embedding_face (PangoFont *font)
+{
+  FcPattern *pattern;
+  FcChar8 *file = NULL;
+  int index = 0;
+  g_autofree char *key = NULL;
+  cairo_font_face_t *face;
+  FT_Face ft_face;
+
+  if (!PANGO_IS_FC_FONT (font))
+    return NULL;
+  pattern = pango_fc_font_get_pattern (PANGO_FC_FONT (font));
+  if (FcPatternGetString (pattern, FC_FILE, 0, &file) != FcResultMatch)
+    return NULL;
+  FcPatternGetInteger (pattern, FC_INDEX, 0, &index);
+  key = g_strdup_printf ("%s#%d", file, index);
+
+  G_LOCK (faces);
+  if (faces == NULL)
+    faces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cairo_font_face_destroy);
+  face = g_hash_table_lookup (faces, key);
+  if (face == NULL && (ft_library != NULL || FT_Init_FreeType (&ft_library) == 0)
+      && FT_New_Face (ft_library, (const char *) file, index, &ft_face) == 0)
+    {
+      face = cairo_ft_font_face_create_for_ft_face (ft_face, 0);
+      cairo_font_face_set_user_data (face, &ft_face_key, ft_face, done_ft_face);
+      cairo_ft_font_face_set_synthesize (face, BM_SYNTHETIC_FOR_EMBEDDING);
+      g_hash_table_insert (faces, g_steal_pointer (&key), face);
+    }
+  G_UNLOCK (faces);
+  return face;
+}
+
+static void
+show_run (cairo_t        *cr,
+          PangoLayoutRun *run,
+          const char     *text,
+          double          x,
+          double          y)
+{
+  PangoGlyphString *glyphs = run->glyphs;
+  PangoItem *item = run->item;
+  cairo_scaled_font_t *pango_scaled = pango_cairo_font_get_scaled_font (PANGO_CAIRO_FONT (item->analysis.font));
+  cairo_font_face_t *face = embedding_face (item->analysis.font);
+  g_autofree cairo_glyph_t *cglyphs = g_new (cairo_glyph_t, MAX (glyphs->num_glyphs, 1));
+  g_autofree cairo_text_cluster_t *clusters = g_new0 (cairo_text_cluster_t, MAX (glyphs->num_glyphs, 1));
+  const char *item_text = text + item->offset;
+  cairo_matrix_t font_matrix;
+  cairo_font_options_t *options;
+  int n = 0, n_clusters = 0;
+  double px = x;
+
+  if (pango_scaled == NULL)
+    return;
+  for (int i = 0; i < glyphs->num_glyphs; i++)
+    {
+      PangoGlyphInfo *gi = &glyphs->glyphs[i];
+      int start = glyphs->log_clusters[i];
+
+      /* One cluster per run of glyphs sharing a log cluster (left to right). */
+      if (i == 0 || start != glyphs->log_clusters[i - 1])
+        {
+          int end = item->length;
+
+          for (int j = i + 1; j < glyphs->num_glyphs; j++)
+            if (glyphs->log_clusters[j] != start)
+              {
+                end = glyphs->log_clusters[j];
+                break;
+              }
+          clusters[n_clusters].num_bytes = MAX (end - start, 0);
+          clusters[n_clusters].num_glyphs = 0;
+          n_clusters++;
+        }
+      if (!(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) && gi->glyph != PANGO_GLYPH_EMPTY)
+        {
+          cglyphs[n].index = gi->glyph;
+          cglyphs[n].x = px + pango_units_to_double (gi->geometry.x_offset);
+          cglyphs[n].y = y + pango_units_to_double (gi->geometry.y_offset);
+          n++;
+          clusters[n_clusters - 1].num_glyphs++;
+        }
+      px += pango_units_to_double (gi->geometry.width);
+    }
+  if (n == 0)
+    return;
+
+  cairo_save (cr);
+  cairo_scaled_font_get_font_matrix (pango_scaled, &font_matrix);
+  options = cairo_font_options_create ();
+  cairo_scaled_font_get_font_options (pango_scaled, options);
+  if (face != NULL)
+    {
+      cairo_set_font_face (cr, face);
+      cairo_set_font_matrix (cr, &font_matrix);
+      cairo_set_font_options (cr, options);
+    }
+  else
+    cairo_set_scaled_font (cr, pango_scaled);
+  cairo_show_text_glyphs (cr, item_text, item->length, cglyphs, n, clusters, n_clusters, 0);
+  cairo_font_options_destroy (options);
+  cairo_restore (cr);
+}
+
+static void
+draw_layout (cairo_t     *cr,
+             PangoLayout *layout,
+             double       x,
+             double       y)
+{
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  const char *text = pango_layout_get_text (layout);
+
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+      PangoRectangle logical;
+
+      if (run == NULL)
+        continue;
+      pango_layout_iter_get_run_extents (iter, NULL, &logical);
+      show_run (cr, run, text, x + pango_units_to_double (logical.x),
+                y + pango_units_to_double (pango_layout_iter_get_baseline (iter)));
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
 }
 
 static void
@@ -146,8 +307,7 @@ show_layout (BmPaint     *paint,
     cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
   else
     cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, paint->layout);
+  draw_layout (cr, paint->layout, x, y);
   cairo_restore (cr);
 }
 
@@ -166,8 +326,7 @@ show_fitted (BmPaint          *paint,
     cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
   else
     cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_move_to (cr, x + f->dx, y + f->dy);
-  pango_cairo_show_layout (cr, f->layout);
+  draw_layout (cr, f->layout, x + f->dx, y + f->dy);
   cairo_restore (cr);
 }
 

@@ -48,6 +48,7 @@ struct _BmPrintBatch
   gboolean        single_card;
   char           *reason;
   char           *operator_name;
+  char           *deadline;
   guint           timeout_s;
 
   BmDocument     *document;
@@ -83,6 +84,7 @@ bm_print_batch_finalize (GObject *object)
   g_free (self->last);
   g_free (self->reason);
   g_free (self->operator_name);
+  g_free (self->deadline);
   G_OBJECT_CLASS (bm_print_batch_parent_class)->finalize (object);
 }
 
@@ -163,6 +165,14 @@ bm_print_batch_set_operator (BmPrintBatch *batch,
 {
   g_free (batch->operator_name);
   batch->operator_name = g_strdup (operator_name);
+}
+
+void
+bm_print_batch_set_deadline (BmPrintBatch *batch,
+                             const char   *deadline)
+{
+  g_free (batch->deadline);
+  batch->deadline = g_strdup (deadline != NULL && *deadline ? deadline : NULL);
 }
 
 void
@@ -287,6 +297,8 @@ bm_print_batch_prepare (BmPrintBatch  *batch,
   if (batch->document == NULL)
     return FALSE;
   bm_document_set_single_card (batch->document, batch->single_card);
+  if (batch->deadline != NULL)
+    bm_document_set_point (batch->document, "deadline", batch->deadline);
   if (batch->kind == BM_DOCUMENT_DRAFT_FORMS || (batch->kind == BM_DOCUMENT_REVIEW_FORMS && batch->numbers->len == 0))
     bm_document_set_blank_count (batch->document, batch->copies);
   bm_document_set_photo_func (batch->document, load_photo, g_rc_box_acquire (batch->photos), photo_source_release);

@@ -30,6 +30,9 @@ void            bm_print_batch_set_operator   (BmPrintBatch    *batch,
                                                const char      *operator_name);
 void            bm_print_batch_set_timeout    (BmPrintBatch    *batch,
                                                guint            seconds);
+/* The 网上填报 deadline printed on login cards, e.g. "2019年11月8日 17:00". */
+void            bm_print_batch_set_deadline   (BmPrintBatch    *batch,
+                                               const char      *deadline);
 
 /* Selects the records and builds the document (main thread: uses the
  * store). Fails with BM_PRINT_ERROR_REASON_REQUIRED when a login card or

@@ -237,7 +237,7 @@ test_login_cards (Fixture       *f,
   int rc;
 
   rc = bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "login-cards", "--printer", "testq",
-                    "--all", "--json", "--operator", "王老师", NULL);
+                    "--all", "--json", "--operator", "王老师", "--deadline", "2019年11月8日17:00", NULL);
   g_assert_cmpint (rc, ==, 0);
   result = parse_object (out);
   g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "completed");
@@ -254,6 +254,7 @@ test_login_cards (Fixture       *f,
 
     g_string_replace (joined, "\n", "", 0);
     g_assert_cmpuint (bm_test_count (joined->str, "信息保存及提交确认"), ==, 5);
+    g_assert_cmpuint (bm_test_count (joined->str, "网上填报截止时间：2019年11月8日17:00"), ==, 5);
   }
   assert_qr_codes (f, pdf, 0, 4);
 
@@ -323,8 +324,14 @@ test_proof_sheets (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   /* card printed -> comment entered, so the proof sheet may move the state */
-  g_assert_cmpint (bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "login-cards", "--pdf",
-                                "/dev/null", "--all", NULL), ==, 0);
+  {
+    g_autofree char *cards = g_build_filename (f->dir, "cards.pdf", NULL);
+
+    g_assert_cmpint (bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "login-cards", "--pdf",
+                                  cards, "--all", NULL), ==, 0);
+    g_assert_cmpint (bm_test_pdf_pages (cards), ==, 2);
+    g_unlink (cards);
+  }
   for (guint i = 0; i < f->numbers->len; i++)
     {
       g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_CARD_PRINTED, "t", &error));

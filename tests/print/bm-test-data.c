@@ -127,7 +127,9 @@ bm_test_run (char       **out,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, &err, &status, &error))
+  /* Inheriting stdin spares the child an open of /dev/null. */
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+                     out, &err, &status, &error))
     g_error ("cannot run %s: %s", first, error->message);
   if (err != NULL && *err)
     g_test_message ("%s: %s", first, err);

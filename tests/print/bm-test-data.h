@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 /* Edge data the forms must carry without cutting anything off. */
 #define BM_TEST_LONG_NAME     "欧阳䶮龘齉爨麤灪鬱蠿籲鸞鱻靐驫"           /* 15 chars, 䶮 is outside GBK */
 #define BM_TEST_LONG_NAME_EN  "MUHAMMADALIBINABDULLAHALHASHIMIALMAKKIALQURAYS"  /* 46 chars */
-#define BM_TEST_LONG_ADDRESS  "湖南省长沙市芙蓉区五一大道一千二百三十四号湘江世纪城七栋一单元"  /* 32+ chars */
+#define BM_TEST_LONG_ADDRESS  "湖南省长沙市芙蓉区五一大道一千二百三十四号湘江世纪城七栋一单元二零三室"  /* 35 chars */
 
 /* A valid 18-digit resident ID number from a 17-digit body. */
 char      *bm_test_id_number         (const char *body17);
