@@ -204,6 +204,7 @@ bm_card_reader_report (BmCardWorker            *w,
         gint64             transport_us)
 {
   Report *r = g_new0 (Report, 1);
+  GSource *source;
 
   r->worker = bm_card_worker_ref (w);
   r->state = state;
@@ -214,7 +215,15 @@ bm_card_reader_report (BmCardWorker            *w,
   r->event_time = event_time;
   r->transport_us = transport_us;
   r->ready_time = g_get_monotonic_time ();
-  g_main_context_invoke_full (w->main_context, G_PRIORITY_DEFAULT, report_dispatch, r, report_free);
+  /* Not g_main_context_invoke(): when the main thread is not inside its
+   * loop at that moment, invoke() would acquire the context and run the
+   * callback here, on the worker, emitting signals on the wrong thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, report_dispatch, r, report_free);
+  g_source_set_static_name (source, "[bm-card-reader] report");
+  g_source_attach (source, w->main_context);
+  g_source_unref (source);
 }
 
 static void
