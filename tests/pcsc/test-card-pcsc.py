@@ -401,6 +401,15 @@ def group_hotplug():
     ok(rc == 8 and "pcscd" in err, "no service: exit 8 and says how to start pcscd", "rc=%d %s" % (rc, err))
     rc, out, err, _ = cli("card", "readers")
     ok(rc == 8 and "pcscd" in err, "card readers without service: exit 8", "rc=%d %s" % (rc, err))
+    # Regression: a report that arrived before the main loop ran used to be
+    # handled on the worker thread and the CLI never exited.
+    codes = []
+    for _ in range(15):
+        try:
+            codes.append(cli("card", "read", "--timeout", "3", timeout=8)[0])
+        except subprocess.TimeoutExpired:
+            codes.append("hang")
+    ok(codes == [8] * 15, "no service: 15 quick runs all exit 8", codes)
     w = Watch()
     try:
         ok(w.wait_for(is_state("no-service")) is not None, "watch: no-service at start", w.events)
