@@ -121,13 +121,20 @@ set_state (BmCardReader      *self,
   self->state = state;
   g_free (self->message);
   self->message = g_steal_pointer (&message);
-  g_clear_error (&self->error);
-  if (error != NULL)
-    self->error = g_error_copy (error);
-  if (reader != NULL || state <= BM_CARD_READER_STATE_NO_READER)
+  /* Copy before freeing: callers may pass our own current values. */
+  if (error != self->error)
     {
+      GError *copy = error != NULL ? g_error_copy (error) : NULL;
+
+      g_clear_error (&self->error);
+      self->error = copy;
+    }
+  if ((reader != NULL || state <= BM_CARD_READER_STATE_NO_READER) && reader != self->current_reader)
+    {
+      char *copy = g_strdup (reader);
+
       g_free (self->current_reader);
-      self->current_reader = g_strdup (reader);
+      self->current_reader = copy;
     }
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
 }
