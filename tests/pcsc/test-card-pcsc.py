@@ -394,6 +394,25 @@ def group_errors():
         rc = w.stop()
     ok(rc == 0, "watch: exits 0 on SIGTERM", rc)
 
+    # Watch with a silent reader: timeout error, the late answer is dropped.
+    remove()
+    w = Watch("--timeout", "1")
+    try:
+        ok(w.wait_for(is_state("waiting")) is not None, "watch --timeout: waiting", w.events)
+        m = w.mark()
+        emu("inject", "slow=3")
+        emu("insert", "resident")
+        ok(w.wait_for(is_error("timeout"), start=m) is not None, "watch: silent reader -> timeout error", w.events[m:])
+        time.sleep(3)
+        w.poll()
+        ok(not [e for e in w.events[m:] if e["event"] == "card"], "watch: the late answer is dropped", w.events[m:])
+        m = w.mark()
+        remove()
+        emu("insert", "resident-rare")
+        ok(w.wait_for(is_card("王\u4dae"), start=m) is not None, "watch: next placement read", w.events[m:])
+    finally:
+        w.stop()
+
 
 def group_hotplug():
     # Started by the harness with --no-pcscd: the service is not running yet.
