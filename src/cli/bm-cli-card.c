@@ -327,7 +327,7 @@ card_run (int argc, char **argv, gboolean watch)
     { "serial", 0, 0, G_OPTION_ARG_FILENAME, &serial, N_("Use the serial reader on this device instead of PC/SC"), N_("DEVICE") },
     { "baud", 0, 0, G_OPTION_ARG_INT, &baud, N_("Serial speed (default 115200)"), N_("BAUD") },
     { "scheme", 0, 0, G_OPTION_ARG_STRING, &scheme_name, N_("PC/SC scheme: auto, page or tunnel (default auto)"), N_("SCHEME") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up after this many seconds (0: never)"), N_("SECONDS") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up after this many seconds (0: never); with watch, on each read"), N_("SECONDS") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the identity as JSON"), NULL },
     { "photo", 0, 0, G_OPTION_ARG_FILENAME, &photo_path, N_("Save the raw chip photo (WLT) to this file"), N_("FILE") },
     { "decode-photo", 0, 0, G_OPTION_ARG_FILENAME, &decoded_path, N_("Decode the chip photo with the vendor decoder and save it as PPM"), N_("FILE") },
@@ -365,9 +365,11 @@ card_run (int argc, char **argv, gboolean watch)
   g_signal_connect (reader, "card-read", G_CALLBACK (on_card_read), &run);
   g_signal_connect (reader, "read-failed", G_CALLBACK (on_read_failed), &run);
   g_signal_connect (reader, "state-changed", G_CALLBACK (on_state_changed), &run);
+  /* read: the whole wait; watch: each read (a watch runs until stopped). */
   if (timeout_s > 0)
     {
-      run.timeout_id = g_timeout_add_seconds ((guint) timeout_s, on_timeout, &run);
+      if (!watch)
+        run.timeout_id = g_timeout_add_seconds ((guint) timeout_s, on_timeout, &run);
       bm_card_reader_set_read_timeout (reader, (guint) timeout_s * 1000);
     }
   sig1 = g_unix_signal_add (SIGINT, on_signal, &run);

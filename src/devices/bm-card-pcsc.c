@@ -357,6 +357,10 @@ bm_card_pcsc_read (SCARDCONTEXT   ctx,
 
   rv = SCardConnect (ctx, reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
                      &c.card, &c.protocol);
+  /* A SAM conversation is a sequence of commands: another process (the
+   * CLI next to the app) must not interleave its own. */
+  if (rv == SCARD_S_SUCCESS)
+    rv = SCardBeginTransaction (c.card);
   if (rv == SCARD_S_SUCCESS)
     rv = SCardStatus (c.card, NULL, &rlen, &state, &c.protocol, atr, &atr_len);
   if (transport_us != NULL)
@@ -404,6 +408,7 @@ bm_card_pcsc_read (SCARDCONTEXT   ctx,
                                  _("This reader is not supported: it answers neither the page scheme nor SAM frames. Choose the scheme in the settings, or use another reader."));
         }
     }
+  SCardEndTransaction (c.card, SCARD_LEAVE_CARD);
   SCardDisconnect (c.card, SCARD_LEAVE_CARD);
   return id;
 }

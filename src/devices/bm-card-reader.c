@@ -17,30 +17,10 @@
 #include "bm-card-pcsc.h"
 #include "bm-card-reader.h"
 #include "bm-card-serial.h"
+#include "bm-card-reader-private.h"
 #include "bm-sam-session.h"
 
-#define PNP_READER        "\\\\?PnP?\\Notification"
-#define RETRY_MS          500
-#define SERIAL_POLL_MS    300
 #define DEFAULT_READ_TIMEOUT_MS 10000
-
-typedef struct {
-  gatomicrefcount  ref;
-  GMutex           lock;
-  GCond            cond;
-  gboolean         stop;
-  gboolean         finished;
-  SCARDCONTEXT     ctx;
-  gboolean         have_ctx;
-  GCancellable    *cancellable;
-  GMainContext    *main_context;
-  GWeakRef         owner;
-  /* configuration, fixed at start */
-  char            *reader_name;
-  char            *serial_device;
-  guint            baud;
-  BmCardScheme     scheme;
-} Worker;
 
 struct _BmCardReader {
   GObject            parent_instance;
@@ -51,7 +31,7 @@ struct _BmCardReader {
   BmCardScheme       scheme;
   guint              read_timeout_ms;
 
-  Worker            *worker;
+  BmCardWorker            *worker;
   GThread           *thread;
   BmCardReaderState  state;
   char              *message;
@@ -81,67 +61,8 @@ bm_card_reader_state_to_string (BmCardReaderState state)
   return names[state];
 }
 
-static Worker *
-worker_ref (Worker *w)
-{
-  g_atomic_ref_count_inc (&w->ref);
-  return w;
-}
-
-static void
-worker_unref (Worker *w)
-{
-  if (!g_atomic_ref_count_dec (&w->ref))
-    return;
-  g_mutex_clear (&w->lock);
-  g_cond_clear (&w->cond);
-  g_object_unref (w->cancellable);
-  g_main_context_unref (w->main_context);
-  g_weak_ref_clear (&w->owner);
-  g_free (w->reader_name);
-  g_free (w->serial_device);
-  g_free (w);
-}
-
-static gboolean
-worker_stopping (Worker *w)
-{
-  gboolean stop;
-
-  g_mutex_lock (&w->lock);
-  stop = w->stop;
-  g_mutex_unlock (&w->lock);
-  return stop;
-}
-
-/* Sleeps, but wakes at once on stop. Returns FALSE when stopping. */
-static gboolean
-worker_sleep (Worker *w,
-              guint   ms)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
-  gboolean stop;
-
-  g_mutex_lock (&w->lock);
-  while (!w->stop && g_cond_wait_until (&w->cond, &w->lock, until))
-    ;
-  stop = w->stop;
-  g_mutex_unlock (&w->lock);
-  return !stop;
-}
-
-static void
-worker_finish (Worker *w)
-{
-  g_mutex_lock (&w->lock);
-  w->finished = TRUE;
-  g_cond_broadcast (&w->cond);
-  g_mutex_unlock (&w->lock);
-  worker_unref (w);
-}
-
 typedef struct {
-  Worker            *worker;
+  BmCardWorker            *worker;
   BmCardReaderState  state;
   GError            *error;
   BmIdentity        *identity;
@@ -157,7 +78,7 @@ report_free (gpointer data)
 {
   Report *r = data;
 
-  worker_unref (r->worker);
+  bm_card_worker_unref (r->worker);
   g_clear_error (&r->error);
   g_clear_object (&r->identity);
   g_free (r->reader);
@@ -200,13 +121,20 @@ set_state (BmCardReader      *self,
   self->state = state;
   g_free (self->message);
   self->message = g_steal_pointer (&message);
-  g_clear_error (&self->error);
-  if (error != NULL)
-    self->error = g_error_copy (error);
-  if (reader != NULL || state <= BM_CARD_READER_STATE_NO_READER)
+  /* Copy before freeing: callers may pass our own current values. */
+  if (error != self->error)
     {
+      GError *copy = error != NULL ? g_error_copy (error) : NULL;
+
+      g_clear_error (&self->error);
+      self->error = copy;
+    }
+  if ((reader != NULL || state <= BM_CARD_READER_STATE_NO_READER) && reader != self->current_reader)
+    {
+      char *copy = g_strdup (reader);
+
       g_free (self->current_reader);
-      self->current_reader = g_strdup (reader);
+      self->current_reader = copy;
     }
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
 }
@@ -253,7 +181,7 @@ report_dispatch (gpointer data)
   /* An error stays visible until the next card: a clerk who looks up after
    * the card has left must still learn what went wrong. */
   if (r->state == BM_CARD_READER_STATE_WAITING && self->state == BM_CARD_READER_STATE_ERROR
-      && r->read_serial == 0 && g_strcmp0 (r->reader, self->current_reader) == 0)
+      && r->read_serial == 0)
     return G_SOURCE_REMOVE;
 
   if (r->identity != NULL)
@@ -272,8 +200,8 @@ report_dispatch (gpointer data)
 }
 
 /* Takes @error and @identity. */
-static void
-report (Worker            *w,
+void
+bm_card_reader_report (BmCardWorker            *w,
         BmCardReaderState  state,
         GError            *error,
         BmIdentity        *identity,
@@ -283,8 +211,9 @@ report (Worker            *w,
         gint64             transport_us)
 {
   Report *r = g_new0 (Report, 1);
+  GSource *source;
 
-  r->worker = worker_ref (w);
+  r->worker = bm_card_worker_ref (w);
   r->state = state;
   r->error = error;
   r->identity = identity;
@@ -293,269 +222,15 @@ report (Worker            *w,
   r->event_time = event_time;
   r->transport_us = transport_us;
   r->ready_time = g_get_monotonic_time ();
-  g_main_context_invoke_full (w->main_context, G_PRIORITY_DEFAULT, report_dispatch, r, report_free);
-}
-
-static void
-report_state (Worker            *w,
-              BmCardReaderState  state,
-              GError            *error,
-              const char        *reader)
-{
-  report (w, state, error, NULL, reader, 0, 0, 0);
-}
-
-static gboolean
-is_service_loss (LONG rv)
-{
-  return rv == SCARD_E_NO_SERVICE || rv == SCARD_E_SERVICE_STOPPED
-         || rv == SCARD_F_COMM_ERROR || rv == SCARD_E_INVALID_HANDLE;
-}
-
-static void
-drop_context (Worker       *w,
-              SCARDCONTEXT *ctx)
-{
-  g_mutex_lock (&w->lock);
-  w->have_ctx = FALSE;
-  g_mutex_unlock (&w->lock);
-  SCardReleaseContext (*ctx);
-  *ctx = 0;
-}
-
-static guint read_serial_counter;
-
-static void
-read_card (Worker       *w,
-           SCARDCONTEXT  ctx,
-           const char   *reader,
-           gint64        event_time)
-{
-  guint serial = (guint) g_atomic_int_add (&read_serial_counter, 1) + 1;
-  GError *error = NULL;
-  gint64 transport_us = 0;
-  BmIdentity *id;
-
-  report (w, BM_CARD_READER_STATE_READING, NULL, NULL, reader, serial, 0, 0);
-  id = bm_card_pcsc_read (ctx, reader, w->scheme, &transport_us, w->cancellable, &error);
-  if (id != NULL)
-    report (w, BM_CARD_READER_STATE_READ, NULL, id, reader, serial, event_time, transport_us);
-  else
-    report (w, BM_CARD_READER_STATE_ERROR, error, NULL, reader, serial, 0, 0);
-}
-
-/* Follows one reader until it disappears or the service goes away.
- * Returns FALSE when the context is lost. */
-static gboolean
-watch_reader (Worker       *w,
-              SCARDCONTEXT  ctx,
-              const char   *reader,
-              guint         n_readers)
-{
-  SCARD_READERSTATE rs[2] = {
-    { .szReader = reader, .dwCurrentState = SCARD_STATE_UNAWARE },
-    /* pcsc-lite keeps the reader count in the high word of the PnP state. */
-    { .szReader = PNP_READER, .dwCurrentState = (DWORD) n_readers << 16 },
-  };
-  DWORD handled = G_MAXUINT32;   /* event counter of the placement last read */
-  gboolean first = TRUE;
-
-  for (;;)
-    {
-      LONG rv = SCardGetStatusChange (ctx, first ? 0 : 60000, rs, 2);
-      gint64 now = g_get_monotonic_time ();
-      DWORD ev = rs[0].dwEventState;
-
-      if (worker_stopping (w))
-        return TRUE;
-      if (rv == SCARD_E_TIMEOUT && !first)
-        continue;
-      if (is_service_loss (rv))
-        return FALSE;
-      if (rv == SCARD_E_UNKNOWN_READER || rv == SCARD_E_READER_UNAVAILABLE)
-        return TRUE;
-      if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
-        {
-          GError *error = NULL;
-
-          bm_card_pcsc_set_error (&error, rv);
-          report_state (w, BM_CARD_READER_STATE_ERROR, error, reader);
-          if (!worker_sleep (w, RETRY_MS))
-            return TRUE;
-          continue;
-        }
-      first = FALSE;
-      if (ev & (SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE | SCARD_STATE_IGNORE))
-        return TRUE;
-      if (rs[1].dwEventState & SCARD_STATE_CHANGED)
-        return TRUE;   /* the reader set changed: list again */
-
-      if ((ev & SCARD_STATE_PRESENT) && !(ev & SCARD_STATE_MUTE))
-        {
-          DWORD counter = ev >> 16;
-
-          if (counter != handled)
-            {
-              handled = counter;
-              read_card (w, ctx, reader, now);
-              if (worker_stopping (w))
-                return TRUE;
-            }
-        }
-      else
-        report_state (w, BM_CARD_READER_STATE_WAITING, NULL, reader);
-
-      rs[0].dwCurrentState = ev & ~SCARD_STATE_CHANGED;
-      rs[1].dwCurrentState = rs[1].dwEventState & ~SCARD_STATE_CHANGED;
-    }
-}
-
-static gpointer
-pcsc_thread (gpointer data)
-{
-  Worker *w = data;
-  SCARDCONTEXT ctx = 0;
-
-  while (!worker_stopping (w))
-    {
-      g_auto(GStrv) readers = NULL;
-      GError *error = NULL;
-      const char *reader = NULL;
-      LONG rv;
-
-      if (ctx == 0)
-        {
-          rv = SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
-          if (rv != SCARD_S_SUCCESS)
-            {
-              ctx = 0;
-              bm_card_pcsc_set_error (&error, rv);
-              report_state (w, BM_CARD_READER_STATE_NO_SERVICE, error, NULL);
-              worker_sleep (w, RETRY_MS);
-              continue;
-            }
-          g_mutex_lock (&w->lock);
-          w->ctx = ctx;
-          w->have_ctx = TRUE;
-          g_mutex_unlock (&w->lock);
-        }
-
-      readers = bm_card_pcsc_list_readers (ctx, &error);
-      if (readers == NULL)
-        {
-          gboolean lost = g_error_matches (error, BM_CARD_ERROR, BM_CARD_ERROR_NO_SERVICE);
-
-          report_state (w, lost ? BM_CARD_READER_STATE_NO_SERVICE : BM_CARD_READER_STATE_ERROR, error, NULL);
-          drop_context (w, &ctx);
-          worker_sleep (w, RETRY_MS);
-          continue;
-        }
-      for (guint i = 0; readers[i] != NULL && reader == NULL; i++)
-        if (w->reader_name == NULL || g_str_equal (readers[i], w->reader_name))
-          reader = readers[i];
-
-      if (reader == NULL)
-        {
-          SCARD_READERSTATE pnp = { .szReader = PNP_READER,
-                                    .dwCurrentState = (DWORD) g_strv_length (readers) << 16 };
-
-          report_state (w, BM_CARD_READER_STATE_NO_READER, NULL, NULL);
-          /* Wakes on hot-plug; the timeout also covers pcscd builds
-           * without PnP notification. */
-          rv = SCardGetStatusChange (ctx, 2000, &pnp, 1);
-          if (is_service_loss (rv))
-            drop_context (w, &ctx);
-          else if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT && rv != SCARD_E_CANCELLED)
-            worker_sleep (w, RETRY_MS);
-          continue;
-        }
-
-      if (!watch_reader (w, ctx, reader, g_strv_length (readers)))
-        drop_context (w, &ctx);
-    }
-  if (ctx != 0)
-    drop_context (w, &ctx);
-  worker_finish (w);
-  return NULL;
-}
-
-static gpointer
-serial_thread (gpointer data)
-{
-  Worker *w = data;
-  const char *dev = w->serial_device;
-
-  while (!worker_stopping (w))
-    {
-      g_autoptr(BmCardSerial) port = NULL;
-      BmSamSession s = { bm_card_serial_transceive, NULL, 0 };
-      g_auto(BmSamResponse) status = { 0 };
-      g_autofree char *sam_id = NULL;
-      GError *error = NULL;
-      gboolean after_read = FALSE;
-
-      port = bm_card_serial_open (dev, w->baud, &error);
-      if (port == NULL)
-        {
-          report_state (w, BM_CARD_READER_STATE_NO_READER, error, NULL);
-          worker_sleep (w, 2 * RETRY_MS);
-          continue;
-        }
-      s.user_data = port;
-      if (!bm_sam_session_command (&s, BM_SAM_CMD_STATUS, 1000, &status, w->cancellable, &error)
-          || status.sw3 != BM_SAM_SW3_OK)
-        {
-          if (error == NULL)
-            g_set_error_literal (&error, BM_CARD_ERROR, BM_CARD_ERROR_SAM, bm_sam_status_message (status.sw3));
-          report_state (w, BM_CARD_READER_STATE_NO_READER, error, NULL);
-          worker_sleep (w, 2 * RETRY_MS);
-          continue;
-        }
-      sam_id = bm_sam_session_sam_id (&s, w->cancellable, NULL);
-      report_state (w, BM_CARD_READER_STATE_WAITING, NULL, dev);
-
-      while (!worker_stopping (w))
-        {
-          gboolean found = FALSE;
-          gint64 t0 = g_get_monotonic_time ();
-
-          s.transport_us = 0;
-          if (!bm_sam_session_find (&s, &found, w->cancellable, &error))
-            {
-              if (g_error_matches (error, BM_CARD_ERROR, BM_CARD_ERROR_NO_READER)
-                  || g_error_matches (error, BM_CARD_ERROR, BM_CARD_ERROR_TIMEOUT))
-                {
-                  report_state (w, BM_CARD_READER_STATE_NO_READER, error, NULL);
-                  break;
-                }
-              g_clear_error (&error);
-            }
-          else if (found)
-            {
-              guint serial = (guint) g_atomic_int_add (&read_serial_counter, 1) + 1;
-              BmIdentity *id;
-
-              report (w, BM_CARD_READER_STATE_READING, NULL, NULL, dev, serial, 0, 0);
-              id = bm_sam_session_read (&s, w->cancellable, &error);
-              if (id != NULL && sam_id != NULL)
-                bm_identity_set (id, "sam_id", sam_id);
-              if (id != NULL)
-                report (w, BM_CARD_READER_STATE_READ, NULL, id, dev, serial, t0, s.transport_us);
-              else
-                report (w, BM_CARD_READER_STATE_ERROR, g_steal_pointer (&error), NULL, dev, serial, 0, 0);
-              after_read = TRUE;
-              continue;   /* find again at once: a failed read may be retried */
-            }
-          else if (!after_read)
-            report_state (w, BM_CARD_READER_STATE_WAITING, NULL, dev);
-          /* After a read the SAM answers "no card" both for an empty field
-           * and for the same card left in place, so READ stays until the
-           * next card. */
-          worker_sleep (w, SERIAL_POLL_MS);
-        }
-    }
-  worker_finish (w);
-  return NULL;
+  /* Not g_main_context_invoke(): when the main thread is not inside its
+   * loop at that moment, invoke() would acquire the context and run the
+   * callback here, on the worker, emitting signals on the wrong thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, report_dispatch, r, report_free);
+  g_source_set_static_name (source, "[bm-card-reader] report");
+  g_source_attach (source, w->main_context);
+  g_source_unref (source);
 }
 
 static void
@@ -656,13 +331,13 @@ bm_card_reader_set_read_timeout (BmCardReader *self,
 void
 bm_card_reader_start (BmCardReader *self)
 {
-  Worker *w;
+  BmCardWorker *w;
 
   g_return_if_fail (BM_IS_CARD_READER (self));
   if (self->worker != NULL)
     return;
 
-  w = g_new0 (Worker, 1);
+  w = g_new0 (BmCardWorker, 1);
   g_atomic_ref_count_init (&w->ref);
   g_mutex_init (&w->lock);
   g_cond_init (&w->cond);
@@ -676,15 +351,15 @@ bm_card_reader_start (BmCardReader *self)
   self->worker = w;
   self->reported = FALSE;
   self->thread = g_thread_new ("bm-card-reader",
-                               w->serial_device != NULL ? serial_thread : pcsc_thread,
-                               worker_ref (w));
+                               w->serial_device != NULL ? bm_card_worker_serial : bm_card_worker_pcsc,
+                               bm_card_worker_ref (w));
 }
 
 /* Returns: (transfer full): the worker, stopping but maybe still running */
-static Worker *
+static BmCardWorker *
 stop_worker (BmCardReader *self)
 {
-  Worker *w = g_steal_pointer (&self->worker);
+  BmCardWorker *w = g_steal_pointer (&self->worker);
 
   if (w == NULL)
     return NULL;
@@ -704,12 +379,12 @@ stop_worker (BmCardReader *self)
 void
 bm_card_reader_stop (BmCardReader *self)
 {
-  Worker *w;
+  BmCardWorker *w;
 
   g_return_if_fail (BM_IS_CARD_READER (self));
   w = stop_worker (self);
   if (w != NULL)
-    worker_unref (w);
+    bm_card_worker_unref (w);
 }
 
 /**
@@ -728,7 +403,7 @@ bm_card_reader_stop_and_wait (BmCardReader *self,
 {
   gint64 until = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   gboolean finished;
-  Worker *w;
+  BmCardWorker *w;
 
   g_return_val_if_fail (BM_IS_CARD_READER (self), TRUE);
   w = stop_worker (self);
@@ -739,7 +414,7 @@ bm_card_reader_stop_and_wait (BmCardReader *self,
     ;
   finished = w->finished;
   g_mutex_unlock (&w->lock);
-  worker_unref (w);
+  bm_card_worker_unref (w);
   return finished;
 }
 

@@ -3,6 +3,9 @@
 #include "bm-config.h"
 
 #include <gio/gio.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <locale.h>
 #include <string.h>
@@ -118,11 +121,61 @@ test_indicator (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The reader settings of the app's schema reach the reader: a named reader
+ * is watched alone. */
+static void
+test_settings (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bm-schema-XXXXXX", NULL);
+  const char *argv[] = { "glib-compile-schemas", "--targetdir", dir, g_getenv ("BM_SCHEMA_SRC"), NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(BmIdentity) got = NULL;
+  g_autofree char *compiled = g_build_filename (dir, "gschemas.compiled", NULL);
+  GtkWidget *window = gtk_window_new ();
+  BmCardStatus *status = BM_CARD_STATUS (bm_card_status_new ());
+  int wait_status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  source = g_settings_schema_source_new_from_directory (dir, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  schema = g_settings_schema_source_lookup (source, "cn.baoming.Client", FALSE);
+  g_assert_nonnull (schema);
+  settings = g_settings_new_full (schema, backend, NULL);
+  g_assert_true (g_settings_set_string (settings, "card-reader", "Test PCD 00 01"));
+  g_assert_true (g_settings_set_string (settings, "card-scheme", "tunnel"));
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (status));
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (status, "identity-read", G_CALLBACK (on_identity), &got);
+  bm_card_status_apply_settings (status, settings);
+  g_assert_true (emu ("remove"));
+  bm_card_status_start (status);
+  g_assert_true (wait_text (status, "Place the ID card on the reader"));
+  g_assert_cmpstr (bm_card_reader_get_reader_name (bm_card_status_get_reader (status)), ==, "Test PCD 00 01");
+  g_assert_true (emu ("insert permit 1"));
+  g_assert_true (wait_text (status, "Card read"));
+  g_assert_nonnull (got);
+  g_assert_cmpstr (bm_identity_get (got, "name"), ==, "陈家乐");
+  g_assert_cmpstr (bm_card_reader_get_reader_name (bm_card_status_get_reader (status)), ==, "Test PCD 00 01");
+
+  bm_card_status_stop (status);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (compiled);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "C.UTF-8");
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/card-status/indicator", test_indicator);
+  g_test_add_func ("/card-status/settings", test_settings);
   return g_test_run ();
 }

@@ -12,7 +12,7 @@ Schemes (docs/card-reader.md):
   nosam   a plain contactless reader: only 00 36 00 00 08 (chip serial)
 
 A control socket (unix, line based) drives it while the tests run:
-  insert CARD | remove | inject KIND | scheme NAME | quit
+  insert CARD [SLOT] | remove | inject KIND | scheme NAME | log | quit
 KIND: checksum, truncated, sw3=XX, slow=SECONDS, remove, none
 Each injection applies to the next card read only, then clears itself.
 """
@@ -323,13 +323,14 @@ class Emulator:
         self.serial_buf = b""
         self.reinsert_at = None
         self.serial_placed = False   # card on the serial reader, not yet read
+        self.slot = 0                # vpcd slot: reader "... 00 00" or "... 00 01"
 
     # -- vpcd --------------------------------------------------------------
     def connect_vpcd(self):
         deadline = time.monotonic() + 10
         while True:
             try:
-                s = socket.create_connection(("127.0.0.1", self.args.port))
+                s = socket.create_connection(("127.0.0.1", self.args.port + self.slot))
                 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self.vpcd = s
                 return
@@ -338,9 +339,12 @@ class Emulator:
                     raise
                 time.sleep(0.02)
 
-    def insert(self, name):
+    def insert(self, name, slot=0):
         if name not in CARDS:
             return "unknown card"
+        if self.vpcd is not None and slot != self.slot:
+            return "error remove the card from slot %d first" % self.slot
+        self.slot = slot
         self.card.card = name
         if self.args.serial:
             self.serial_placed = True
@@ -431,8 +435,8 @@ class Emulator:
         w = line.split()
         if not w:
             return "error empty"
-        if w[0] == "insert" and len(w) == 2:
-            return self.insert(w[1])
+        if w[0] == "insert" and len(w) in (2, 3):
+            return self.insert(w[1], int(w[2]) if len(w) == 3 else 0)
         if w[0] == "remove":
             return self.remove()
         if w[0] == "inject" and len(w) == 2:
@@ -451,6 +455,18 @@ class Emulator:
         return "error unknown command"
 
     def run(self):
+        self.setup()
+        while True:
+            try:
+                self.loop()
+            except SystemExit:
+                raise
+            except Exception:   # a test harness must not die on one bad event
+                import traceback
+                traceback.print_exc()
+                sys.stderr.flush()
+
+    def setup(self):
         a = self.args
         if a.control:
             if os.path.exists(a.control):
@@ -463,6 +479,8 @@ class Emulator:
             self.open_serial()
         if a.card:
             self.insert(a.card)
+
+    def loop(self):
         while True:
             rl = [c for c in self.clients]
             if self.ctl:
@@ -503,7 +521,7 @@ class Emulator:
             now = time.monotonic()
             if self.reinsert_at is not None and now >= self.reinsert_at:
                 self.reinsert_at = None
-                self.insert(self.card.card)
+                self.insert(self.card.card, self.slot)
             keep = []
             for p in self.pending:
                 if p[0] <= now:

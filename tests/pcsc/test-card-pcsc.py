@@ -23,6 +23,7 @@ GROUP = sys.argv[2] if len(sys.argv) > 2 else "cards"
 CTL = os.environ["BM_TEST_CARDEMU_CTL"]
 PCSC_CTL = os.environ.get("BM_TEST_PCSC_CTL")
 READER = "Test PCD 00 00"
+READER2 = "Test PCD 00 01"
 SAM_ID = "05.01-20231234-1234567890-0987654321"
 ENV = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8")
 ENV.pop("LANGUAGE", None)
@@ -148,20 +149,20 @@ def expected_json(card, with_sam=True, reader=READER):
     return e
 
 
-def card_present():
+def card_present(reader=READER):
     rc, out, err, _ = cli("card", "readers", "--json")
     for r in json.loads(out) if rc == 0 else []:
-        if r["name"] == READER:
+        if r["name"] == reader:
             return r["card_present"]
     return None
 
 
-def wait_present(want, timeout=5.0):
+def wait_present(want, timeout=5.0, reader=READER):
     """pcscd polls vpcd (~400 ms): wait until it has seen the change, as a
     clerk's hand is never faster than that."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if card_present() == want:
+        if card_present(reader) == want:
             return True
         time.sleep(0.05)
     raise RuntimeError("pcscd did not see the card %s" % ("arrive" if want else "leave"))
@@ -275,6 +276,15 @@ def group_cards():
     read_and_compare("resident-rare", "tunnel forced", "--scheme", "tunnel")
     read_and_compare("resident-rare", "named reader", "--reader", READER)
     expect_failure("unknown reader", 8, "No card reader", "--reader", "No Such Reader", "--timeout", "5")
+    # Every reader is watched unless one is named: a card in the second slot.
+    remove()
+    emu("insert", "permit", "1")
+    wait_present(True, reader=READER2)
+    read_and_compare("permit", "card in the second reader", reader=READER2)
+    expect_failure("named reader stays empty", 9, "No card was placed", "--reader", READER, "--timeout", "2")
+    emu("remove")
+    wait_present(False, reader=READER2)
+    place("resident-rare")
     # The raw chip photo, and the optional vendor decoder.
     import tempfile
     with tempfile.TemporaryDirectory() as d:
@@ -384,6 +394,25 @@ def group_errors():
         rc = w.stop()
     ok(rc == 0, "watch: exits 0 on SIGTERM", rc)
 
+    # Watch with a silent reader: timeout error, the late answer is dropped.
+    remove()
+    w = Watch("--timeout", "1")
+    try:
+        ok(w.wait_for(is_state("waiting")) is not None, "watch --timeout: waiting", w.events)
+        m = w.mark()
+        emu("inject", "slow=3")
+        emu("insert", "resident")
+        ok(w.wait_for(is_error("timeout"), start=m) is not None, "watch: silent reader -> timeout error", w.events[m:])
+        time.sleep(3)
+        w.poll()
+        ok(not [e for e in w.events[m:] if e["event"] == "card"], "watch: the late answer is dropped", w.events[m:])
+        m = w.mark()
+        remove()
+        emu("insert", "resident-rare")
+        ok(w.wait_for(is_card("王\u4dae"), start=m) is not None, "watch: next placement read", w.events[m:])
+    finally:
+        w.stop()
+
 
 def group_hotplug():
     # Started by the harness with --no-pcscd: the service is not running yet.
@@ -391,6 +420,15 @@ def group_hotplug():
     ok(rc == 8 and "pcscd" in err, "no service: exit 8 and says how to start pcscd", "rc=%d %s" % (rc, err))
     rc, out, err, _ = cli("card", "readers")
     ok(rc == 8 and "pcscd" in err, "card readers without service: exit 8", "rc=%d %s" % (rc, err))
+    # Regression: a report that arrived before the main loop ran used to be
+    # handled on the worker thread and the CLI never exited.
+    codes = []
+    for _ in range(15):
+        try:
+            codes.append(cli("card", "read", "--timeout", "3", timeout=8)[0])
+        except subprocess.TimeoutExpired:
+            codes.append("hang")
+    ok(codes == [8] * 15, "no service: 15 quick runs all exit 8", codes)
     w = Watch()
     try:
         ok(w.wait_for(is_state("no-service")) is not None, "watch: no-service at start", w.events)
