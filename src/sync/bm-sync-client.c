@@ -265,8 +265,8 @@ put_one (BmSyncClient *self, const char *sha, GError **error)
 
 #define PUT_CHUNK 32
 
-/* Upload the photos the server lacks. They are recorded as on the server
- * when a batch referring to them is accepted (one write, not one each). */
+/* Upload the photos the server lacks, recording each chunk as on the server
+ * in one write. */
 static gboolean
 upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError **error)
 {
@@ -325,6 +325,15 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
           g_clear_pointer (&items[i].body, g_bytes_unref);
           g_free (paths[i]);
           paths[i] = NULL;
+        }
+      /* Remember the chunk (one write), so a crash before the batch
+       * answer does not send these bytes again. */
+      if (ok)
+        {
+          g_autofree const char **done = g_new0 (const char *, n + 1);
+          for (guint i = 0; i < n; i++)
+            done[i] = todo->pdata[start + i];
+          ok = bm_store_sync_mark_photos (self->store, done, error);
         }
       if (!ok)
         return FALSE;
