@@ -31,6 +31,7 @@ struct _BmSyncClient
   guint               max_tries;
   guint               max_records;
   guint               parallel;
+  gboolean            no_bundles;     /* the server has no photo bundles (protocol 1.0) */
   gsize               max_bytes;
   guint64             done;
   guint64             total;
@@ -263,7 +264,41 @@ put_one (BmSyncClient *self, const char *sha, GError **error)
   return TRUE;
 }
 
-#define PUT_CHUNK 32
+#define PUT_CHUNK 64
+
+/* Protocol 1.1: the chunk in one request and one server transaction. A
+ * server without bundles (404/405) gets single PUTs from now on; photos the
+ * bundle did not store are left with status 0 for the single-PUT path. */
+static gboolean
+send_bundle (BmSyncClient *self, const char * const *shas, BmSyncPut *items, guint n, GError **error)
+{
+  g_autofree GBytes **bodies = g_new0 (GBytes *, n);
+  g_autoptr(GBytes) body = NULL;
+  g_auto(GStrv) statuses = NULL;
+  BmSyncResponse resp = { 0 };
+
+  for (guint i = 0; i < n; i++)
+    bodies[i] = items[i].body;
+  body = bm_sync_build_photo_bundle (shas, bodies, n);
+  if (!call (self, "POST", "/api/v1/photos/bundle", body, BM_SYNC_PHOTO_BUNDLE_TYPE, &resp, error))
+    return FALSE;
+  if (resp.status == 404 || resp.status == 405)
+    {
+      self->no_bundles = TRUE;
+      bm_sync_response_clear (&resp);
+      return self->parallel > 1
+             ? bm_sync_transport_put_many (self->transport, items, n, self->parallel, self->cancellable, error)
+             : TRUE;
+    }
+  if (resp.status == 200)
+    statuses = bm_sync_parse_bundle_answer (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body),
+                                            shas, n, NULL);
+  bm_sync_response_clear (&resp);
+  for (guint i = 0; statuses && i < n; i++)
+    if (g_str_equal (statuses[i], "stored") || g_str_equal (statuses[i], "held"))
+      items[i].status = 200;
+  return TRUE;
+}
 
 /* Upload the photos the server lacks, recording each chunk as on the server
  * in one write. */
@@ -312,7 +347,9 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
           if (ok && (items[i].body = bm_store_sync_get_photo (self->store, todo->pdata[start + i], error)) == NULL)
             ok = FALSE;
         }
-      if (ok && self->parallel > 1)
+      if (ok && !self->no_bundles)
+        ok = send_bundle (self, (const char * const *) &todo->pdata[start], items, n, error);
+      else if (ok && self->parallel > 1)
         ok = bm_sync_transport_put_many (self->transport, items, n, self->parallel, self->cancellable, error);
       for (guint i = 0; i < n; i++)
         {
@@ -543,6 +580,10 @@ open_transport (BmSyncClient *self, GError **error)
   self->max_records = setting_uint (self->store, "batch_records", 200);
   self->max_bytes = setting_uint (self->store, "batch_bytes", 4 * 1024 * 1024);
   self->parallel = MIN (setting_uint (self->store, "parallel_uploads", 4), BM_SYNC_MAX_PARALLEL);
+  {
+    g_autofree char *bundles = bm_store_sync_get (self->store, "photo_bundles");
+    self->no_bundles = g_strcmp0 (bundles, "0") == 0;
+  }
   /* Refresh a minute early: the workstation clock may be a little off. */
   if (token != NULL && expires != NULL
       && g_ascii_strtoll (expires, NULL, 10) > g_get_real_time () / G_USEC_PER_SEC + 60)
