@@ -264,40 +264,58 @@ put_one (BmSyncClient *self, const char *sha, GError **error)
   return TRUE;
 }
 
-#define PUT_CHUNK 64
+#define BUNDLE 64           /* photos per bundle */
+#define BUNDLES_AT_ONCE 2   /* the server stores one while the next arrives */
+#define PUT_CHUNK (BUNDLE * BUNDLES_AT_ONCE)
 
-/* Protocol 1.1: the chunk in one request and one server transaction. A
- * server without bundles (404/405) gets single PUTs from now on; photos the
- * bundle did not store are left with status 0 for the single-PUT path. */
+/* Protocol 1.1: BUNDLE photos per request and per server transaction, two
+ * requests in flight. A server without bundles (404/405) gets single PUTs
+ * from now on; photos a bundle did not store keep status 0 and go the
+ * single-PUT way with back-off. */
 static gboolean
-send_bundle (BmSyncClient *self, const char * const *shas, BmSyncPut *items, guint n, GError **error)
+send_bundles (BmSyncClient *self, const char * const *shas, BmSyncPut *items, guint n, GError **error)
 {
-  g_autofree GBytes **bodies = g_new0 (GBytes *, n);
-  g_autoptr(GBytes) body = NULL;
-  g_auto(GStrv) statuses = NULL;
-  BmSyncResponse resp = { 0 };
+  BmSyncPut bundles[BUNDLES_AT_ONCE] = { 0 };
+  guint nb = (n + BUNDLE - 1) / BUNDLE;
+  gboolean ok;
 
-  for (guint i = 0; i < n; i++)
-    bodies[i] = items[i].body;
-  body = bm_sync_build_photo_bundle (shas, bodies, n);
-  if (!call (self, "POST", "/api/v1/photos/bundle", body, BM_SYNC_PHOTO_BUNDLE_TYPE, &resp, error))
-    return FALSE;
-  if (resp.status == 404 || resp.status == 405)
+  for (guint k = 0; k < nb; k++)
     {
-      self->no_bundles = TRUE;
-      bm_sync_response_clear (&resp);
-      return self->parallel > 1
-             ? bm_sync_transport_put_many (self->transport, items, n, self->parallel, self->cancellable, error)
-             : TRUE;
+      guint first = k * BUNDLE, count = MIN (BUNDLE, n - first);
+      g_autofree GBytes **bodies = g_new0 (GBytes *, count);
+
+      for (guint i = 0; i < count; i++)
+        bodies[i] = items[first + i].body;
+      bundles[k].path = "/api/v1/photos/bundle";
+      bundles[k].method = "POST";
+      bundles[k].content_type = BM_SYNC_PHOTO_BUNDLE_TYPE;
+      bundles[k].body = bm_sync_build_photo_bundle (shas + first, bodies, count);
     }
-  if (resp.status == 200)
-    statuses = bm_sync_parse_bundle_answer (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body),
-                                            shas, n, NULL);
-  bm_sync_response_clear (&resp);
-  for (guint i = 0; statuses && i < n; i++)
-    if (g_str_equal (statuses[i], "stored") || g_str_equal (statuses[i], "held"))
-      items[i].status = 200;
-  return TRUE;
+  ok = bm_sync_transport_put_many (self->transport, bundles, nb, nb, self->cancellable, error);
+  for (guint k = 0; k < nb; k++)
+    {
+      guint first = k * BUNDLE, count = MIN (BUNDLE, n - first);
+
+      if (ok && (bundles[k].status == 404 || bundles[k].status == 405))
+        {
+          self->no_bundles = TRUE;
+          if (self->parallel > 1)
+            ok = bm_sync_transport_put_many (self->transport, items + first, count, self->parallel,
+                                             self->cancellable, error);
+        }
+      else if (ok && bundles[k].status == 200)
+        {
+          g_auto(GStrv) st = bm_sync_parse_bundle_answer (g_bytes_get_data (bundles[k].answer, NULL),
+                                                          g_bytes_get_size (bundles[k].answer),
+                                                          shas + first, count, NULL);
+          for (guint i = 0; st && i < count; i++)
+            if (g_str_equal (st[i], "stored") || g_str_equal (st[i], "held"))
+              items[first + i].status = 200;
+        }
+      g_clear_pointer (&bundles[k].body, g_bytes_unref);
+      g_clear_pointer (&bundles[k].answer, g_bytes_unref);
+    }
+  return ok;
 }
 
 /* Upload the photos the server lacks, recording each chunk as on the server
@@ -348,7 +366,7 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
             ok = FALSE;
         }
       if (ok && !self->no_bundles)
-        ok = send_bundle (self, (const char * const *) &todo->pdata[start], items, n, error);
+        ok = send_bundles (self, (const char * const *) &todo->pdata[start], items, n, error);
       else if (ok && self->parallel > 1)
         ok = bm_sync_transport_put_many (self->transport, items, n, self->parallel, self->cancellable, error);
       for (guint i = 0; i < n; i++)
@@ -360,6 +378,7 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
           else if (ok && !put_one (self, todo->pdata[start + i], error))
             ok = FALSE;
           g_clear_pointer (&items[i].body, g_bytes_unref);
+          g_clear_pointer (&items[i].answer, g_bytes_unref);
           g_free (paths[i]);
           paths[i] = NULL;
         }
