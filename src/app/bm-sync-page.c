@@ -80,35 +80,41 @@ action_button (BmSyncPage *self, const char *label, const char *number, int keep
   return b;
 }
 
+/* Number and buttons on one line, the sentence on its own line below: a
+ * wrapping label inside a horizontal box trips a GTK 4.8 box-layout
+ * assertion now and then. */
 static GtkWidget *
 problem_row (BmSyncPage *self, JsonObject *p)
 {
   const char *number = json_object_get_string_member (p, "number");
   const char *status = json_object_get_string_member (p, "status");
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *num = gtk_label_new (number);
   GtkWidget *msg = gtk_label_new (json_object_get_string_member (p, "message"));
 
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_top (row, 6);
+  gtk_widget_set_margin_bottom (row, 6);
   gtk_widget_add_css_class (num, "monospace");
+  gtk_label_set_xalign (GTK_LABEL (num), 0);
+  gtk_widget_set_hexpand (num, TRUE);
   gtk_label_set_wrap (GTK_LABEL (msg), TRUE);
   gtk_label_set_xalign (GTK_LABEL (msg), 0);
-  gtk_widget_set_hexpand (msg, TRUE);
-  gtk_box_append (GTK_BOX (box), num);
-  gtk_box_append (GTK_BOX (box), msg);
+  gtk_box_append (GTK_BOX (line), num);
   if (g_strcmp0 (status, "conflict") == 0)
     {
-      gtk_box_append (GTK_BOX (box), action_button (self, _("_Keep this workstation's record"), number, TRUE,
-                                                    G_CALLBACK (on_resolve_clicked)));
-      gtk_box_append (GTK_BOX (box), action_button (self, _("_Take the server's change"), number, FALSE,
-                                                    G_CALLBACK (on_resolve_clicked)));
+      gtk_box_append (GTK_BOX (line), action_button (self, _("_Keep this workstation's record"), number, TRUE,
+                                                     G_CALLBACK (on_resolve_clicked)));
+      gtk_box_append (GTK_BOX (line), action_button (self, _("_Take the server's change"), number, FALSE,
+                                                     G_CALLBACK (on_resolve_clicked)));
     }
   else
-    gtk_box_append (GTK_BOX (box), action_button (self, _("_Open record"), number, 0, G_CALLBACK (on_open_clicked)));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+    gtk_box_append (GTK_BOX (line), action_button (self, _("_Open record"), number, 0, G_CALLBACK (on_open_clicked)));
+  gtk_box_append (GTK_BOX (row), line);
+  gtk_box_append (GTK_BOX (row), msg);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   json_object_get_string_member (p, "message"), -1);
-  return box;
+  return row;
 }
 
 void
@@ -167,7 +173,6 @@ bm_sync_page_refresh (BmSyncPage *self)
 static void
 on_run_started (BmSyncWorker *worker, BmSyncPage *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Syncing…"));
 }
@@ -184,7 +189,8 @@ on_progress (BmSyncWorker *worker, guint64 done, guint64 total, BmSyncPage *self
 static void
 on_run_finished (BmSyncWorker *worker, gboolean ok, const char *code, const char *message, BmSyncPage *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, ok ? 1.0 : 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, ok ? _("Sync run finished.") : _("Sync run stopped."));
   bm_sync_page_refresh (self);
 }
 

@@ -245,7 +245,7 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
 }
 
 static const char * const settable[] = {
-  "ca_file", "pin", "allow_plain_http", "backoff_ms", "max_tries", "batch_records", "batch_bytes", "parallel_uploads",
+  "ca_file", "pin", "allow_plain_http", "backoff_ms", "max_tries", "batch_records", "batch_bytes", "parallel_uploads", "photo_bundles",
   "server_url", NULL,
 };
 

@@ -408,6 +408,21 @@ bm_store_sync_mark_photo (BmStore *self, const char *sha256, gboolean on_server,
   return step_done (self, st, error);
 }
 
+/* Many at once, in one transaction: one disk flush per chunk of uploads. */
+gboolean
+bm_store_sync_mark_photos (BmStore *self, const char * const *sha256s, GError **error)
+{
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  for (guint i = 0; sha256s && sha256s[i]; i++)
+    if (!bm_store_sync_mark_photo (self, sha256s[i], TRUE, error))
+      {
+        bm_store_transaction_rollback (self);
+        return FALSE;
+      }
+  return bm_store_transaction_commit (self, error);
+}
+
 gboolean
 bm_store_sync_add_slices (BmStore *self, GPtrArray *slices, GError **error)
 {

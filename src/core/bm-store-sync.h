@@ -47,6 +47,9 @@ gboolean     bm_store_sync_mark_photo     (BmStore     *self,
                                            const char  *sha256,
                                            gboolean     on_server,
                                            GError     **error);
+gboolean     bm_store_sync_mark_photos    (BmStore     *self,
+                                           const char * const *sha256s,
+                                           GError     **error);
 gboolean     bm_store_sync_apply_changes  (BmStore     *self,
                                            GPtrArray   *changes,
                                            const char  *next_cursor,

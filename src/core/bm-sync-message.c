@@ -251,6 +251,56 @@ bm_sync_build_record_item (JsonObject *candidate_json, gint64 base_server_rev,
   return node;
 }
 
+/* Protocol 1.1 photo bundle: "SHA256:LENGTH\n" BYTES "\n", repeated. */
+GBytes *
+bm_sync_build_photo_bundle (const char * const *sha256s, GBytes * const *photos, guint n)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (photos[i], &len);
+      g_autofree char *head = g_strdup_printf ("%s:%" G_GSIZE_FORMAT "\n", sha256s[i], len);
+
+      g_byte_array_append (out, (const guint8 *) head, strlen (head));
+      g_byte_array_append (out, data, len);
+      g_byte_array_append (out, (const guint8 *) "\n", 1);
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* One status per photo, in order: stored, held, hash_mismatch, too_large. */
+GStrv
+bm_sync_parse_bundle_answer (const char *data, gsize len, const char * const *sha256s, guint n, GError **error)
+{
+  g_autoptr(JsonObject) o = parse_object (data, len, error);
+  g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
+  JsonArray *a;
+
+  if (o == NULL)
+    return NULL;
+  if ((a = arr_member (o, "results")) == NULL || json_array_get_length (a) != n)
+    {
+      malformed (error, "bundle results");
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (a, i);
+      JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *status = str_member (r, "status");
+
+      if (r == NULL || status == NULL || g_strcmp0 (str_member (r, "sha256"), sha256s[i]) != 0)
+        {
+          malformed (error, "bundle result");
+          return NULL;
+        }
+      g_strv_builder_add (out, status);
+    }
+  return g_strv_builder_end (out);
+}
+
 BmSyncToken *
 bm_sync_parse_token (const char *data, gsize len, GError **error)
 {

@@ -98,6 +98,14 @@ JsonNode   *bm_sync_build_record_item   (JsonObject   *candidate_json,
                                          gint64        base_server_rev,
                                          const char * const *photo_sha256s);
 
+#define BM_SYNC_PHOTO_BUNDLE_TYPE "application/vnd.baoming.photos"
+
+GBytes            *bm_sync_build_photo_bundle  (const char * const *sha256s,
+                                                GBytes * const *photos,
+                                                guint n);
+GStrv              bm_sync_parse_bundle_answer (const char *data, gsize len,
+                                                const char * const *sha256s, guint n,
+                                                GError **error);
 BmSyncToken       *bm_sync_parse_token        (const char *data, gsize len, GError **error);
 BmSyncServerError *bm_sync_parse_error        (const char *data, gsize len);
 JsonObject        *bm_sync_parse_profile      (const char *data, gsize len, GError **error);

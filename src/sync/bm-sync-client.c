@@ -31,6 +31,7 @@ struct _BmSyncClient
   guint               max_tries;
   guint               max_records;
   guint               parallel;
+  gboolean            no_bundles;     /* the server has no photo bundles (protocol 1.0) */
   gsize               max_bytes;
   guint64             done;
   guint64             total;
@@ -263,10 +264,62 @@ put_one (BmSyncClient *self, const char *sha, GError **error)
   return TRUE;
 }
 
-#define PUT_CHUNK 32
+#define BUNDLE 64           /* photos per bundle */
+#define BUNDLES_AT_ONCE 2   /* the server stores one while the next arrives */
+#define PUT_CHUNK (BUNDLE * BUNDLES_AT_ONCE)
 
-/* Upload the photos the server lacks. They are recorded as on the server
- * when a batch referring to them is accepted (one write, not one each). */
+/* Protocol 1.1: BUNDLE photos per request and per server transaction, two
+ * requests in flight. A server without bundles (404/405) gets single PUTs
+ * from now on; photos a bundle did not store keep status 0 and go the
+ * single-PUT way with back-off. */
+static gboolean
+send_bundles (BmSyncClient *self, const char * const *shas, BmSyncPut *items, guint n, GError **error)
+{
+  BmSyncPut bundles[BUNDLES_AT_ONCE] = { 0 };
+  guint nb = (n + BUNDLE - 1) / BUNDLE;
+  gboolean ok;
+
+  for (guint k = 0; k < nb; k++)
+    {
+      guint first = k * BUNDLE, count = MIN (BUNDLE, n - first);
+      g_autofree GBytes **bodies = g_new0 (GBytes *, count);
+
+      for (guint i = 0; i < count; i++)
+        bodies[i] = items[first + i].body;
+      bundles[k].path = "/api/v1/photos/bundle";
+      bundles[k].method = "POST";
+      bundles[k].content_type = BM_SYNC_PHOTO_BUNDLE_TYPE;
+      bundles[k].body = bm_sync_build_photo_bundle (shas + first, bodies, count);
+    }
+  ok = bm_sync_transport_put_many (self->transport, bundles, nb, nb, self->cancellable, error);
+  for (guint k = 0; k < nb; k++)
+    {
+      guint first = k * BUNDLE, count = MIN (BUNDLE, n - first);
+
+      if (ok && (bundles[k].status == 404 || bundles[k].status == 405))
+        {
+          self->no_bundles = TRUE;
+          if (self->parallel > 1)
+            ok = bm_sync_transport_put_many (self->transport, items + first, count, self->parallel,
+                                             self->cancellable, error);
+        }
+      else if (ok && bundles[k].status == 200)
+        {
+          g_auto(GStrv) st = bm_sync_parse_bundle_answer (g_bytes_get_data (bundles[k].answer, NULL),
+                                                          g_bytes_get_size (bundles[k].answer),
+                                                          shas + first, count, NULL);
+          for (guint i = 0; st && i < count; i++)
+            if (g_str_equal (st[i], "stored") || g_str_equal (st[i], "held"))
+              items[first + i].status = 200;
+        }
+      g_clear_pointer (&bundles[k].body, g_bytes_unref);
+      g_clear_pointer (&bundles[k].answer, g_bytes_unref);
+    }
+  return ok;
+}
+
+/* Upload the photos the server lacks, recording each chunk as on the server
+ * in one write. */
 static gboolean
 upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError **error)
 {
@@ -312,7 +365,9 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
           if (ok && (items[i].body = bm_store_sync_get_photo (self->store, todo->pdata[start + i], error)) == NULL)
             ok = FALSE;
         }
-      if (ok && self->parallel > 1)
+      if (ok && !self->no_bundles)
+        ok = send_bundles (self, (const char * const *) &todo->pdata[start], items, n, error);
+      else if (ok && self->parallel > 1)
         ok = bm_sync_transport_put_many (self->transport, items, n, self->parallel, self->cancellable, error);
       for (guint i = 0; i < n; i++)
         {
@@ -323,8 +378,18 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
           else if (ok && !put_one (self, todo->pdata[start + i], error))
             ok = FALSE;
           g_clear_pointer (&items[i].body, g_bytes_unref);
+          g_clear_pointer (&items[i].answer, g_bytes_unref);
           g_free (paths[i]);
           paths[i] = NULL;
+        }
+      /* Remember the chunk (one write), so a crash before the batch
+       * answer does not send these bytes again. */
+      if (ok)
+        {
+          g_autofree const char **done = g_new0 (const char *, n + 1);
+          for (guint i = 0; i < n; i++)
+            done[i] = todo->pdata[start + i];
+          ok = bm_store_sync_mark_photos (self->store, done, error);
         }
       if (!ok)
         return FALSE;
@@ -534,6 +599,10 @@ open_transport (BmSyncClient *self, GError **error)
   self->max_records = setting_uint (self->store, "batch_records", 200);
   self->max_bytes = setting_uint (self->store, "batch_bytes", 4 * 1024 * 1024);
   self->parallel = MIN (setting_uint (self->store, "parallel_uploads", 4), BM_SYNC_MAX_PARALLEL);
+  {
+    g_autofree char *bundles = bm_store_sync_get (self->store, "photo_bundles");
+    self->no_bundles = g_strcmp0 (bundles, "0") == 0;
+  }
   /* Refresh a minute early: the workstation clock may be a little off. */
   if (token != NULL && expires != NULL
       && g_ascii_strtoll (expires, NULL, 10) > g_get_real_time () / G_USEC_PER_SEC + 60)

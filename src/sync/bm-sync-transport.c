@@ -346,6 +346,7 @@ typedef struct {
   Exchange           x;
   struct curl_slist *headers;
   char              *url;
+  char              *ctype;
   guint              item;
   gboolean           busy;
 } Slot;
@@ -357,6 +358,7 @@ slot_finish (BmSyncTransport *self, Slot *slot)
   curl_slist_free_all (slot->headers);
   slot->headers = NULL;
   g_clear_pointer (&slot->url, g_free);
+  g_clear_pointer (&slot->ctype, g_free);
   g_clear_pointer (&slot->x.data, g_byte_array_unref);
   slot->busy = FALSE;
 }
@@ -387,7 +389,10 @@ bm_sync_transport_put_many (BmSyncTransport *self, BmSyncPut *items, guint n, gu
       slots[i].easy = self->pool[i];
     }
   for (guint i = 0; i < n; i++)
-    items[i].status = 0;
+    {
+      items[i].status = 0;
+      items[i].answer = NULL;
+    }
 
   while ((next < n && fatal == NULL) || active > 0)
     {
@@ -410,10 +415,13 @@ bm_sync_transport_put_many (BmSyncTransport *self, BmSyncPut *items, guint n, gu
           if (self->auth_header)
             slot->headers = curl_slist_append (slot->headers, self->auth_header);
           slot->headers = curl_slist_append (slot->headers, "Expect:");
-          slot->headers = curl_slist_append (slot->headers, "Content-Type: image/jpeg");
+          slot->ctype = g_strconcat ("Content-Type: ", items[slot->item].content_type ? items[slot->item].content_type
+                                                                                      : "image/jpeg", NULL);
+          slot->headers = curl_slist_append (slot->headers, slot->ctype);
           curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, slot->headers);
           data = g_bytes_get_data (items[slot->item].body, &len);
-          curl_easy_setopt (slot->easy, CURLOPT_CUSTOMREQUEST, "PUT");
+          curl_easy_setopt (slot->easy, CURLOPT_CUSTOMREQUEST,
+                            items[slot->item].method ? items[slot->item].method : "PUT");
           curl_easy_setopt (slot->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) len);
           curl_easy_setopt (slot->easy, CURLOPT_POSTFIELDS, data);
           curl_easy_setopt (slot->easy, CURLOPT_PRIVATE, slot);
@@ -433,6 +441,7 @@ bm_sync_transport_put_many (BmSyncTransport *self, BmSyncPut *items, guint n, gu
             {
               gsize len = g_bytes_get_size (items[slot->item].body);
               curl_easy_getinfo (slot->easy, CURLINFO_RESPONSE_CODE, &items[slot->item].status);
+              items[slot->item].answer = g_bytes_new (slot->x.data->data, slot->x.data->len);
               self->bytes_sent += len;
             }
           else

@@ -39,7 +39,10 @@ void bm_sync_response_clear (BmSyncResponse *response);
 typedef struct {
   const char *path;
   GBytes     *body;
-  long        status;    /* 0 when the request did not complete */
+  const char *method;         /* NULL: PUT */
+  const char *content_type;   /* NULL: image/jpeg */
+  long        status;         /* 0 when the request did not complete */
+  GBytes     *answer;         /* the response body, owned by the caller */
 } BmSyncPut;
 
 BmSyncTransport *bm_sync_transport_new       (const char       *server_url,

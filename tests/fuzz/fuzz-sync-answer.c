@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* Criticals would mean a parser trusted a type it did not check. */
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_ERROR);
   len = size - 1;
-  switch (data[0] % 6)
+  switch (data[0] % 7)
     {
     case 0:
       {
@@ -56,6 +56,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     case 4:
       {
         g_autoptr(GPtrArray) r = bm_sync_parse_batch_answer (body, len, "b1", size % 4, NULL);
+        break;
+      }
+    case 5:
+      {
+        const char *shas[] = { "aa", "bb" };
+        g_auto(GStrv) st = bm_sync_parse_bundle_answer (body, len, shas, size % 3, NULL);
         break;
       }
     default:

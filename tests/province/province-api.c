@@ -505,82 +505,6 @@ do_more_slices (Province *p, const char *point, const char *ws, GBytes *body, Pr
   g_object_unref (parser);
 }
 
-static gboolean
-is_sha256_hex (const char *s)
-{
-  if (strlen (s) != 64)
-    return FALSE;
-  for (int i = 0; i < 64; i++)
-    if (!g_ascii_isxdigit (s[i]) || g_ascii_isupper (s[i]))
-      return FALSE;
-  return TRUE;
-}
-
-static void
-do_photo (Province *p, const char *method, const char *sha, GBytes *body, ProvinceReply *r)
-{
-  sqlite3_stmt *st;
-  gboolean have;
-  gsize len = 0;
-  const void *data;
-  g_autofree char *actual = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) n = NULL;
-
-  if (!is_sha256_hex (sha))
-    {
-      reply_error (r, 400, "bad_request", "photo address is not a sha256", 0, NULL);
-      return;
-    }
-  sqlite3_prepare_v2 (p->db, "SELECT 1 FROM photos WHERE sha256 = ?1", -1, &st, NULL);
-  sqlite3_bind_text (st, 1, sha, -1, SQLITE_TRANSIENT);
-  have = sqlite3_step (st) == SQLITE_ROW;
-  sqlite3_finalize (st);
-  if (g_strcmp0 (method, "HEAD") == 0)
-    {
-      if (have)
-        {
-          province_reply_clear (r);
-          r->status = 200;
-        }
-      else
-        reply_error (r, 404, "not_found", "photo not held", 0, NULL);
-      return;
-    }
-  data = body ? g_bytes_get_data (body, &len) : "";
-  if (len > 2 * 1024 * 1024)
-    {
-      reply_error (r, 413, "too_large", "photo too large", 0, NULL);
-      return;
-    }
-  actual = province_sha256_hex (data, len);
-  if (g_strcmp0 (actual, sha) != 0)
-    {
-      reply_error (r, 422, "hash_mismatch", "body does not match its sha256 address", 0, NULL);
-      return;
-    }
-  if (!have)
-    {
-      sqlite3_prepare_v2 (p->db, "INSERT OR IGNORE INTO photos VALUES (?1, ?2, ?3)", -1, &st, NULL);
-      sqlite3_bind_text (st, 1, sha, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (st, 2, len);
-      sqlite3_bind_blob (st, 3, data, len, SQLITE_TRANSIENT);
-      sqlite3_step (st);
-      sqlite3_finalize (st);
-    }
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, sha);
-  json_builder_set_member_name (b, "size");
-  json_builder_add_int_value (b, len);
-  json_builder_set_member_name (b, "stored");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_end_object (b);
-  n = json_builder_get_root (b);
-  reply_node (r, have ? 200 : 201, n);
-}
-
 static void
 do_changes (Province *p, const char *point, const char *cursor, const char *limit_s, ProvinceReply *r)
 {
@@ -696,9 +620,12 @@ province_handle (Province *p, const char *method, const char *path, const char *
   if (n == 3 && g_str_equal (parts[0], "workstations") && g_str_equal (parts[2], "slices")
       && g_str_equal (method, "POST"))
     return do_more_slices (p, point, parts[1], body, r);
+  if (n == 2 && g_str_equal (parts[0], "photos") && g_str_equal (parts[1], "bundle")
+      && g_str_equal (method, "POST"))
+    return province_do_photo_bundle (p, point, body, r);
   if (n == 2 && g_str_equal (parts[0], "photos")
       && (g_str_equal (method, "HEAD") || g_str_equal (method, "PUT")))
-    return do_photo (p, method, parts[1], body, r);
+    return province_do_photo (p, method, parts[1], body, r);
   if (n == 1 && g_str_equal (parts[0], "batches") && g_str_equal (method, "POST"))
     return province_do_batch (p, point, body, faults, r);
   if (n == 1 && g_str_equal (parts[0], "changes") && g_str_equal (method, "GET"))
@@ -711,6 +638,12 @@ province_reply_error (ProvinceReply *r, int status, const char *code, const char
                       int retry_after, JsonObject *details)
 {
   reply_error (r, status, code, message, retry_after, details);
+}
+
+void
+province_reply_node (ProvinceReply *r, int status, JsonNode *node)
+{
+  reply_node (r, status, node);
 }
 
 JsonNode *

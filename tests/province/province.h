@@ -68,6 +68,13 @@ JsonNode *province_load_profile  (Province *p, const char *point);
 gint64    province_profile_limit (JsonNode *profile, const char *key, gint64 fallback);
 const char *province_endpoint_name (const char *path);
 
+void      province_reply_node    (ProvinceReply *r, int status, JsonNode *node);
+
+/* province-photos.c */
+void      province_do_photo        (Province *p, const char *method, const char *sha, GBytes *body,
+                                    ProvinceReply *r);
+void      province_do_photo_bundle (Province *p, const char *point, GBytes *body, ProvinceReply *r);
+
 /* province-batch.c */
 void      province_do_batch      (Province *p, const char *point, GBytes *body, GList *faults,
                                   ProvinceReply *r);

@@ -39,6 +39,10 @@ round "repeated old answer"             "batches repeat_old --count 2"
 round "expired token"                   "* expire_token --count 1"
 round "photo upload dropped"            "photos close_before --count 3"
 round "photo upload 500"                "photos status --p1 500 --count 2"
+cli sync set photo_bundles 0      # single PUTs, several at once
+round "single photo uploads dropped"   "photos close_before --count 3"
+round "single photo uploads 503"       "photos status --p1 503 --p2 1 --count 2"
+cli sync set photo_bundles 1
 round "everything at once"              "batches close_after --count 1" "batches repeat_old --count 1" \
                                         "* status --p1 503 --p2 1 --count 1" "photos truncate --count 1" \
                                         "* expire_token --count 1"

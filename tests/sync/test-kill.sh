@@ -6,8 +6,10 @@
 set -f
 make_cert; provision; start_server; setup_client --slice-size 1200
 cli sync set batch_records 25
+cli sync set parallel_uploads 2
 "$SYNC_FILL" add "$T/ws.db" 2000 4000 || fail "fill"
-province fault add "*" delay --p1 4 --count -1      # slow enough to be caught mid-run
+# ~16 s of work in all against ~9 s of kill windows: every kill lands mid-run
+province fault add "*" delay --p1 15 --count -1
 kills=0
 for i in $(seq 1 20); do
   # not the cli() function: $! must be the client itself, not a subshell
@@ -19,7 +21,7 @@ for i in $(seq 1 20); do
   wait "$pid" 2>/dev/null || true
   "$SYNC_FILL" edit "$T/ws.db" 15 || fail "edit after kill $i"
 done
-[ "$kills" -ge 15 ] || fail "only $kills runs were killed mid-sync"
+[ "$kills" -eq 20 ] || fail "only $kills of 20 runs were still running when killed"
 sent=$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM records")
 province fault clear
 sync_until_ok 3

@@ -113,6 +113,27 @@ test_setup_from_profile (void)
 }
 
 static void
+test_bundle (void)
+{
+  const char *shas[] = { "9c1e", "77aa" };
+  g_autoptr(GBytes) a = g_bytes_new_static ("JPEG1", 5);
+  g_autoptr(GBytes) b = g_bytes_new_static ("", 0);
+  GBytes *photos[] = { a, b };
+  g_autoptr(GBytes) body = bm_sync_build_photo_bundle (shas, photos, 2);
+  g_auto(GStrv) st = NULL;
+
+  g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body), "9c1e:5\nJPEG1\n77aa:0\n\n", 21);
+  st = bm_sync_parse_bundle_answer (S ("{\"results\":[{\"sha256\":\"9c1e\",\"status\":\"stored\"},"
+                                       "{\"sha256\":\"77aa\",\"status\":\"hash_mismatch\"}]}"), shas, 2, NULL);
+  g_assert_cmpstr (st[0], ==, "stored");
+  g_assert_cmpstr (st[1], ==, "hash_mismatch");
+  /* Results out of order or missing are refused. */
+  g_assert_null (bm_sync_parse_bundle_answer (S ("{\"results\":[{\"sha256\":\"77aa\",\"status\":\"stored\"},"
+                                                 "{\"sha256\":\"9c1e\",\"status\":\"stored\"}]}"), shas, 2, NULL));
+  g_assert_null (bm_sync_parse_bundle_answer (S ("{\"results\":[]}"), shas, 2, NULL));
+}
+
+static void
 test_explain (void)
 {
   g_autofree char *dup = bm_sync_explain ("duplicate_id_number", "01020007");
@@ -130,6 +151,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync-message/changes", test_changes);
   g_test_add_func ("/sync-message/token-and-error", test_token_and_error);
   g_test_add_func ("/sync-message/setup-from-profile", test_setup_from_profile);
+  g_test_add_func ("/sync-message/bundle", test_bundle);
   g_test_add_func ("/sync-message/explain", test_explain);
   return g_test_run ();
 }
