@@ -168,6 +168,33 @@ test_counter (void)
   bm_test_remove_dir (dir);
 }
 
+/* Every page opens and draws with data in the store. */
+static void
+test_pages (void)
+{
+  static const char *pages[] = { "counter", "entry", "candidates", "print", "sync", "settings" };
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  BmWindow *window;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(BmCandidate) candidate = bm_test_make_candidate (i, "1");
+      g_assert_true (bm_store_add_candidate (store, candidate, NULL, NULL));
+    }
+  window = bm_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", pages[i]));
+      wait_for_draw (GTK_WIDGET (window));
+      maybe_pause (pages[i]);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 static void
 test_chinese_glyphs (void)
 {
@@ -204,6 +231,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/ui/enter-and-list", test_enter_and_list);
   g_test_add_func ("/ui/counter", test_counter);
+  g_test_add_func ("/ui/pages", test_pages);
   g_test_add_func ("/ui/chinese-glyphs", test_chinese_glyphs);
   g_test_add_func ("/ui/translated", test_translated);
   return g_test_run ();
