@@ -408,7 +408,10 @@ bm_card_pcsc_read (SCARDCONTEXT   ctx,
                                  _("This reader is not supported: it answers neither the page scheme nor SAM frames. Choose the scheme in the settings, or use another reader."));
         }
     }
+  t0 = g_get_monotonic_time ();
   SCardEndTransaction (c.card, SCARD_LEAVE_CARD);
   SCardDisconnect (c.card, SCARD_LEAVE_CARD);
+  if (transport_us != NULL)
+    *transport_us += g_get_monotonic_time () - t0;
   return id;
 }

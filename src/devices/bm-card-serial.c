@@ -171,8 +171,11 @@ bm_card_serial_transceive (gpointer       user_data,
 {
   BmCardSerial *self = user_data;
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  static const guint8 preamble[5] = { 0xAA, 0xAA, 0xAA, 0x96, 0x69 };
   g_autoptr(BmSamAssembler) a = bm_sam_assembler_new ();
-  gsize len, off = 0;
+  gsize len, off = 0, left;
+  guint synced = 0;
+  const guint8 *p;
   const guint8 *req = g_bytes_get_data (request, &len);
 
   /* Drop a late answer to an earlier, timed-out command. */
@@ -199,7 +202,7 @@ bm_card_serial_transceive (gpointer       user_data,
   for (;;)
     {
       guint8 buf[512];
-      gsize want = MIN (bm_sam_assembler_wanted (a), sizeof buf);
+      gsize want = synced < sizeof preamble ? 1 : MIN (bm_sam_assembler_wanted (a), sizeof buf);
       ssize_t n;
 
       if (!wait_fd (self, POLLIN, deadline, cancellable, error))
@@ -224,7 +227,28 @@ bm_card_serial_transceive (gpointer       user_data,
                        _("The serial card reader %s failed: %s."), self->device, g_strerror (e));
           return NULL;
         }
-      switch (bm_sam_assembler_feed (a, buf, n, NULL, error))
+      /* Hunt for the preamble first: bytes left over from a conversation
+       * another program broke off may still be arriving after the flush. */
+      p = buf;
+      left = (gsize) n;
+      while (synced < sizeof preamble && left > 0)
+        {
+          guint8 b = *p++;
+
+          left--;
+          if (b == preamble[synced])
+            synced++;
+          else if (b == 0xAA)
+            synced = synced == 3 ? 3 : 1;   /* AA AA AA AA: still three */
+          else
+            synced = 0;
+          if (synced == sizeof preamble
+              && bm_sam_assembler_feed (a, preamble, sizeof preamble, NULL, error) == BM_SAM_FEED_ERROR)
+            return NULL;
+        }
+      if (left == 0)
+        continue;
+      switch (bm_sam_assembler_feed (a, p, left, NULL, error))
         {
         case BM_SAM_FEED_COMPLETE:
           return bm_sam_assembler_take (a);

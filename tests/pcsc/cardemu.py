@@ -13,7 +13,7 @@ Schemes (docs/card-reader.md):
 
 A control socket (unix, line based) drives it while the tests run:
   insert CARD [SLOT] | remove | inject KIND | scheme NAME | log | quit
-KIND: checksum, truncated, sw3=XX, slow=SECONDS, remove, none
+KIND: checksum, truncated, sw3=XX, slow=SECONDS, remove, noise (serial), none
 Each injection applies to the next card read only, then clears itself.
 """
 
@@ -424,6 +424,8 @@ class Emulator:
             if rsp is not None and rsp[:5] == PREAMBLE and msg[7:9] in (b"\x30\x01", b"\x30\x10") \
                     and len(rsp) > 100 and action is None and rsp[9] == 0x90:
                 self.serial_placed = False   # the SAM reads a card once per placement
+            if rsp is not None and self.card.take_injection(lambda k: k == "noise"):
+                rsp = b"\x13\x37\xaa\xaa\x00" + rsp   # line noise before the frame
             # large answers arrive in pieces, as from a real USB-serial bridge
             t = time.monotonic() + delay
             for i in range(0, len(rsp), 200):

@@ -489,6 +489,9 @@ def group_serial():
     time.sleep(1.5)
     emu("insert", "resident")
     read_and_compare("resident", "serial: read after errors", "--serial", dev, reader=dev)
+    emu("insert", "resident-longterm")
+    emu("inject", "noise")
+    read_and_compare("resident-longterm", "serial: line noise before a frame is skipped", "--serial", dev, reader=dev)
     # Read once per placement: the SAM answers 80 while the card stays.
     w = Watch("--serial", dev)
     try:
