@@ -29,16 +29,19 @@ G_DEFINE_FINAL_TYPE (BmCardStatus, bm_card_status, GTK_TYPE_WIDGET)
 enum { SIGNAL_IDENTITY_READ, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+/* The header shows a word or two; the whole sentence, with what to do,
+ * is the tooltip and the accessible label. */
 static const struct {
   const char *icon;
   const char *css;
+  const char *short_text;
 } looks[] = {
-  [BM_CARD_READER_STATE_NO_SERVICE] = { "dialog-error-symbolic", "error" },
-  [BM_CARD_READER_STATE_NO_READER] = { "dialog-warning-symbolic", "warning" },
-  [BM_CARD_READER_STATE_WAITING] = { "contact-new-symbolic", NULL },
-  [BM_CARD_READER_STATE_READING] = { NULL, NULL },
-  [BM_CARD_READER_STATE_READ] = { "object-select-symbolic", "success" },
-  [BM_CARD_READER_STATE_ERROR] = { "dialog-error-symbolic", "error" },
+  [BM_CARD_READER_STATE_NO_SERVICE] = { "dialog-error-symbolic", "error", N_("Reader: no service") },
+  [BM_CARD_READER_STATE_NO_READER] = { "dialog-warning-symbolic", "warning", N_("Reader: not connected") },
+  [BM_CARD_READER_STATE_WAITING] = { "contact-new-symbolic", NULL, N_("Reader: ready") },
+  [BM_CARD_READER_STATE_READING] = { NULL, NULL, N_("Reading card…") },
+  [BM_CARD_READER_STATE_READ] = { "object-select-symbolic", "success", N_("Card read") },
+  [BM_CARD_READER_STATE_ERROR] = { "dialog-error-symbolic", "error", N_("Reader: error") },
 };
 
 static void
@@ -48,8 +51,9 @@ update (BmCardStatus *self)
   const char *message = bm_card_reader_get_message (self->reader);
   const char *reader = bm_card_reader_get_reader_name (self->reader);
   g_autofree char *tooltip = NULL;
+  g_autofree char *reader_line = NULL;
 
-  gtk_label_set_text (GTK_LABEL (self->label), message);
+  gtk_label_set_text (GTK_LABEL (self->label), _(looks[state].short_text));
   for (gsize i = 0; i < G_N_ELEMENTS (looks); i++)
     if (looks[i].css != NULL)
       gtk_widget_remove_css_class (self->label, looks[i].css);
@@ -67,7 +71,8 @@ update (BmCardStatus *self)
     gtk_widget_set_visible (self->note, FALSE);
 
   if (reader != NULL)
-    tooltip = g_strdup_printf (_("Card reader: %s"), reader);
+    reader_line = g_strdup_printf (_("Card reader: %s"), reader);
+  tooltip = g_strconcat (message ? message : "", reader_line ? "\n" : "", reader_line ? reader_line : "", NULL);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, message,
@@ -151,7 +156,6 @@ bm_card_status_init (BmCardStatus *self)
   self->spinner = gtk_spinner_new ();
   self->label = gtk_label_new (NULL);
   self->note = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (self->label), 0.0);
   gtk_label_set_wrap (GTK_LABEL (self->note), TRUE);
   gtk_label_set_xalign (GTK_LABEL (self->note), 0.0);
@@ -228,7 +232,7 @@ const char *
 bm_card_status_get_text (BmCardStatus *self)
 {
   g_return_val_if_fail (BM_IS_CARD_STATUS (self), NULL);
-  return gtk_label_get_text (GTK_LABEL (self->label));
+  return bm_card_reader_get_message (self->reader);
 }
 
 /**
