@@ -1,0 +1,96 @@
+/* The whole window against the emulated reader: placing a card fills the
+ * counter page, Enter on a 科类 assigns the number, and the stored record
+ * is card-sourced with the reader's SAM id. Runs under
+ * tests/pcsc/pcsc-harness.sh and tests/ui/xvfb-run.sh (suites pcsc, ui). */
+
+#include "bm-config.h"
+
+#include <gio/gio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "bm-test-util.h"
+#include "bm-window.h"
+
+static gboolean
+emu (const char *line)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (g_getenv ("BM_TEST_CARDEMU_CTL"));
+  g_autoptr(GSocketConnection) conn = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (addr), NULL, NULL);
+  g_autofree char *msg = g_strconcat (line, "\n", NULL);
+  char buf[256] = { 0 };
+
+  g_assert_nonnull (conn);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), msg, strlen (msg), NULL, NULL, NULL);
+  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, NULL);
+  return g_str_has_prefix (buf, "ok");
+}
+
+static gboolean
+wait_step (BmCounterPage *page, BmCounterStep step)
+{
+  gint64 until = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (bm_counter_page_get_step (page) == step)
+        return TRUE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_printerr ("# step is %d, next step: %s\n", bm_counter_page_get_step (page), bm_counter_page_get_next_step (page));
+  return FALSE;
+}
+
+static void
+test_card_to_number (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  BmWindow *window = bm_window_new (NULL, store);
+  BmCounterPage *counter = bm_window_get_counter_page (window);
+  g_autoptr(BmCandidate) stored = NULL;
+  GtkWidget *list;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_step (counter, BM_COUNTER_STEP_WAITING));
+
+  g_assert_true (emu ("insert resident-rare"));
+  g_assert_true (wait_step (counter, BM_COUNTER_STEP_CHOOSE_CATEGORY));
+
+  list = GTK_WIDGET (gtk_root_get_focus (GTK_ROOT (window)));
+  while (list != NULL && !GTK_IS_LIST_BOX (list))
+    list = gtk_widget_get_parent (list);
+  g_assert_nonnull (list);
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_PHOTO);
+  g_assert_cmpstr (bm_counter_page_get_number (counter), ==, "01020001");
+
+  stored = bm_store_find_by_number (store, "01020001", NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (stored), "name"), ==, "王䶮");
+  g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (stored), "sam_id"), ==, "05.01-20231234-1234567890-0987654321");
+  g_assert_nonnull (bm_identity_get (bm_candidate_get_identity (stored), "photo_wlt_sha256"));
+  g_assert_cmpstr (bm_candidate_get (stored, "source"), ==, "card");
+  g_assert_cmpstr (bm_candidate_get (stored, "review_state"), ==, "not_required");
+
+  /* The same card taken off and placed again: refused, naming the number. */
+  g_assert_true (emu ("remove"));
+  g_assert_true (emu ("insert resident-rare"));
+  g_assert_true (wait_step (counter, BM_COUNTER_STEP_BLOCKED));
+  g_assert_nonnull (strstr (bm_counter_page_get_next_step (counter), "01020001"));
+  g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/card/counter-ui", test_card_to_number);
+  return g_test_run ();
+}
