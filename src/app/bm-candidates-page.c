@@ -7,6 +7,7 @@
 
 #include "bm-candidate-model.h"
 #include "bm-candidates-page.h"
+#include "bm-correction-dialog.h"
 #include "bm-id-number.h"
 
 struct _BmCandidatesPage
@@ -15,6 +16,7 @@ struct _BmCandidatesPage
 
   BmStore *store;
   BmCandidateModel *model;
+  GtkSingleSelection *selection;
   GHashTable *category_names;   /* code -> "code name" */
 
   /* Template widgets */
@@ -109,6 +111,41 @@ on_search_changed (GtkSearchEntry *entry, BmCandidatesPage *self)
 }
 
 static void
+on_correction_saved (BmCorrectionDialog *dialog, const char *number, BmCandidatesPage *self)
+{
+  bm_candidates_page_reload (self);
+}
+
+/* Opens the correction dialog for the selected record. */
+static void
+correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCandidatesPage *self = BM_CANDIDATES_PAGE (widget);
+  BmCandidate *candidate = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GError) error = NULL;
+  BmCorrectionDialog *dialog;
+
+  if (candidate == NULL || bm_candidate_get (candidate, "number") == NULL)
+    return;
+  dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
+                                     bm_candidate_get (candidate, "number"), NULL, &error);
+  if (dialog == NULL)
+    {
+      gtk_label_set_text (self->summary_label, error->message);
+      return;
+    }
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_correction_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_row_activated (GtkColumnView *view, guint position, BmCandidatesPage *self)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self), "candidates.correct", NULL);
+}
+
+static void
 bm_candidates_page_dispose (GObject *object)
 {
   BmCandidatesPage *self = BM_CANDIDATES_PAGE (object);
@@ -134,6 +171,9 @@ bm_candidates_page_class_init (BmCandidatesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmCandidatesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BmCandidatesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, BmCandidatesPage, summary_label);
+
+  gtk_widget_class_install_action (widget_class, "candidates.correct", NULL, correct_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "candidates.correct", NULL);
 }
 
 static void
@@ -147,7 +187,6 @@ BmCandidatesPage *
 bm_candidates_page_new (BmStore *store)
 {
   BmCandidatesPage *self = g_object_new (BM_TYPE_CANDIDATES_PAGE, NULL);
-  GtkSelectionModel *selection;
 
   g_autoptr(GPtrArray) categories = bm_store_list_categories (store, NULL);
 
@@ -160,9 +199,10 @@ bm_candidates_page_new (BmStore *store)
                            g_strdup_printf ("%s %s", category->code, category->name));
     }
   self->model = bm_candidate_model_new (store);
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model))));
-  gtk_column_view_set_model (self->column_view, selection);
-  g_object_unref (selection);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_object_unref (self->selection);   /* the view holds it */
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_row_activated), self);
 
   add_column (self, _("报名顺序号"), COLUMN_NUMBER, FALSE);
   add_column (self, _("Name"), COLUMN_NAME, TRUE);

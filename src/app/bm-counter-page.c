@@ -12,6 +12,7 @@
 #include "bm-card-status.h"
 #include "bm-card-text.h"
 #include "bm-code-table.h"
+#include "bm-correction-dialog.h"
 #include "bm-counter-page.h"
 
 typedef struct {
@@ -361,6 +362,27 @@ print_action (GtkWidget *widget, const char *action, GVariant *parameter)
     }
 }
 
+/* A chip can hold a mistake the candidate's papers prove wrong: the clerk
+ * may correct the registered record, with a reason. */
+static void
+correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCounterPage *self = BM_COUNTER_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  BmCorrectionDialog *dialog;
+
+  if (self->number == NULL)
+    return;
+  dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, self->number,
+                                     self->operator_name, &error);
+  if (dialog == NULL)
+    {
+      set_next_step (self, error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 next_candidate_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
@@ -419,6 +441,8 @@ bm_counter_page_class_init (BmCounterPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "counter.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "counter.next", NULL, next_candidate_action);
+  gtk_widget_class_install_action (widget_class, "counter.correct", NULL, correct_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "counter.correct", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "counter.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "counter.next", NULL);
 }

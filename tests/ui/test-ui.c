@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bm-correction-dialog.h"
+#include "bm-error.h"
 #include "bm-paths.h"
 #include "bm-test-util.h"
 #include "bm-window.h"
@@ -152,6 +154,26 @@ test_counter (void)
   g_assert_cmpstr (bm_candidate_get (stored, "review_state"), ==, "not_required");
   g_assert_cmpstr (bm_candidate_get (stored, "category"), ==, "5");
   g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (stored), "sam_id"), ==, "05.01-20200101-0000001-0123456789");
+
+  /* Card fields are corrected only with a reason, which is kept and audited. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BmCandidate) corrected = NULL;
+    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, "01023001", "tester", &error);
+
+    g_assert_no_error (error);
+    bm_correction_dialog_set_field (dialog, "address", "湖南省湘西土家族苗族自治州吉首市乾州街道");
+    g_assert_false (bm_correction_dialog_save (dialog, &error));
+    g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
+    g_clear_error (&error);
+    bm_correction_dialog_set_reason (dialog, "户口簿地址已变更");
+    g_assert_true (bm_correction_dialog_save (dialog, &error));
+    g_assert_no_error (error);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    corrected = bm_store_find_by_number (store, "01023001", NULL);
+    g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (corrected), "address"), ==, "湖南省湘西土家族苗族自治州吉首市乾州街道");
+    g_assert_cmpstr (bm_candidate_get (corrected, "override_reason"), ==, "户口簿地址已变更");
+  }
 
   /* The same card again: refused before any number is taken, naming the record. */
   bm_counter_page_take_identity (counter, identity);
