@@ -33,6 +33,15 @@ for tool in /usr/sbin/pcscd unshare ss "$PY"; do
 done
 [ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || { echo "pcsc-harness: vsmartcard-vpcd not installed" >&2; exit 1; }
 
+# pcscd runs with a private /run. Root needs only a mount namespace; a
+# normal user needs a user namespace too. (The kernel refuses new user
+# namespaces inside a chroot, which is where fresh-machine CI checks run.)
+if [ "$(id -u)" -eq 0 ]; then
+  UNSHARE="unshare --mount"
+else
+  UNSHARE="unshare --user --map-root-user --mount"
+fi
+
 T=$(mktemp -d /tmp/bm-pcsc.XXXXXX)
 # vpcd listens on PORT and PORT+1 (two slots) on all interfaces.
 PORT=$($PY -c 'import socket,random
@@ -74,7 +83,7 @@ T="$T"; PORT=$PORT
 case "\$1" in
   pcscd-start)
     rm -rf "\$T/run/pcscd"
-    unshare --user --map-root-user --mount sh -c 'mount --bind "\$0" /run && exec /usr/sbin/pcscd -f -c "\$1"' \\
+    $UNSHARE sh -c 'mount --bind "\$0" /run && exec /usr/sbin/pcscd -f -c "\$1"' \\
       "\$T/run" "\$T/conf" >> "\$T/pcscd.log" 2>&1 &
     echo \$! > "\$T/pcscd.pid"; echo \$! >> "\$T/pids"
     for i in \$(seq 500); do
