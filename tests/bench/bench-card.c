@@ -18,6 +18,7 @@
 #include "bm-card-reader.h"
 #include "bm-card-text.h"
 #include "bm-sam-session.h"
+#include "bm-test-cardemu.h"
 
 static int
 cmp_i64 (const void *a, const void *b)
@@ -130,22 +131,6 @@ typedef struct {
   gboolean      got;
 } Bench;
 
-static gboolean
-emu (const char *line)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (g_getenv ("BM_TEST_CARDEMU_CTL"));
-  g_autoptr(GSocketConnection) conn = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (addr), NULL, NULL);
-  g_autofree char *msg = g_strconcat (line, "\n", NULL);
-  char buf[256] = { 0 };
-
-  if (conn == NULL)
-    return FALSE;
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), msg, strlen (msg), NULL, NULL, NULL);
-  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, NULL);
-  return g_str_has_prefix (buf, "ok");
-}
-
 static void
 on_card (BmCardReader *reader, BmIdentity *id, Bench *b)
 {
@@ -221,7 +206,7 @@ with_pcscd (guint reads)
   for (guint i = 0; i < reads; i++)
     {
       b.got = FALSE;
-      if (!emu (i % 2 ? "insert resident-appended" : "insert foreign2023"))
+      if (!bm_test_cardemu (i % 2 ? "insert resident-appended" : "insert foreign2023"))
         return 1;
       run_loop (loop);                 /* until the card is read */
       if (!b.got)
@@ -230,7 +215,7 @@ with_pcscd (guint reads)
           return 1;
         }
       b.got = FALSE;
-      emu ("remove");
+      bm_test_cardemu ("remove");
       run_loop (loop);                 /* until waiting again */
     }
   bm_card_reader_stop_and_wait (reader, 1000);

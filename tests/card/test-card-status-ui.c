@@ -11,21 +11,7 @@
 #include <string.h>
 
 #include "bm-card-status.h"
-
-static gboolean
-emu (const char *line)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (g_getenv ("BM_TEST_CARDEMU_CTL"));
-  g_autoptr(GSocketConnection) conn = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (addr), NULL, NULL);
-  g_autofree char *msg = g_strconcat (line, "\n", NULL);
-  char buf[256] = { 0 };
-
-  g_assert_nonnull (conn);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), msg, strlen (msg), NULL, NULL, NULL);
-  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, NULL);
-  return g_str_has_prefix (buf, "ok");
-}
+#include "bm-test-cardemu.h"
 
 static void
 pcsc_ctl (const char *what)
@@ -77,7 +63,7 @@ test_indicator (void)
   bm_card_status_start (status);
 
   g_assert_true (wait_text (status, "Place the ID card on the reader"));
-  g_assert_true (emu ("insert resident-rare"));
+  g_assert_true (bm_test_cardemu ("insert resident-rare"));
   g_assert_true (wait_text (status, "Card read"));
   g_assert_nonnull (got);
   g_assert_cmpstr (bm_identity_get (got, "name"), ==, "王䶮");
@@ -95,9 +81,9 @@ test_indicator (void)
 
   /* A card taken away mid-read: a specific error, no identity. */
   g_clear_object (&got);
-  g_assert_true (emu ("remove"));
-  g_assert_true (emu ("inject remove"));
-  g_assert_true (emu ("insert resident"));
+  g_assert_true (bm_test_cardemu ("remove"));
+  g_assert_true (bm_test_cardemu ("inject remove"));
+  g_assert_true (bm_test_cardemu ("insert resident"));
   g_assert_true (wait_text (status, "taken away during reading"));
   g_assert_null (got);
 
@@ -154,11 +140,11 @@ test_settings (void)
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (status, "identity-read", G_CALLBACK (on_identity), &got);
   bm_card_status_apply_settings (status, settings);
-  g_assert_true (emu ("remove"));
+  g_assert_true (bm_test_cardemu ("remove"));
   bm_card_status_start (status);
   g_assert_true (wait_text (status, "Place the ID card on the reader"));
   g_assert_cmpstr (bm_card_reader_get_reader_name (bm_card_status_get_reader (status)), ==, "Test PCD 00 01");
-  g_assert_true (emu ("insert permit 1"));
+  g_assert_true (bm_test_cardemu ("insert permit 1"));
   g_assert_true (wait_text (status, "Card read"));
   g_assert_nonnull (got);
   g_assert_cmpstr (bm_identity_get (got, "name"), ==, "陈家乐");

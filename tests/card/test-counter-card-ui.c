@@ -10,22 +10,8 @@
 #include <string.h>
 
 #include "bm-test-util.h"
+#include "bm-test-cardemu.h"
 #include "bm-window.h"
-
-static gboolean
-emu (const char *line)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (g_getenv ("BM_TEST_CARDEMU_CTL"));
-  g_autoptr(GSocketConnection) conn = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (addr), NULL, NULL);
-  g_autofree char *msg = g_strconcat (line, "\n", NULL);
-  char buf[256] = { 0 };
-
-  g_assert_nonnull (conn);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), msg, strlen (msg), NULL, NULL, NULL);
-  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, NULL);
-  return g_str_has_prefix (buf, "ok");
-}
 
 static gboolean
 wait_step (BmCounterPage *page, BmCounterStep step)
@@ -56,7 +42,7 @@ test_card_to_number (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (wait_step (counter, BM_COUNTER_STEP_WAITING));
 
-  g_assert_true (emu ("insert resident-rare"));
+  g_assert_true (bm_test_cardemu ("insert resident-rare"));
   g_assert_true (wait_step (counter, BM_COUNTER_STEP_CHOOSE_CATEGORY));
 
   list = GTK_WIDGET (gtk_root_get_focus (GTK_ROOT (window)));
@@ -76,8 +62,8 @@ test_card_to_number (void)
   g_assert_cmpstr (bm_candidate_get (stored, "review_state"), ==, "not_required");
 
   /* The same card taken off and placed again: refused, naming the number. */
-  g_assert_true (emu ("remove"));
-  g_assert_true (emu ("insert resident-rare"));
+  g_assert_true (bm_test_cardemu ("remove"));
+  g_assert_true (bm_test_cardemu ("insert resident-rare"));
   g_assert_true (wait_step (counter, BM_COUNTER_STEP_BLOCKED));
   g_assert_nonnull (strstr (bm_counter_page_get_next_step (counter), "01020001"));
   g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 1);
