@@ -9,6 +9,7 @@
 #include "bm-camera-settings.h"
 #include "bm-card-status.h"
 #include "bm-print-page.h"
+#include "bm-progress-page.h"
 #include "bm-settings.h"
 #include "bm-sync-page.h"
 #include "bm-window.h"
@@ -24,6 +25,7 @@ struct _BmWindow
   BmCandidatesPage *candidates_page;
   BmPrintPage *print_page;
   BmSyncPage *sync_page;
+  BmProgressPage *progress_page;
   BmCardStatus *card_status;
 
   /* Template widgets */
@@ -53,6 +55,7 @@ on_candidate_saved (GtkWidget *page, BmCandidate *candidate, BmWindow *self)
   bm_counter_page_reload (self->counter_page);
   bm_print_page_refresh (self->print_page);
   bm_sync_page_refresh (self->sync_page);
+  bm_progress_page_refresh (self->progress_page);
   update_counts (self);
 }
 
@@ -116,6 +119,7 @@ bm_window_class_init (BmWindowClass *klass)
     { GDK_KEY_f, GDK_CONTROL_MASK, "candidates" },
     { GDK_KEY_F4, 0, "print" },
     { GDK_KEY_F6, 0, "sync" },
+    { GDK_KEY_F8, 0, "progress" },
     { GDK_KEY_F7, 0, "settings" },
   };
 
@@ -181,12 +185,14 @@ bm_window_new (GtkApplication *application, BmStore *store)
   self->entry_page = bm_entry_page_new (store);
   self->candidates_page = bm_candidates_page_new (store);
   self->sync_page = bm_sync_page_new (store);
+  self->progress_page = bm_progress_page_new (store);
 
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->counter_page), "counter", _("Counter"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->entry_page), "entry", _("Manual entry"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->candidates_page), "candidates", _("Candidates"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->print_page), "print", _("Print"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->sync_page), "sync", _("Submission"));
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->progress_page), "progress", _("Progress"));
   gtk_stack_add_titled (self->stack, make_settings_page (self), "settings", _("Settings"));
 
   g_signal_connect (self->counter_page, "saved", G_CALLBACK (on_candidate_saved), self);

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bm-cli.h"
+#include "bm-store-stats.h"
 
 int
 bm_cli_init (BmCliContext *ctx, int argc, char **argv)
@@ -147,5 +148,52 @@ bm_cli_db (BmCliContext *ctx, int argc, char **argv)
   else
     g_print (_("The database is intact: %lld records, %lld audit entries.\n"),
              (long long) bm_store_count_candidates (store, TRUE), (long long) rows);
+  return BM_CLI_EXIT_OK;
+}
+
+int
+bm_cli_progress (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) progress = NULL;
+  gboolean as_json = FALSE;
+  int code;
+  BmStore *store;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the figures as JSON"), NULL },
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("How far registration has come: records by state, by 科类 and by day."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return bm_cli_usage (options, _("progress takes no arguments."));
+
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL || (progress = bm_store_get_progress (store, &error)) == NULL)
+    return bm_cli_fail (g_steal_pointer (&error));
+  if (as_json)
+    {
+      bm_cli_print_json_object (progress);
+      return BM_CLI_EXIT_OK;
+    }
+  g_print (_("Registered: %lld (voided: %lld, awaiting review: %lld)\n"),
+           (long long) json_object_get_int_member (progress, "registered"),
+           (long long) json_object_get_int_member (progress, "voided"),
+           (long long) json_object_get_int_member (progress, "review_pending"));
+  {
+    JsonObject *by_state = json_object_get_object_member (progress, "by_state");
+    g_autoptr(GList) states = json_object_get_members (by_state);
+
+    for (GList *l = states; l != NULL; l = l->next)
+      {
+        BmRecordState state;
+        const char *label = bm_record_state_from_string (l->data, &state) ? bm_record_state_get_label (state) : l->data;
+        g_print ("  %-24s %lld\n", label, (long long) json_object_get_int_member (by_state, l->data));
+      }
+  }
   return BM_CLI_EXIT_OK;
 }

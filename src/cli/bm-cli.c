@@ -22,6 +22,7 @@ static const struct {
   { "candidate", bm_cli_candidate, N_("Add, list, show, change and void candidate records") },
   { "audit", bm_cli_audit, N_("Verify the audit log") },
   { "db", bm_cli_db, N_("Check the database file") },
+  { "progress", bm_cli_progress, N_("Show registration progress by state, 科类 and day") },
   { "card", bm_cli_card, N_("List card readers, read an ID card, watch a reader") },
   { "printers", bm_cli_printers, N_("List the printers and their state") },
   { "print", bm_cli_print, N_("Print login cards, the login table, proof sheets and forms, or save them as PDF") },

@@ -50,6 +50,7 @@ int bm_cli_init      (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_candidate (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_audit     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_db        (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_progress  (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_card      (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_printers  (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_print     (BmCliContext *ctx, int argc, char **argv);

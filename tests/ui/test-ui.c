@@ -194,7 +194,7 @@ test_counter (void)
 static void
 test_pages (void)
 {
-  static const char *pages[] = { "counter", "entry", "candidates", "print", "sync", "settings" };
+  static const char *pages[] = { "counter", "entry", "candidates", "print", "sync", "progress", "settings" };
   g_autofree char *dir = bm_test_make_dir ();
   g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
   BmWindow *window;

@@ -12,6 +12,7 @@
 #include "bm-candidate-model.h"
 #include "bm-error.h"
 #include "bm-store-private.h"
+#include "bm-store-stats.h"
 #include "bm-test-util.h"
 
 typedef struct {
@@ -547,6 +548,33 @@ test_search (Fixture *f, gconstpointer data)
   g_assert_cmpuint (rows->len, ==, 0);
 }
 
+static void
+test_progress (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) progress = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *by_day;
+
+  for (guint i = 0; i < 5; i++)
+    g_object_unref (add_ok (f->store, i, i < 3 ? "1" : "5"));
+  g_assert_true (bm_store_set_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, NULL, NULL));
+  g_assert_true (bm_store_void_candidate (f->store, "01020002", "重复登记", NULL, NULL));
+
+  progress = bm_store_get_progress (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (progress, "registered"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (progress, "voided"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (progress, "review_pending"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (progress, "by_state"), "numbered"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (progress, "by_state"), "photographed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (progress, "by_category"), "1"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (progress, "by_category"), "5"), ==, 2);
+  by_day = json_object_get_array_member (progress, "by_day");
+  g_assert_cmpuint (json_array_get_length (by_day), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (by_day, 0), "count"), ==, 4);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (progress, "deadlines")));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -564,5 +592,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/audit-tamper", test_audit_tamper);
   g_test_add ("/store/search", Fixture, NULL, fixture_setup, test_search, fixture_teardown);
+  g_test_add ("/store/progress", Fixture, NULL, fixture_setup, test_progress, fixture_teardown);
   return g_test_run ();
 }
