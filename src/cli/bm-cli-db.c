@@ -63,62 +63,47 @@ bm_cli_init (BmCliContext *ctx, int argc, char **argv)
   return BM_CLI_EXIT_OK;
 }
 
-int
-bm_cli_audit (BmCliContext *ctx, int argc, char **argv)
+/* What `audit verify` and `db check` share: run the checks, then answer in
+ * JSON ({"ok": false, "error": …} too, so scripts read one shape) or text. */
+static int
+report_check (BmStore *store, gboolean integrity, gboolean as_json)
 {
-  g_autoptr(GOptionContext) options = g_option_context_new ("verify");
   g_autoptr(GError) error = NULL;
-  gboolean as_json = FALSE;
+  g_autoptr(JsonObject) object = json_object_new ();
   gint64 rows = 0;
-  int code;
-  BmStore *store;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the result as JSON"), NULL },
-    { NULL },
-  };
+  gboolean ok = (!integrity || bm_store_check (store, &error)) && bm_store_audit_verify (store, &rows, &error);
 
-  g_option_context_set_summary (options, _("Check that no audit log entry was edited, removed or reordered."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
-    return code;
-  if (argc != 2 || !g_str_equal (argv[1], "verify"))
-    return bm_cli_usage (options, _("The only audit command is “verify”."));
-
-  store = bm_cli_open_store (ctx, &error);
-  if (store == NULL)
-    return bm_cli_fail (g_steal_pointer (&error));
-  if (!bm_store_audit_verify (store, &rows, &error))
+  json_object_set_boolean_member (object, "ok", ok);
+  if (!ok)
+    json_object_set_string_member (object, "error", error->message);
+  else if (integrity)
     {
-      if (as_json)
-        {
-          JsonObject *object = json_object_new ();
-          json_object_set_boolean_member (object, "ok", FALSE);
-          json_object_set_string_member (object, "error", error->message);
-          bm_cli_print_json_object (object);
-          json_object_unref (object);
-        }
-      return bm_cli_fail (g_steal_pointer (&error));
+      json_object_set_int_member (object, "candidates", bm_store_count_candidates (store, TRUE));
+      json_object_set_int_member (object, "audit_entries", rows);
     }
+  else
+    json_object_set_int_member (object, "entries", rows);
   if (as_json)
-    {
-      JsonObject *object = json_object_new ();
-      json_object_set_boolean_member (object, "ok", TRUE);
-      json_object_set_int_member (object, "entries", rows);
-      bm_cli_print_json_object (object);
-      json_object_unref (object);
-    }
+    bm_cli_print_json_object (object);
+  if (!ok)
+    return bm_cli_fail (g_steal_pointer (&error));
+  if (as_json)
+    return BM_CLI_EXIT_OK;
+  if (integrity)
+    g_print (_("The database is intact: %lld records, %lld audit entries.\n"),
+             (long long) bm_store_count_candidates (store, TRUE), (long long) rows);
   else
     g_print (_("The audit log is intact (%lld entries).\n"), (long long) rows);
   return BM_CLI_EXIT_OK;
 }
 
-int
-bm_cli_db (BmCliContext *ctx, int argc, char **argv)
+static int
+check_command (BmCliContext *ctx, int argc, char **argv, const char *verb, const char *summary,
+               const char *usage, gboolean integrity)
 {
-  g_autoptr(GOptionContext) options = g_option_context_new ("check");
+  g_autoptr(GOptionContext) options = g_option_context_new (verb);
   g_autoptr(GError) error = NULL;
   gboolean as_json = FALSE;
-  gint64 rows = 0;
   int code;
   BmStore *store;
   const GOptionEntry entries[] = {
@@ -126,29 +111,33 @@ bm_cli_db (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Run SQLite's full integrity check and verify the audit log."));
+  g_option_context_set_summary (options, summary);
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   if (!bm_cli_parse (options, &argc, &argv, &code))
     return code;
-  if (argc != 2 || !g_str_equal (argv[1], "check"))
-    return bm_cli_usage (options, _("The only db command is “check”."));
+  if (argc != 2 || !g_str_equal (argv[1], verb))
+    return bm_cli_usage (options, usage);
 
   store = bm_cli_open_store (ctx, &error);
-  if (store == NULL || !bm_store_check (store, &error) || !bm_store_audit_verify (store, &rows, &error))
+  if (store == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
-  if (as_json)
-    {
-      JsonObject *object = json_object_new ();
-      json_object_set_boolean_member (object, "ok", TRUE);
-      json_object_set_int_member (object, "candidates", bm_store_count_candidates (store, TRUE));
-      json_object_set_int_member (object, "audit_entries", rows);
-      bm_cli_print_json_object (object);
-      json_object_unref (object);
-    }
-  else
-    g_print (_("The database is intact: %lld records, %lld audit entries.\n"),
-             (long long) bm_store_count_candidates (store, TRUE), (long long) rows);
-  return BM_CLI_EXIT_OK;
+  return report_check (store, integrity, as_json);
+}
+
+int
+bm_cli_audit (BmCliContext *ctx, int argc, char **argv)
+{
+  return check_command (ctx, argc, argv, "verify",
+                        _("Check that no audit log entry was edited, removed or reordered."),
+                        _("The only audit command is “verify”."), FALSE);
+}
+
+int
+bm_cli_db (BmCliContext *ctx, int argc, char **argv)
+{
+  return check_command (ctx, argc, argv, "check",
+                        _("Run SQLite's full integrity check and verify the audit log."),
+                        _("The only db command is “check”."), TRUE);
 }
 
 int
