@@ -52,7 +52,7 @@ StateDir $T/state
 AccessLog $T/log/access_log
 ErrorLog $T/log/error_log
 PageLog $T/log/page_log
-Printcap
+Printcap $T/etc/printcap
 FileDevice Yes
 SystemGroup root $(id -gn)
 CONF
@@ -75,6 +75,13 @@ ErrorPolicy abort-job
   </Limit>
 </Policy>
 CONF
+# cupsd's own syntax check, so that a changed cupsd (a stable update once
+# began to refuse a bare "Printcap") is diagnosed from the CI log alone.
+if ! check=$(/usr/sbin/cupsd -t -c "$T/etc/cupsd.conf" -s "$T/etc/cups-files.conf" 2>&1); then
+  echo "cups-harness: cupsd ($(dpkg-query -W -f='${Version}' cups-daemon 2>/dev/null || echo '?')) refuses the generated configuration:" >&2
+  echo "$check" >&2
+  exit 1
+fi
 # cupsd as root runs filters as "lp", which must read the spool and PPDs
 if [ "$(id -u)" = 0 ]; then chmod 755 "$T" "$T"/* "$T/serverbin/backend"; chmod 777 "$T/out"; fi
 
@@ -104,7 +111,11 @@ start_cupsd () {
 }
 ok=
 for _ in 1 2 3 4 5; do if start_cupsd; then ok=1; break; fi; done
-[ -n "$ok" ] || { echo "cups-harness: cupsd did not start" >&2; cat "$T/log/error_log" >&2 || true; exit 1; }
+if [ -z "$ok" ]; then
+  echo "cups-harness: cupsd ($(dpkg-query -W -f='${Version}' cups-daemon 2>/dev/null || echo '?')) did not start; its error log:" >&2
+  cat "$T/log/error_log" >&2 2>/dev/null || echo "(no error log written)" >&2
+  exit 1
+fi
 
 add_queue () {
   lpadmin -p "$1" -E -v "$2" -P "$PPD" 2>/dev/null

@@ -89,10 +89,14 @@ case "\$1" in
     for i in \$(seq 500); do
       [ -S "$PCSCLITE_CSOCK_NAME" ] && break; sleep 0.01
     done
-    [ -S "$PCSCLITE_CSOCK_NAME" ] || { echo "pcscd did not start" >&2; exit 1; }
+    [ -S "$PCSCLITE_CSOCK_NAME" ] || {
+      echo "pcscd (\$(dpkg-query -W -f='\${Version}' pcscd 2>/dev/null)) did not start; its log:" >&2
+      tail -n 30 "\$T/pcscd.log" >&2; exit 1; }
     if [ -e "\$T/conf/vpcd" ]; then
       for i in \$(seq 500); do ss -ltn "sport = :\$PORT" | grep -q LISTEN && break; sleep 0.01; done
-      ss -ltn "sport = :\$PORT" | grep -q LISTEN || { echo "vpcd did not listen" >&2; exit 1; }
+      ss -ltn "sport = :\$PORT" | grep -q LISTEN || {
+        echo "vpcd (\$(dpkg-query -W -f='\${Version}' vsmartcard-vpcd 2>/dev/null)) did not listen on \$PORT; pcscd's log:" >&2
+        tail -n 30 "\$T/pcscd.log" >&2; exit 1; }
     fi ;;
   pcscd-stop)
     p=\$(cat "\$T/pcscd.pid"); kill "\$p"

@@ -14,7 +14,11 @@ trap cleanup EXIT
 mkfifo "$T/dfd"
 Xvfb -displayfd 5 -screen 0 1366x768x24 -nolisten tcp -noreset 5>"$T/dfd" 2>"$T/xvfb.log" &
 XVFB_PID=$!
-read -r DNUM < "$T/dfd"
+read -r DNUM < "$T/dfd" || true
+case "$DNUM" in
+  [0-9]*) ;;
+  *) echo "Bail out! Xvfb did not start; its log:"; sed 's/^/# /' "$T/xvfb.log"; exit 1 ;;
+esac
 export DISPLAY=":$DNUM" GDK_BACKEND=x11 GSK_RENDERER=cairo FC_LANG=zh-cn
 dbus-daemon --session --fork --nopidfile --print-address=6 --print-pid=7 6>"$T/dbus.addr" 7>"$T/dbus.pid"
 DBUS_SESSION_BUS_ADDRESS=$(cat "$T/dbus.addr")

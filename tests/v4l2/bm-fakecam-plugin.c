@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,10 @@ struct fc {
   unsigned long frame_len;
   struct timespec next;
   FILE *log;
+  /* A real driver serialises ioctls on one device (the V4L2 core's lock):
+   * the app's stream thread dequeues while the main thread sets controls,
+   * and S_CTRL frees the cached frame that DQBUF copies from. */
+  pthread_mutex_t lock;
 };
 
 static unsigned
@@ -131,6 +136,7 @@ fc_init (int fd)
       return NULL;    /* not ours: libv4l2 talks to the kernel */
     }
   configure (s);
+  pthread_mutex_init (&s->lock, NULL);
   return s;
 }
 
@@ -140,6 +146,7 @@ fc_close (void *p)
   struct fc *s = p;
   if (s->log)
     fclose (s->log);
+  pthread_mutex_destroy (&s->lock);
   free (s->frame);
   free (s);
 }
@@ -351,10 +358,25 @@ controls (struct fc *s, unsigned long req, void *arg)
     }
 }
 
+static int ioctl_locked (struct fc *s, int fd, unsigned long req, void *arg);
+
 static int
 fc_ioctl (void *priv, int fd, unsigned long req, void *arg)
 {
   struct fc *s = priv;
+  int ret, saved;
+
+  pthread_mutex_lock (&s->lock);
+  ret = ioctl_locked (s, fd, req, arg);
+  saved = errno;
+  pthread_mutex_unlock (&s->lock);
+  errno = saved;
+  return ret;
+}
+
+static int
+ioctl_locked (struct fc *s, int fd, unsigned long req, void *arg)
+{
 
   if (s->log)
     {

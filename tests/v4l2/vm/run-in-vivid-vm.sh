@@ -38,8 +38,11 @@ if [ ! -e "$CACHE/ready" ]; then
   [ -n "$KPKG" ] || { echo "cannot resolve linux-image-amd64" >&2; exit 96; }
   (cd "$CACHE" && rm -f ./*.deb && apt-get download -qq "$KPKG" 2>/dev/null) || {
     apt-get update -qq; (cd "$CACHE" && apt-get download -qq "$KPKG" 2>/dev/null); }
+  ls "$CACHE"/"$KPKG"_*.deb >/dev/null 2>&1 || { echo "could not download $KPKG (apt-get download; is the Debian mirror reachable?)" >&2; exit 96; }
   rm -rf "$CACHE/kroot"; dpkg-deb -x "$CACHE"/"$KPKG"_*.deb "$CACHE/kroot"; rm -f "$CACHE"/*.deb
   KV=$(ls "$CACHE/kroot/lib/modules"); depmod -b "$CACHE/kroot" "$KV"
+  [ -e "$CACHE/kroot/boot/vmlinuz-$KV" ] || { echo "$KPKG has no /boot/vmlinuz-$KV: the kernel package's layout changed" >&2; exit 96; }
+  find "$CACHE/kroot/lib/modules/$KV" -name 'vivid.ko*' | grep -q . || { echo "$KPKG ships no vivid module (CONFIG_VIDEO_VIVID)" >&2; exit 96; }
 
   # initramfs: busybox + the virtio-pci and 9p modules + /init
   T=$(mktemp -d); mkdir -p "$T/bin" "$T/proc" "$T/sys" "$T/dev" "$T/host" "$T/mods"
