@@ -255,6 +255,16 @@ test_camera_settings (void)
   g_assert_nonnull (strstr (bm_camera_settings_get_verdict (settings), "✓"));
   screenshot (GTK_WIDGET (settings), "camera-settings.png");
 
+  /* A dragged slider sets the control many times while the preview streams
+   * on its own thread (the fake driver must serialise, as a real one does). */
+  for (int v = 0; v < 200; v++)
+    {
+      bm_camera_settings_set_control (settings, 0, 96 + v % 64);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (500);
+    }
+
   /* the brightness slider reaches the camera: far too bright now */
   bm_camera_settings_set_control (settings, 0, 255);
   gtk_widget_activate_action (GTK_WIDGET (settings), "camera.test-shot", NULL);
