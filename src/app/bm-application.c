@@ -8,6 +8,8 @@
 
 #include "bm-application.h"
 #include "bm-paths.h"
+#include "bm-settings.h"
+#include "bm-station.h"
 #include "bm-window.h"
 
 struct _BmApplication
@@ -15,6 +17,7 @@ struct _BmApplication
   GtkApplication parent_instance;
 
   BmStore *store;
+  BmStation *station;
   char *db_path;
   gboolean training;
 };
@@ -86,7 +89,14 @@ bm_application_activate (GApplication *app)
           show_fatal_error (self, error);
           return;
         }
-      window = GTK_WINDOW (bm_window_new (GTK_APPLICATION (app), self->store));
+      if (self->station == NULL)
+        {
+          g_autoptr(GSettings) settings = bm_settings_new ();
+
+          self->station = bm_station_new (self->store, settings);
+          bm_station_start (self->station);
+        }
+      window = GTK_WINDOW (bm_window_new (GTK_APPLICATION (app), self->station));
     }
   gtk_window_present (window);
 }
@@ -140,6 +150,18 @@ bm_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 }
 
+/* The reader thread, the sync worker and the cameras end before the
+ * process does (bm_station_stop() waits briefly for the reader). */
+static void
+bm_application_shutdown (GApplication *app)
+{
+  BmApplication *self = BM_APPLICATION (app);
+
+  if (self->station != NULL)
+    bm_station_stop (self->station);
+  G_APPLICATION_CLASS (bm_application_parent_class)->shutdown (app);
+}
+
 static int
 bm_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -160,6 +182,7 @@ bm_application_finalize (GObject *object)
 {
   BmApplication *self = BM_APPLICATION (object);
 
+  g_clear_object (&self->station);
   g_clear_object (&self->store);
   g_free (self->db_path);
 
@@ -174,6 +197,7 @@ bm_application_class_init (BmApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = bm_application_finalize;
   app_class->activate = bm_application_activate;
   app_class->startup = bm_application_startup;
+  app_class->shutdown = bm_application_shutdown;
   app_class->handle_local_options = bm_application_handle_local_options;
 }
 

@@ -11,12 +11,14 @@
 #include "bm-camera-monitor.h"
 #include "bm-camera-settings.h"
 #include "bm-photo.h"
+#include "bm-station.h"
 
 struct _BmCameraSettings
 {
   GtkWidget parent_instance;
 
   GSettings *settings;
+  BmStation *station;
   BmCameraMonitor *monitor;
   BmCamera *camera;
   GCancellable *cancellable;
@@ -63,7 +65,7 @@ close_camera (BmCameraSettings *self)
   if (self->camera)
     {
       g_signal_handlers_disconnect_by_data (self->camera, self);
-      bm_camera_close (self->camera);
+      bm_station_release_camera (self->station, self->camera);
       g_clear_object (&self->camera);
     }
   for (int c = 0; c < 2; c++)
@@ -78,15 +80,15 @@ open_camera (BmCameraSettings *self)
   close_camera (self);
   if (self->device == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
-  self->camera = bm_camera_new (self->device);
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect (self->camera, "frame", G_CALLBACK (on_frame), self);
-  if (!bm_camera_open (self->camera, &error) || !bm_camera_start (self->camera, &error))
+  self->camera = bm_station_hold_camera (self->station, self->device, &error);
+  if (self->camera == NULL)
     {
       set_verdict (self, error->message);
-      close_camera (self);
       return;
     }
+  g_object_ref (self->camera);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self->camera, "frame", G_CALLBACK (on_frame), self);
   for (int c = 0; c < 2; c++)
     {
       int min, max, def, value;
@@ -249,6 +251,7 @@ bm_camera_settings_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
+  g_clear_object (&self->station);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_CAMERA_SETTINGS);
   G_OBJECT_CLASS (bm_camera_settings_parent_class)->dispose (object);
 }
@@ -303,17 +306,18 @@ bm_camera_settings_init (BmCameraSettings *self)
 
 /**
  * bm_camera_settings_new:
- * @settings: (nullable): where camera-device is kept (cn.baoming.Client)
- * @dir: (nullable): the device directory to watch; %NULL for /dev
+ * @station: owns the camera monitor and the cameras; its settings
+ *   (nullable) keep camera-device
  */
 BmCameraSettings *
-bm_camera_settings_new (GSettings  *settings,
-                        const char *dir)
+bm_camera_settings_new (BmStation *station)
 {
   BmCameraSettings *self = g_object_new (BM_TYPE_CAMERA_SETTINGS, NULL);
+  GSettings *settings = bm_station_get_settings (station);
 
+  self->station = g_object_ref (station);
   self->settings = settings ? g_object_ref (settings) : NULL;
-  self->monitor = bm_camera_monitor_new (dir);
+  self->monitor = g_object_ref (bm_station_get_camera_monitor (station));
   g_signal_connect (self->monitor, "device-added", G_CALLBACK (on_devices_changed), self);
   g_signal_connect (self->monitor, "device-removed", G_CALLBACK (on_devices_changed), self);
   fill_list (self);

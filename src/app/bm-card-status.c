@@ -1,9 +1,9 @@
 /* bm-card-status.c: the always-visible card reader indicator
  *
- * Shows the reader's state (docs/card-reader.md) with what to do about it,
- * and re-emits each identity read as "identity-read" for the entry form. It
- * owns the BmCardReader; configure it through bm_card_status_get_reader()
- * before bm_card_status_start().
+ * Shows the state of the station's reader (docs/card-reader.md) with what
+ * to do about it, and re-emits each identity read as "identity-read" for
+ * the counter. The reader belongs to the station (BmStation), which
+ * configures, starts and stops it; this widget only watches.
  */
 #include "bm-config.h"
 
@@ -115,7 +115,6 @@ bm_card_status_dispose (GObject *object)
   if (self->reader != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->reader, self);
-      bm_card_reader_stop (self->reader);
       g_clear_object (&self->reader);
     }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -165,17 +164,22 @@ bm_card_status_init (BmCardStatus *self)
   gtk_widget_set_parent (self->spinner, GTK_WIDGET (self));
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
   gtk_widget_set_parent (self->note, GTK_WIDGET (self));
+}
 
-  self->reader = bm_card_reader_new ();
+/**
+ * bm_card_status_new:
+ * @reader: the station's reader, to watch
+ */
+GtkWidget *
+bm_card_status_new (BmCardReader *reader)
+{
+  BmCardStatus *self = g_object_new (BM_TYPE_CARD_STATUS, NULL);
+
+  self->reader = g_object_ref (reader);
   g_signal_connect (self->reader, "state-changed", G_CALLBACK (on_state_changed), self);
   g_signal_connect (self->reader, "card-read", G_CALLBACK (on_card_read), self);
   update (self);
-}
-
-GtkWidget *
-bm_card_status_new (void)
-{
-  return g_object_new (BM_TYPE_CARD_STATUS, NULL);
+  return GTK_WIDGET (self);
 }
 
 BmCardReader *
@@ -183,49 +187,6 @@ bm_card_status_get_reader (BmCardStatus *self)
 {
   g_return_val_if_fail (BM_IS_CARD_STATUS (self), NULL);
   return self->reader;
-}
-
-/* Takes the reader settings of the cn.baoming.Client schema (card-reader,
- * card-scheme, card-serial-device, card-serial-baud, wlt-decoder). Call
- * before bm_card_status_start(). */
-void
-bm_card_status_apply_settings (BmCardStatus *self,
-                               GSettings    *settings)
-{
-  g_autofree char *reader = NULL;
-  g_autofree char *scheme = NULL;
-  g_autofree char *serial = NULL;
-  g_autofree char *decoder = NULL;
-  BmCardScheme s = BM_CARD_SCHEME_AUTO;
-
-  g_return_if_fail (BM_IS_CARD_STATUS (self));
-  reader = g_settings_get_string (settings, "card-reader");
-  scheme = g_settings_get_string (settings, "card-scheme");
-  serial = g_settings_get_string (settings, "card-serial-device");
-  decoder = g_settings_get_string (settings, "wlt-decoder");
-  bm_card_reader_set_reader (self->reader, *reader != '\0' ? reader : NULL);
-  if (bm_card_scheme_from_string (scheme, &s))
-    bm_card_reader_set_scheme (self->reader, s);
-  if (*serial != '\0')
-    bm_card_reader_set_serial (self->reader, serial, g_settings_get_uint (settings, "card-serial-baud"));
-  /* The decoder is looked up where it is used; the variable carries it. */
-  if (*decoder != '\0')
-    g_setenv ("BAOMING_WLT_DECODER", decoder, TRUE);
-}
-
-void
-bm_card_status_start (BmCardStatus *self)
-{
-  g_return_if_fail (BM_IS_CARD_STATUS (self));
-  bm_card_reader_start (self->reader);
-}
-
-/* Call before the application quits (see bm_card_reader_stop_and_wait()). */
-void
-bm_card_status_stop (BmCardStatus *self)
-{
-  g_return_if_fail (BM_IS_CARD_STATUS (self));
-  bm_card_reader_stop_and_wait (self->reader, 1000);
 }
 
 const char *

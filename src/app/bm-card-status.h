@@ -9,12 +9,8 @@ G_BEGIN_DECLS
 #define BM_TYPE_CARD_STATUS (bm_card_status_get_type ())
 G_DECLARE_FINAL_TYPE (BmCardStatus, bm_card_status, BM, CARD_STATUS, GtkWidget)
 
-GtkWidget    *bm_card_status_new          (void);
+GtkWidget    *bm_card_status_new          (BmCardReader *reader);
 BmCardReader *bm_card_status_get_reader   (BmCardStatus *self);
-void          bm_card_status_apply_settings (BmCardStatus *self,
-                                           GSettings    *settings);
-void          bm_card_status_start        (BmCardStatus *self);
-void          bm_card_status_stop         (BmCardStatus *self);
 const char   *bm_card_status_get_text     (BmCardStatus *self);
 GdkTexture   *bm_card_status_decode_photo (BmIdentity   *identity,
                                            GError      **error);

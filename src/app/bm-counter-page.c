@@ -481,15 +481,15 @@ bm_counter_page_init (BmCounterPage *self)
 }
 
 BmCounterPage *
-bm_counter_page_new (BmStore *store, BmPrintPage *print_page)
+bm_counter_page_new (BmStation *station, BmPrintPage *print_page)
 {
   BmCounterPage *self = g_object_new (BM_TYPE_COUNTER_PAGE, NULL);
 
-  self->store = g_object_ref (store);
+  self->store = g_object_ref (bm_station_get_store (station));
   self->print_page = print_page ? g_object_ref (print_page) : NULL;
   if (print_page != NULL)
     self->printed_handler = g_signal_connect (print_page, "printed", G_CALLBACK (on_printed), self);
-  self->photo_step = bm_photo_step_new (store);
+  self->photo_step = bm_photo_step_new (station);
   gtk_widget_set_vexpand (GTK_WIDGET (self->photo_step), TRUE);
   gtk_box_append (self->photo_box, GTK_WIDGET (self->photo_step));
   g_signal_connect (self->photo_step, "photo-saved", G_CALLBACK (on_photo_saved), self);

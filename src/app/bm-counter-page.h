@@ -4,6 +4,7 @@
 
 #include "bm-photo-step.h"
 #include "bm-print-page.h"
+#include "bm-station.h"
 #include "bm-store.h"
 
 G_BEGIN_DECLS
@@ -27,7 +28,7 @@ typedef enum {
 #define BM_TYPE_COUNTER_PAGE (bm_counter_page_get_type ())
 G_DECLARE_FINAL_TYPE (BmCounterPage, bm_counter_page, BM, COUNTER_PAGE, GtkWidget)
 
-BmCounterPage *bm_counter_page_new            (BmStore       *store,
+BmCounterPage *bm_counter_page_new            (BmStation     *station,
                                                BmPrintPage   *print_page);
 void           bm_counter_page_take_identity  (BmCounterPage *self,
                                                BmIdentity    *identity);

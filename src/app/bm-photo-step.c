@@ -12,12 +12,14 @@
 #include "bm-camera.h"
 #include "bm-camera-monitor.h"
 #include "bm-photo-step.h"
+#include "bm-station.h"
 #include "bm-store-photo.h"
 
 struct _BmPhotoStep
 {
   GtkWidget parent_instance;
 
+  BmStation *station;
   BmStore *store;
   char *number;
   char *operator_name;
@@ -207,7 +209,7 @@ close_camera (BmPhotoStep *self)
   if (self->camera)
     {
       g_signal_handlers_disconnect_by_data (self->camera, self);
-      bm_camera_close (self->camera);
+      bm_station_release_camera (self->station, self->camera);
       g_clear_object (&self->camera);
     }
   self->capturing = FALSE;
@@ -249,19 +251,18 @@ start_camera (BmPhotoStep *self)
         }
       path = g_strdup (((BmCameraInfo *) g_ptr_array_index (devices, 0))->path);
     }
-  self->camera = bm_camera_new (path);
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect (self->camera, "frame", G_CALLBACK (on_frame), self);
-  g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_state), self);
-  if (!bm_camera_open (self->camera, &error) || !bm_camera_start (self->camera, &error))
-    {
-      set_status (self, error->message);
-      close_camera (self);
-    }
+  self->camera = bm_station_hold_camera (self->station, path, &error);
+  if (self->camera == NULL)
+    set_status (self, error->message);
   else
     {
       g_autofree char *text = g_strdup_printf (_("Camera: %s. Press Space to take the photo."),
                                                bm_camera_get_card (self->camera));
+
+      g_object_ref (self->camera);
+      self->cancellable = g_cancellable_new ();
+      g_signal_connect (self->camera, "frame", G_CALLBACK (on_frame), self);
+      g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_state), self);
       set_status (self, text);
     }
   update_actions (self);
@@ -472,6 +473,7 @@ bm_photo_step_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->photo);
   g_clear_object (&self->store);
+  g_clear_object (&self->station);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_PHOTO_STEP);
   G_OBJECT_CLASS (bm_photo_step_parent_class)->dispose (object);
 }
@@ -549,12 +551,13 @@ bm_photo_step_init (BmPhotoStep *self)
  * Returns: (transfer full): the step; the camera starts when it is shown.
  */
 BmPhotoStep *
-bm_photo_step_new (BmStore *store)
+bm_photo_step_new (BmStation *station)
 {
   BmPhotoStep *self = g_object_new (BM_TYPE_PHOTO_STEP, NULL);
 
-  self->store = g_object_ref (store);
-  self->monitor = bm_camera_monitor_new (NULL);
+  self->station = g_object_ref (station);
+  self->store = g_object_ref (bm_station_get_store (station));
+  self->monitor = g_object_ref (bm_station_get_camera_monitor (station));
   g_signal_connect (self->monitor, "device-added", G_CALLBACK (on_device_added), self);
   update_actions (self);
   return self;

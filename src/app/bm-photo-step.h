@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "bm-photo.h"
+#include "bm-station.h"
 #include "bm-store.h"
 
 G_BEGIN_DECLS
@@ -10,7 +11,7 @@ G_BEGIN_DECLS
 #define BM_TYPE_PHOTO_STEP (bm_photo_step_get_type ())
 G_DECLARE_FINAL_TYPE (BmPhotoStep, bm_photo_step, BM, PHOTO_STEP, GtkWidget)
 
-BmPhotoStep *bm_photo_step_new            (BmStore      *store);
+BmPhotoStep *bm_photo_step_new (BmStation *station);
 void         bm_photo_step_set_record     (BmPhotoStep  *self,
                                            const char   *number);
 void         bm_photo_step_set_operator   (BmPhotoStep  *self,

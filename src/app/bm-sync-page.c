@@ -1,7 +1,8 @@
 /* The sync page: online or not, last success, the queue and its oldest
  * record, a progress bar during a run, and the records that need the clerk
  * (rejected, conflicting, returned) with why and what to do. Runs happen on
- * BmSyncWorker's thread; this page only reads the store and listens. */
+ * the station's BmSyncWorker thread; this page only reads the store and
+ * listens to the station (store changes) and the worker (runs). */
 
 #include "bm-config.h"
 
@@ -11,15 +12,16 @@
 #include "bm-sync-message.h"
 #include "bm-sync-page.h"
 #include "bm-sync-worker.h"
+#include "bm-station.h"
 
 struct _BmSyncPage
 {
   GtkWidget parent_instance;
 
+  BmStation *station;
   BmStore *store;
   BmSyncWorker *worker;
   GNetworkMonitor *monitor;
-  guint timer;
   char *indicator_text;
 
   GtkWidget *content;
@@ -203,11 +205,10 @@ sync_now_action (GtkWidget *widget, const char *name, GVariant *param)
     bm_sync_worker_sync_now (self->worker);
 }
 
-static gboolean
-on_timer (gpointer data)
+static void
+on_store_changed (BmStation *station, const char *kind, const char *uuid, BmSyncPage *self)
 {
-  bm_sync_page_refresh (data);
-  return G_SOURCE_CONTINUE;
+  bm_sync_page_refresh (self);
 }
 
 static void
@@ -232,16 +233,15 @@ bm_sync_page_dispose (GObject *object)
 {
   BmSyncPage *self = BM_SYNC_PAGE (object);
 
-  g_clear_handle_id (&self->timer, g_source_remove);
   if (self->monitor)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   if (self->worker)
-    {
-      g_signal_handlers_disconnect_by_data (self->worker, self);
-      bm_sync_worker_stop (self->worker);
-    }
+    g_signal_handlers_disconnect_by_data (self->worker, self);
+  if (self->station)
+    g_signal_handlers_disconnect_by_data (self->station, self);
   g_clear_object (&self->worker);
   g_clear_object (&self->store);
+  g_clear_object (&self->station);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_SYNC_PAGE);
   G_OBJECT_CLASS (bm_sync_page_parent_class)->dispose (object);
 }
@@ -287,24 +287,23 @@ bm_sync_page_init (BmSyncPage *self)
 }
 
 BmSyncPage *
-bm_sync_page_new (BmStore *store)
+bm_sync_page_new (BmStation *station)
 {
   BmSyncPage *self = g_object_new (BM_TYPE_SYNC_PAGE, NULL);
-  g_autofree char *server = NULL;
+  BmSyncWorker *worker = bm_station_get_sync_worker (station);
 
-  self->store = g_object_ref (store);
+  self->station = g_object_ref (station);
+  self->store = g_object_ref (bm_station_get_store (station));
   self->monitor = g_network_monitor_get_default ();
   g_signal_connect (self->monitor, "network-changed", G_CALLBACK (on_network), self);
-  server = bm_store_sync_get (store, "server_url");
-  if (server != NULL && !bm_store_is_training (store))
+  g_signal_connect (station, "store-changed", G_CALLBACK (on_store_changed), self);
+  if (worker != NULL)
     {
-      self->worker = bm_sync_worker_new (bm_store_get_path (store), FALSE, 300);
-      g_signal_connect (self->worker, "run-started", G_CALLBACK (on_run_started), self);
-      g_signal_connect (self->worker, "progress", G_CALLBACK (on_progress), self);
-      g_signal_connect (self->worker, "run-finished", G_CALLBACK (on_run_finished), self);
-      bm_sync_worker_start (self->worker);
+      self->worker = g_object_ref (worker);
+      g_signal_connect (worker, "run-started", G_CALLBACK (on_run_started), self);
+      g_signal_connect (worker, "progress", G_CALLBACK (on_progress), self);
+      g_signal_connect (worker, "run-finished", G_CALLBACK (on_run_finished), self);
     }
-  self->timer = g_timeout_add_seconds (30, on_timer, self);
   bm_sync_page_refresh (self);
   return self;
 }

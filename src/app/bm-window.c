@@ -1,6 +1,8 @@
 /* The main window: header with point, counts and the reader and network
  * indicators; a sidebar of the pages; the training banner when the store is
- * a training one. Card reads always land on the counter page. */
+ * a training one. Card reads always land on the counter page. The services
+ * belong to the station; the window only shows them, and brings every page
+ * up to date after each change the station announces. */
 
 #include "bm-config.h"
 
@@ -18,8 +20,10 @@ struct _BmWindow
 {
   GtkApplicationWindow parent_instance;
 
+  BmStation *station;
   BmStore *store;
   GSettings *settings;
+  guint refresh_id;
   BmCounterPage *counter_page;
   BmEntryPage *entry_page;
   BmCandidatesPage *candidates_page;
@@ -48,15 +52,27 @@ update_counts (BmWindow *self)
   gtk_label_set_text (self->counts_label, text);
 }
 
-static void
-on_candidate_saved (GtkWidget *page, BmCandidate *candidate, BmWindow *self)
+static gboolean
+refresh_pages (gpointer data)
 {
+  BmWindow *self = data;
+
+  self->refresh_id = 0;
   bm_candidates_page_reload (self->candidates_page);
   bm_counter_page_reload (self->counter_page);
   bm_print_page_refresh (self->print_page);
-  bm_sync_page_refresh (self->sync_page);
   bm_progress_page_refresh (self->progress_page);
   update_counts (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A burst of changes (a sync answer touches hundreds of records) is one
+ * refresh, as soon as the burst has been handled. */
+static void
+on_store_changed (BmStation *station, const char *kind, const char *uuid, BmWindow *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT, refresh_pages, self, NULL);
 }
 
 static void
@@ -64,13 +80,6 @@ on_identity_read (BmCardStatus *status, BmIdentity *identity, BmWindow *self)
 {
   gtk_stack_set_visible_child_name (self->stack, "counter");
   bm_counter_page_take_identity (self->counter_page, identity);
-}
-
-static void
-on_printed (BmPrintPage *page, gboolean ok, BmWindow *self)
-{
-  bm_candidates_page_reload (self->candidates_page);
-  bm_sync_page_refresh (self->sync_page);
 }
 
 static void
@@ -98,9 +107,11 @@ bm_window_dispose (GObject *object)
 {
   BmWindow *self = BM_WINDOW (object);
 
-  if (self->card_status != NULL)
-    bm_card_status_stop (self->card_status);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->station != NULL)
+    g_signal_handlers_disconnect_by_data (self->station, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_WINDOW);
+  g_clear_object (&self->station);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -153,25 +164,31 @@ make_settings_page (BmWindow *self)
   gtk_widget_set_margin_end (box, 6);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (bm_camera_settings_new (self->settings, NULL)));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (bm_camera_settings_new (self->station)));
   return box;
 }
 
+/**
+ * bm_window_new:
+ * @station: the station whose services the window shows (started by the
+ *   caller, see bm_station_start())
+ */
 BmWindow *
-bm_window_new (GtkApplication *application, BmStore *store)
+bm_window_new (GtkApplication *application, BmStation *station)
 {
   BmWindow *self = g_object_new (BM_TYPE_WINDOW, "application", application, NULL);
+  BmStore *store = bm_station_get_store (station);
   g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (store, NULL);
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/cn/baoming/Client/ui/bm-shortcuts-window.ui");
-  g_autofree char *operator_name = NULL;
+  const char *operator_name = bm_station_get_operator (station);
   g_autofree char *printer = NULL;
   g_autofree char *camera = NULL;
 
+  self->station = g_object_ref (station);
   self->store = g_object_ref (store);
-  self->settings = bm_settings_new ();
+  self->settings = bm_station_get_settings (station) ? g_object_ref (bm_station_get_settings (station)) : NULL;
   if (self->settings != NULL)
     {
-      operator_name = g_settings_get_string (self->settings, "operator-name");
       printer = g_settings_get_string (self->settings, "printer");
       camera = g_settings_get_string (self->settings, "camera-device");
     }
@@ -179,12 +196,12 @@ bm_window_new (GtkApplication *application, BmStore *store)
   self->print_page = bm_print_page_new (store);
   bm_print_page_set_operator (self->print_page, operator_name);
   bm_print_page_set_printer (self->print_page, printer);
-  self->counter_page = bm_counter_page_new (store, self->print_page);
+  self->counter_page = bm_counter_page_new (station, self->print_page);
   bm_counter_page_set_operator (self->counter_page, operator_name);
   bm_photo_step_set_device (bm_counter_page_get_photo_step (self->counter_page), camera && *camera ? camera : NULL);
   self->entry_page = bm_entry_page_new (store);
   self->candidates_page = bm_candidates_page_new (store);
-  self->sync_page = bm_sync_page_new (store);
+  self->sync_page = bm_sync_page_new (station);
   self->progress_page = bm_progress_page_new (store);
 
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->counter_page), "counter", _("Counter"));
@@ -195,18 +212,13 @@ bm_window_new (GtkApplication *application, BmStore *store)
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->progress_page), "progress", _("Progress"));
   gtk_stack_add_titled (self->stack, make_settings_page (self), "settings", _("Settings"));
 
-  g_signal_connect (self->counter_page, "saved", G_CALLBACK (on_candidate_saved), self);
-  g_signal_connect (self->entry_page, "saved", G_CALLBACK (on_candidate_saved), self);
-  g_signal_connect (self->print_page, "printed", G_CALLBACK (on_printed), self);
+  g_signal_connect (station, "store-changed", G_CALLBACK (on_store_changed), self);
   g_signal_connect (self->sync_page, "open-record", G_CALLBACK (on_open_record), self);
   g_object_bind_property (self->sync_page, "indicator-text", self->sync_label, "label", G_BINDING_SYNC_CREATE);
 
-  self->card_status = BM_CARD_STATUS (bm_card_status_new ());
-  if (self->settings != NULL)
-    bm_card_status_apply_settings (self->card_status, self->settings);
+  self->card_status = BM_CARD_STATUS (bm_card_status_new (bm_station_get_card_reader (station)));
   gtk_box_append (self->status_box, GTK_WIDGET (self->card_status));
   g_signal_connect (self->card_status, "identity-read", G_CALLBACK (on_identity_read), self);
-  bm_card_status_start (self->card_status);
 
   gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
                                            GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));

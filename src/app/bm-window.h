@@ -5,6 +5,7 @@
 #include "bm-candidates-page.h"
 #include "bm-counter-page.h"
 #include "bm-entry-page.h"
+#include "bm-station.h"
 #include "bm-store.h"
 
 G_BEGIN_DECLS
@@ -13,7 +14,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BmWindow, bm_window, BM, WINDOW, GtkApplicationWindow)
 
 BmWindow          *bm_window_new                 (GtkApplication *application,
-                                                  BmStore        *store);
+                                                  BmStation      *station);
 BmCounterPage     *bm_window_get_counter_page    (BmWindow       *self);
 BmEntryPage       *bm_window_get_entry_page      (BmWindow       *self);
 BmCandidatesPage  *bm_window_get_candidates_page (BmWindow       *self);

@@ -92,7 +92,10 @@ bm_store_audit_append (BmStore *self, const char *operator_name, const char *ent
     return bm_store_set_sqlite_error (self, rc, error);
 
   head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", id, hash);
-  return bm_store_set_meta (self, "audit_head", head, error);
+  if (!bm_store_set_meta (self, "audit_head", head, error))
+    return FALSE;
+  bm_store_note_change (self, action, entity_uuid);
+  return TRUE;
 }
 
 static gboolean

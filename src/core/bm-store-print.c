@@ -209,6 +209,7 @@ bm_store_print_log_add (BmStore       *self,
         goto fail;
     }
 
+  bm_store_note_change (self, "print", NULL);
   if (!bm_store_transaction_commit (self, error))
     return 0;
   return log_id;

@@ -37,6 +37,9 @@ gboolean  bm_store_audit_append         (BmStore      *self,
                                          const char   *action,
                                          JsonObject   *detail,
                                          GError      **error);
+void      bm_store_note_change          (BmStore      *self,
+                                         const char   *kind,
+                                         const char   *uuid);
 gboolean  bm_store_migrate              (BmStore      *self,
                                          GError      **error);
 char     *bm_store_get_meta             (BmStore      *self,

@@ -25,9 +25,13 @@ struct _BmStore
   gboolean training;
   guint transaction_depth;
   GHashTable *statements;   /* SQL text -> sqlite3_stmt */
+  GPtrArray *pending_changes;  /* kind, uuid pairs noted in the open transaction */
 };
 
 G_DEFINE_FINAL_TYPE (BmStore, bm_store, G_TYPE_OBJECT)
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void
 bm_store_finalize (GObject *object)
@@ -35,6 +39,7 @@ bm_store_finalize (GObject *object)
   BmStore *self = BM_STORE (object);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->pending_changes, g_ptr_array_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
@@ -46,6 +51,20 @@ static void
 bm_store_class_init (BmStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = bm_store_finalize;
+
+  /**
+   * BmStore::changed:
+   * @kind: what happened, the audit action ("add", "photo", "void", …)
+   * @uuid: (nullable): the record it happened to, or NULL for point-wide
+   *   changes ("setup", "sync_batch")
+   *
+   * Emitted after the change was committed, once per change, in the thread
+   * that uses this store object. Changes made through other connections
+   * (the sync worker's) are announced by their owner (BmSyncWorker).
+   */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                          G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -58,6 +77,29 @@ static void
 bm_store_init (BmStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->pending_changes = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+emit_pending_changes (BmStore *self)
+{
+  g_autoptr(GPtrArray) changes = g_steal_pointer (&self->pending_changes);
+
+  /* A handler may write again: it gets a fresh list. */
+  self->pending_changes = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i + 1 < changes->len; i += 2)
+    g_signal_emit (self, signals[SIGNAL_CHANGED], 0, changes->pdata[i], changes->pdata[i + 1]);
+}
+
+/* Called by the store modules for every change (bm_store_audit_append
+ * does it for audited ones); announced once the change is committed. */
+void
+bm_store_note_change (BmStore *self, const char *kind, const char *uuid)
+{
+  g_ptr_array_add (self->pending_changes, g_strdup (kind));
+  g_ptr_array_add (self->pending_changes, g_strdup (uuid));
+  if (self->transaction_depth == 0)
+    emit_pending_changes (self);
 }
 
 void
@@ -222,6 +264,7 @@ bm_store_transaction_commit (BmStore *self, GError **error)
       return FALSE;
     }
   self->transaction_depth = 0;
+  emit_pending_changes (self);
   return TRUE;
 }
 
@@ -231,6 +274,7 @@ bm_store_transaction_rollback (BmStore *self)
   if (self->transaction_depth == 0)
     return;
   self->transaction_depth = 0;
+  g_ptr_array_set_size (self->pending_changes, 0);
   if (sqlite3_get_autocommit (self->db) == 0)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }

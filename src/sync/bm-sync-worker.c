@@ -30,7 +30,7 @@ struct _BmSyncWorker
 
 G_DEFINE_FINAL_TYPE (BmSyncWorker, bm_sync_worker, G_TYPE_OBJECT)
 
-enum { RUN_STARTED, PROGRESS, RUN_FINISHED, N_SIGNALS };
+enum { RUN_STARTED, PROGRESS, RUN_FINISHED, STORE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -67,6 +67,16 @@ bm_sync_worker_class_init (BmSyncWorkerClass *klass)
   signals[RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                         G_TYPE_BOOLEAN, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * BmSyncWorker::store-changed:
+   * @kind: the change, as BmStore::changed names it
+   * @uuid: (nullable): the record
+   *
+   * The worker's own connection committed a change; delivered on the
+   * context that started the worker, once per change.
+   */
+  signals[STORE_CHANGED] = g_signal_new ("store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -105,6 +115,8 @@ emit_cb (gpointer data)
     g_signal_emit (e->self, signals[PROGRESS], 0, e->a, e->b);
   else if (e->which == RUN_STARTED)
     g_signal_emit (e->self, signals[RUN_STARTED], 0);
+  else if (e->which == STORE_CHANGED)
+    g_signal_emit (e->self, signals[STORE_CHANGED], 0, e->code, e->message);
   else
     g_signal_emit (e->self, signals[RUN_FINISHED], 0, e->ok, e->code, e->message);
   g_object_unref (e->self);
@@ -126,7 +138,22 @@ emit (BmSyncWorker *self, int which, guint64 a, guint64 b, gboolean ok, const ch
   e->ok = ok;
   e->code = g_strdup (code);
   e->message = g_strdup (message);
-  g_main_context_invoke (self->context, emit_cb, e);
+  /* Always a source on the owner's context, never g_main_context_invoke():
+   * that runs the callback right here, on the sync thread, whenever this
+   * thread can acquire the context (the main loop not running yet). */
+  {
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, emit_cb, e, NULL);
+    g_source_attach (source, self->context);
+  }
+}
+
+static void
+on_store_changed (BmStore *store, const char *kind, const char *uuid, gpointer data)
+{
+  emit (data, STORE_CHANGED, 0, 0, FALSE, kind, uuid);
 }
 
 static void
@@ -150,6 +177,7 @@ thread_main (gpointer data)
       emit (self, RUN_FINISHED, 0, 0, FALSE, "store", error->message);
       return NULL;
     }
+  g_signal_connect (store, "changed", G_CALLBACK (on_store_changed), self);
   client = bm_sync_client_new (store);
   bm_sync_client_set_progress (client, on_progress, self);
 

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "bm-card-status.h"
+#include "bm-station.h"
 #include "bm-test-cardemu.h"
+#include "bm-test-util.h"
 
 static void
 pcsc_ctl (const char *what)
@@ -52,7 +54,8 @@ static void
 test_indicator (void)
 {
   GtkWidget *window = gtk_window_new ();
-  BmCardStatus *status = BM_CARD_STATUS (bm_card_status_new ());
+  g_autoptr(BmCardReader) reader = bm_card_reader_new ();
+  BmCardStatus *status = BM_CARD_STATUS (bm_card_status_new (reader));
   g_autoptr(BmIdentity) got = NULL;
   GtkWidget *note;
 
@@ -60,7 +63,7 @@ test_indicator (void)
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (status, "identity-read", G_CALLBACK (on_identity), &got);
   g_setenv ("BAOMING_WLT_DECODER", "/nonexistent/libWltRS.so", TRUE);
-  bm_card_status_start (status);
+  bm_card_reader_start (reader);
 
   g_assert_true (wait_text (status, "Place the ID card on the reader"));
   g_assert_true (bm_test_cardemu ("insert resident-rare"));
@@ -103,12 +106,13 @@ test_indicator (void)
     g_assert_cmpint (gdk_texture_get_height (texture), ==, 126);
   }
 
-  bm_card_status_stop (status);
+  bm_card_reader_stop_and_wait (reader, 1000);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* The reader settings of the app's schema reach the reader: a named reader
- * is watched alone. */
+/* The reader settings of the app's schema reach the station's reader: a
+ * named reader is watched alone. The station owns the reader; the
+ * indicator only shows it, and stopping the station releases it. */
 static void
 test_settings (void)
 {
@@ -121,8 +125,12 @@ test_settings (void)
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(BmIdentity) got = NULL;
   g_autofree char *compiled = g_build_filename (dir, "gschemas.compiled", NULL);
+  g_autofree char *store_dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (store_dir, "training.db");
   GtkWidget *window = gtk_window_new ();
-  BmCardStatus *status = BM_CARD_STATUS (bm_card_status_new ());
+  BmStation *station;
+  BmCardReader *reader;
+  BmCardStatus *status;
   int wait_status = 0;
 
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &wait_status, &error);
@@ -136,12 +144,15 @@ test_settings (void)
   g_assert_true (g_settings_set_string (settings, "card-reader", "Test PCD 00 01"));
   g_assert_true (g_settings_set_string (settings, "card-scheme", "tunnel"));
 
+  station = bm_station_new (store, settings);
+  reader = bm_station_get_card_reader (station);
+  g_object_add_weak_pointer (G_OBJECT (reader), (gpointer *) &reader);
+  status = BM_CARD_STATUS (bm_card_status_new (reader));
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (status));
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (status, "identity-read", G_CALLBACK (on_identity), &got);
-  bm_card_status_apply_settings (status, settings);
   g_assert_true (bm_test_cardemu ("remove"));
-  bm_card_status_start (status);
+  bm_station_start (station);
   g_assert_true (wait_text (status, "Place the ID card on the reader"));
   g_assert_cmpstr (bm_card_reader_get_reader_name (bm_card_status_get_reader (status)), ==, "Test PCD 00 01");
   g_assert_true (bm_test_cardemu ("insert permit 1"));
@@ -150,8 +161,12 @@ test_settings (void)
   g_assert_cmpstr (bm_identity_get (got, "name"), ==, "陈家乐");
   g_assert_cmpstr (bm_card_reader_get_reader_name (bm_card_status_get_reader (status)), ==, "Test PCD 00 01");
 
-  bm_card_status_stop (status);
+  /* The widget goes first, then the station: nothing keeps the reader. */
   gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (station);
+  g_assert_null (reader);
+  g_clear_object (&store);
+  bm_test_remove_dir (store_dir);
   g_unlink (compiled);
   g_rmdir (dir);
 }

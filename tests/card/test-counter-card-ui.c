@@ -12,6 +12,19 @@
 #include "bm-test-util.h"
 #include "bm-test-cardemu.h"
 #include "bm-window.h"
+#include "bm-settings.h"
+#include "bm-station.h"
+
+/* The window as the application makes it: over a started station. */
+static BmWindow *
+open_window (BmStore *store)
+{
+  g_autoptr(GSettings) settings = bm_settings_new ();
+  g_autoptr(BmStation) station = bm_station_new (store, settings);
+
+  bm_station_start (station);
+  return bm_window_new (NULL, station);
+}
 
 static gboolean
 wait_step (BmCounterPage *page, BmCounterStep step)
@@ -34,7 +47,7 @@ test_card_to_number (void)
 {
   g_autofree char *dir = bm_test_make_dir ();
   g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
-  BmWindow *window = bm_window_new (NULL, store);
+  BmWindow *window = open_window (store);
   BmCounterPage *counter = bm_window_get_counter_page (window);
   g_autoptr(BmCandidate) stored = NULL;
   GtkWidget *list;

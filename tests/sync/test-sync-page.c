@@ -7,8 +7,23 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "bm-station.h"
 #include "bm-store-sync.h"
 #include "bm-sync-page.h"
+
+static GThread *main_thread;
+static guint sync_batches_seen;
+
+/* Changes the worker's own connection commits reach the station's
+ * listeners on the main thread. */
+static void
+on_store_changed (BmStation *station, const char *kind, const char *uuid, gpointer data)
+{
+  if (g_thread_self () != main_thread)
+    g_error ("store-changed (%s) delivered on another thread", kind);
+  if (g_strcmp0 (kind, "sync_batch") == 0)
+    sync_batches_seen++;
+}
 
 static GtkWidget *
 find_label_containing (GtkWidget *root, const char *text)
@@ -58,6 +73,7 @@ main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BmStore) store = NULL;
+  g_autoptr(BmStation) station = NULL;
   GtkWidget *window, *button;
   BmSyncPage *page;
   char *indicator = NULL;
@@ -65,8 +81,12 @@ main (int argc, char **argv)
   gtk_init ();
   if (argc != 3 || (store = bm_store_open (argv[1], FALSE, &error)) == NULL)
     g_error ("usage: test-sync-page DB CONFLICT_NUMBER (%s)", error ? error->message : "");
+  main_thread = g_thread_self ();
+  station = bm_station_new (store, NULL);
+  g_signal_connect (station, "store-changed", G_CALLBACK (on_store_changed), NULL);
+  bm_station_start (station);
   window = gtk_window_new ();
-  page = bm_sync_page_new (store);
+  page = bm_sync_page_new (station);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   gtk_window_present (GTK_WINDOW (window));
 
@@ -81,6 +101,9 @@ main (int argc, char **argv)
   if (indicator == NULL || !strstr (indicator, "0 to send"))
     g_error ("indicator says %s", indicator);
   g_print ("ok - queue sent, conflict listed, indicator \"%s\"\n", indicator);
+  if (sync_batches_seen == 0)
+    g_error ("the worker's accepted batches were never announced by the station");
+  g_print ("ok - %u accepted batches announced on the main thread\n", sync_batches_seen);
   g_free (indicator);
 
   button = find_button (window, "_Keep this workstation's record");
@@ -101,5 +124,6 @@ main (int argc, char **argv)
     g_error ("resolved record not sent");
   g_print ("ok - conflict resolved from the page and sent\n");
   gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (g_steal_pointer (&station));
   return 0;
 }

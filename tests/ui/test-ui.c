@@ -13,6 +13,19 @@
 #include "bm-paths.h"
 #include "bm-test-util.h"
 #include "bm-window.h"
+#include "bm-settings.h"
+#include "bm-station.h"
+
+/* The window as the application makes it: over a started station. */
+static BmWindow *
+open_window (BmStore *store)
+{
+  g_autoptr(GSettings) settings = bm_settings_new ();
+  g_autoptr(BmStation) station = bm_station_new (store, settings);
+
+  bm_station_start (station);
+  return bm_window_new (NULL, station);
+}
 
 static void
 wait_for_draw (GtkWidget *widget)
@@ -43,7 +56,7 @@ test_enter_and_list (void)
 {
   g_autofree char *dir = bm_test_make_dir ();
   g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
-  BmWindow *window = bm_window_new (NULL, store);
+  BmWindow *window = open_window (store);
   BmEntryPage *entry = bm_window_get_entry_page (window);
   BmCandidatesPage *list = bm_window_get_candidates_page (window);
   GListModel *model = bm_candidates_page_get_model (list);
@@ -122,7 +135,7 @@ test_counter (void)
 {
   g_autofree char *dir = bm_test_make_dir ();
   g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
-  BmWindow *window = bm_window_new (NULL, store);
+  BmWindow *window = open_window (store);
   BmCounterPage *counter = bm_window_get_counter_page (window);
   g_autoptr(BmIdentity) identity = card_identity ("433101200307081230");
   g_autoptr(BmIdentity) bad = card_identity ("433101200307081231");
@@ -204,7 +217,7 @@ test_pages (void)
       g_autoptr(BmCandidate) candidate = bm_test_make_candidate (i, "1");
       g_assert_true (bm_store_add_candidate (store, candidate, NULL, NULL));
     }
-  window = bm_window_new (NULL, store);
+  window = open_window (store);
   gtk_window_present (GTK_WINDOW (window));
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     {

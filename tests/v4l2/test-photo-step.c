@@ -10,6 +10,7 @@
 #include "bm-camera-settings.h"
 #include "bm-id-number.h"
 #include "bm-photo-step.h"
+#include "bm-station.h"
 #include "bm-store-photo.h"
 #include "bm-test-portrait.h"
 
@@ -123,6 +124,7 @@ test_photo_step (void)
   g_autoptr(BmCandidate) c = NULL;
   GtkWidget *window;
   BmPhotoStep *step;
+  g_autoptr(BmStation) station = NULL;
   gboolean saved = FALSE;
 
   store = bm_store_open (db, TRUE, &error);
@@ -137,7 +139,8 @@ test_photo_step (void)
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 760, 700);
-  step = bm_photo_step_new (store);
+  station = bm_station_new (store, NULL);
+  step = bm_photo_step_new (station);
   g_signal_connect (step, "photo-saved", G_CALLBACK (on_saved), &saved);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (step));
   bm_photo_step_set_device (step, dev);
@@ -228,6 +231,11 @@ test_camera_settings (void)
   g_autofree char *devdir = g_build_filename (dir, "dev", NULL);
   g_autofree char *cam = g_build_filename (devdir, "video5.v4l2fake", NULL);
   g_autofree char *ppm = g_build_filename (dir, "portrait.ppm", NULL);
+  g_autofree char *db = g_build_filename (dir, "settings.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmStore) store = bm_store_open (db, TRUE, &error);
+  BmStation *station;
+  BmCamera *shared;
   BmCameraSettings *settings;
   GtkWidget *window;
 
@@ -238,9 +246,13 @@ test_camera_settings (void)
   g_setenv ("FAKECAM_CONTROLS", "1", TRUE);
   g_setenv ("FAKECAM_FORMAT", "RGB3", TRUE);
 
+  g_assert_no_error (error);
+  g_assert_true (bm_store_init_training (store, &error));
+  station = bm_station_new (store, NULL);
+  bm_station_set_camera_dir (station, devdir);
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 520, 640);
-  settings = bm_camera_settings_new (NULL, devdir);
+  settings = bm_camera_settings_new (station);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (settings));
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (bm_camera_settings_get_device (settings), ==, cam);
@@ -271,7 +283,22 @@ test_camera_settings (void)
   iterate_until (verdict_ready, settings, "the second test shot");
   g_test_message ("%s", bm_camera_settings_get_verdict (settings));
   g_assert_nonnull (strstr (bm_camera_settings_get_verdict (settings), "too bright"));
+
+  /* The station shares the open device instead of opening it twice, and
+   * closes it when the last view lets go; then nothing holds a device. */
+  shared = bm_station_hold_camera (station, cam, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bm_camera_get_state (shared), ==, BM_CAMERA_STATE_STREAMING);
+  g_object_add_weak_pointer (G_OBJECT (shared), (gpointer *) &shared);
+  bm_station_release_camera (station, shared);
+  g_assert_nonnull (shared);
   gtk_window_destroy (GTK_WINDOW (window));
+  /* frames already queued for the main context hold the camera until
+   * they are dispatched */
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; shared && g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (shared);
+  g_assert_finalize_object (station);
   g_unsetenv ("FAKECAM_CONTROLS");
   g_unsetenv ("FAKECAM_FORMAT");
 }

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bm-camera.h"
+#include "bm-camera-monitor.h"
+#include "bm-card-reader.h"
+#include "bm-store.h"
+#include "bm-sync-worker.h"
+
+G_BEGIN_DECLS
+
+#define BM_TYPE_STATION (bm_station_get_type ())
+G_DECLARE_FINAL_TYPE (BmStation, bm_station, BM, STATION, GObject)
+
+BmStation       *bm_station_new                (BmStore      *store,
+                                                GSettings    *settings);
+BmStore         *bm_station_get_store          (BmStation    *self);
+GSettings       *bm_station_get_settings       (BmStation    *self);
+BmCardReader    *bm_station_get_card_reader    (BmStation    *self);
+BmCameraMonitor *bm_station_get_camera_monitor (BmStation    *self);
+BmSyncWorker    *bm_station_get_sync_worker    (BmStation    *self);
+const char      *bm_station_get_operator       (BmStation    *self);
+void             bm_station_set_operator       (BmStation    *self,
+                                                const char   *operator_name);
+void             bm_station_set_camera_dir     (BmStation    *self,
+                                                const char   *dir);
+BmCamera        *bm_station_hold_camera        (BmStation    *self,
+                                                const char   *path,
+                                                GError      **error);
+void             bm_station_release_camera     (BmStation    *self,
+                                                BmCamera     *camera);
+void             bm_station_start              (BmStation    *self);
+void             bm_station_stop               (BmStation    *self);
+
+G_END_DECLS
