@@ -14,6 +14,7 @@
 #include "bm-code-table.h"
 #include "bm-correction-dialog.h"
 #include "bm-counter-page.h"
+#include "bm-intake.h"
 
 typedef struct {
   const char *key;
@@ -45,18 +46,13 @@ struct _BmCounterPage
 {
   GtkWidget parent_instance;
 
+  BmStation *station;
   BmStore *store;
-  BmPrintPage *print_page;
+  BmIntake *intake;
   BmPhotoStep *photo_step;
-  BmIdentity *identity;
-  BmCounterStep step;
-  char *number;
-  char *operator_name;
-  char *next_step;
   GPtrArray *category_codes;
   GtkWidget *values[G_N_ELEMENTS (identity_rows)];
   GtkWidget *step_labels[G_N_ELEMENTS (step_titles)];
-  gulong printed_handler;
 
   /* Template widgets */
   GtkWidget *content;
@@ -74,30 +70,19 @@ struct _BmCounterPage
 
 G_DEFINE_FINAL_TYPE (BmCounterPage, bm_counter_page, GTK_TYPE_WIDGET)
 
-enum { SAVED, N_SIGNALS };
-static guint signals[N_SIGNALS];
-
-static void
-set_next_step (BmCounterPage *self, const char *text)
-{
-  g_free (self->next_step);
-  self->next_step = g_strdup (text);
-  gtk_label_set_text (self->next_step_label, text);
-}
-
 /* How far along the steps list is: index of the step in progress. */
 static guint
-steps_done (BmCounterPage *self)
+steps_done (BmIntakeState state)
 {
-  switch (self->step)
+  switch (state)
     {
-    case BM_COUNTER_STEP_WAITING: return 0;
-    case BM_COUNTER_STEP_BLOCKED: return 1;
-    case BM_COUNTER_STEP_CHOOSE_CATEGORY: return 2;
-    case BM_COUNTER_STEP_PHOTO: return 4;
-    case BM_COUNTER_STEP_PRINT:
-    case BM_COUNTER_STEP_PRINTING: return 5;
-    case BM_COUNTER_STEP_DONE: return 6;
+    case BM_INTAKE_WAITING: return 0;
+    case BM_INTAKE_BLOCKED: return 1;
+    case BM_INTAKE_CHOOSE_CATEGORY: return 2;
+    case BM_INTAKE_PHOTO: return 4;
+    case BM_INTAKE_PRINT:
+    case BM_INTAKE_PRINTING: return 5;
+    case BM_INTAKE_DONE: return 6;
     default: g_assert_not_reached ();
     }
 }
@@ -105,11 +90,12 @@ steps_done (BmCounterPage *self)
 static void
 update_steps (BmCounterPage *self)
 {
-  guint done = steps_done (self);
+  BmIntakeState state = bm_intake_get_state (self->intake);
+  guint done = steps_done (state);
 
   for (guint i = 0; i < G_N_ELEMENTS (step_titles); i++)
     {
-      const char *mark = i < done ? "✓" : (i == done ? (self->step == BM_COUNTER_STEP_BLOCKED ? "✗" : "▶") : "  ");
+      const char *mark = i < done ? "✓" : (i == done ? (state == BM_INTAKE_BLOCKED ? "✗" : "▶") : "  ");
       g_autofree char *text = g_strdup_printf ("%s %s", mark, _(step_titles[i]));
 
       gtk_label_set_text (GTK_LABEL (self->step_labels[i]), text);
@@ -118,11 +104,10 @@ update_steps (BmCounterPage *self)
       else
         gtk_widget_remove_css_class (self->step_labels[i], "current-step");
     }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->category_list), self->step == BM_COUNTER_STEP_CHOOSE_CATEGORY);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->photo_step), self->step == BM_COUNTER_STEP_PHOTO
-                                                           || self->step == BM_COUNTER_STEP_PRINT);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->category_list), state == BM_INTAKE_CHOOSE_CATEGORY);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->photo_step), state == BM_INTAKE_PHOTO || state == BM_INTAKE_PRINT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.print",
-                                 self->number != NULL && self->step != BM_COUNTER_STEP_PRINTING);
+                                 bm_intake_get_number (self->intake) != NULL && state != BM_INTAKE_PRINTING);
 }
 
 /* Dates as a person reads them in Chinese (2019年10月28日); files keep ISO. */
@@ -167,19 +152,22 @@ display_value (BmIdentity *identity, const char *key)
 static void
 show_identity (BmCounterPage *self)
 {
+  BmIdentity *identity = bm_intake_get_identity (self->intake);
+
   for (guint i = 0; i < G_N_ELEMENTS (identity_rows); i++)
     {
-      g_autofree char *value = self->identity ? display_value (self->identity, identity_rows[i].key) : NULL;
+      g_autofree char *value = identity ? display_value (identity, identity_rows[i].key) : NULL;
 
       gtk_label_set_text (GTK_LABEL (self->values[i]), value ? value : "");
     }
 
   gtk_picture_set_paintable (self->chip_photo, NULL);
+  bm_photo_step_set_chip_photo (self->photo_step, NULL);
   gtk_label_set_text (self->chip_photo_note, "");
-  if (self->identity != NULL && bm_identity_get_photo_wlt (self->identity) != NULL)
+  if (identity != NULL && bm_identity_get_photo_wlt (identity) != NULL)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GdkTexture) texture = bm_card_status_decode_photo (self->identity, &error);
+      g_autoptr(GdkTexture) texture = bm_card_status_decode_photo (identity, &error);
 
       if (texture != NULL)
         {
@@ -189,7 +177,7 @@ show_identity (BmCounterPage *self)
       else
         gtk_label_set_text (self->chip_photo_note, error->message);
     }
-  if (self->identity != NULL)
+  if (identity != NULL)
     gtk_label_set_text (self->chip_photo_note,
                         *gtk_label_get_text (self->chip_photo_note)
                           ? gtk_label_get_text (self->chip_photo_note)
@@ -220,146 +208,72 @@ fill_categories (BmCounterPage *self)
     }
 }
 
+/* ---- the view follows the intake ------------------------------------------ */
+
 static void
-set_step (BmCounterPage *self, BmCounterStep step)
+on_state (BmIntake *intake, GParamSpec *pspec, BmCounterPage *self)
 {
-  self->step = step;
+  update_steps (self);
+  switch (bm_intake_get_state (intake))
+    {
+    case BM_INTAKE_CHOOSE_CATEGORY:
+      gtk_widget_grab_focus (GTK_WIDGET (self->category_list));
+      break;
+    case BM_INTAKE_PHOTO:
+      gtk_widget_grab_focus (GTK_WIDGET (self->photo_step));
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+on_identity (BmIntake *intake, GParamSpec *pspec, BmCounterPage *self)
+{
+  show_identity (self);
+}
+
+static void
+on_number (BmIntake *intake, GParamSpec *pspec, BmCounterPage *self)
+{
+  const char *number = bm_intake_get_number (intake);
+  const char *password = bm_intake_get_initial_password (intake);
+  g_autofree char *number_text = number ? g_strdup_printf (_("报名顺序号\n%s"), number) : NULL;
+  g_autofree char *password_text = password ? g_strdup_printf (_("Initial password: %s"), password) : NULL;
+
+  gtk_label_set_text (self->number_label, number_text ? number_text : "");
+  gtk_label_set_text (self->password_label, password_text ? password_text : "");
+  bm_photo_step_set_record (self->photo_step, number);
   update_steps (self);
 }
 
 static void
-reset (BmCounterPage *self)
+on_warnings (BmIntake *intake, GParamSpec *pspec, BmCounterPage *self)
 {
-  g_clear_object (&self->identity);
-  g_clear_pointer (&self->number, g_free);
-  gtk_label_set_text (self->warning_label, "");
-  gtk_label_set_text (self->number_label, "");
-  gtk_label_set_text (self->password_label, "");
-  bm_photo_step_set_record (self->photo_step, NULL);
-  bm_photo_step_set_chip_photo (self->photo_step, NULL);
-  show_identity (self);
-  set_step (self, BM_COUNTER_STEP_WAITING);
-  set_next_step (self, _("Place the candidate's ID card on the reader."));
-}
+  const char *warnings = bm_intake_get_warnings (intake);
 
-void
-bm_counter_page_take_identity (BmCounterPage *self, BmIdentity *identity)
-{
-  g_autoptr(GPtrArray) warnings = NULL;
-  g_autoptr(BmCandidate) existing = NULL;
-  g_autofree char *joined = NULL;
-
-  g_return_if_fail (BM_IS_COUNTER_PAGE (self));
-
-  reset (self);
-  self->identity = bm_identity_copy (identity);
-  show_identity (self);
-
-  warnings = bm_card_check_identity (identity, self->store, NULL);
-  g_ptr_array_add (warnings, NULL);
-  joined = g_strjoinv ("\n", (char **) warnings->pdata);
-  gtk_label_set_text (self->warning_label, joined);
-
-  existing = bm_store_find_by_id_number (self->store, bm_identity_get (identity, "id_number"), NULL);
-  if (existing != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Already registered as %s: find the record on the Candidates page."),
-                                               bm_candidate_get (existing, "number"));
-      set_step (self, BM_COUNTER_STEP_BLOCKED);
-      set_next_step (self, text);
-      return;
-    }
-  if (!bm_card_identity_number_valid (identity))
-    {
-      set_step (self, BM_COUNTER_STEP_BLOCKED);
-      set_next_step (self, _("The number on this card fails its check: register the candidate by manual entry, for county review."));
-      return;
-    }
-  set_step (self, BM_COUNTER_STEP_CHOOSE_CATEGORY);
-  set_next_step (self, _("Choose the 科类, then press Enter to assign the 报名顺序号."));
-  gtk_widget_grab_focus (GTK_WIDGET (self->category_list));
+  gtk_label_set_text (self->warning_label, warnings ? warnings : "");
 }
 
 static void
 on_category_activated (GtkListBox *list, GtkListBoxRow *row, BmCounterPage *self)
 {
-  g_autoptr(BmCandidate) candidate = NULL;
-  g_autoptr(BmIdentity) identity = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *number_text = NULL;
-  g_autofree char *password_text = NULL;
   int index = gtk_list_box_row_get_index (row);
 
-  if (self->step != BM_COUNTER_STEP_CHOOSE_CATEGORY || index < 0 || (guint) index >= self->category_codes->len)
-    return;
-
-  identity = bm_identity_copy (self->identity);
-  candidate = bm_candidate_new (identity);
-  bm_candidate_set (candidate, "category", g_ptr_array_index (self->category_codes, index));
-  bm_candidate_set (candidate, "source", "card");
-  if (!bm_store_add_candidate (self->store, candidate, self->operator_name, &error))
-    {
-      gtk_label_set_text (self->warning_label, error->message);
-      set_next_step (self, error->message);
-      return;
-    }
-
-  self->number = g_strdup (bm_candidate_get (candidate, "number"));
-  number_text = g_strdup_printf (_("报名顺序号\n%s"), self->number);
-  password_text = g_strdup_printf (_("Initial password: %s"), bm_candidate_get (candidate, "initial_password"));
-  gtk_label_set_text (self->number_label, number_text);
-  gtk_label_set_text (self->password_label, password_text);
-  fill_categories (self);
-  bm_photo_step_set_record (self->photo_step, self->number);
-  set_step (self, BM_COUNTER_STEP_PHOTO);
-  set_next_step (self, _("Ask the candidate to look at the camera, then press Space to take the photo."));
-  gtk_widget_grab_focus (GTK_WIDGET (self->photo_step));
-  g_signal_emit (self, signals[SAVED], 0, candidate);
+  if (index >= 0 && (guint) index < self->category_codes->len)
+    bm_intake_choose_category (self->intake, g_ptr_array_index (self->category_codes, index));
 }
 
 static void
 on_photo_saved (BmPhotoStep *step, const char *number, BmCounterPage *self)
 {
-  if (g_strcmp0 (number, self->number) != 0)
-    return;
-  set_step (self, BM_COUNTER_STEP_PRINT);
-  set_next_step (self, _("Photo saved. Press Ctrl+P to print the login card."));
-}
-
-static void
-on_printed (BmPrintPage *page, gboolean ok, BmCounterPage *self)
-{
-  if (self->step != BM_COUNTER_STEP_PRINTING)
-    return;
-  if (ok)
-    {
-      set_step (self, BM_COUNTER_STEP_DONE);
-      set_next_step (self, _("The login card is printed. Hand it over, then place the next candidate's ID card on the reader."));
-    }
-  else
-    {
-      g_autofree char *text = g_strdup_printf (_("The login card was not printed: %s Press Ctrl+P to try again."),
-                                               bm_print_page_get_status (page));
-      set_step (self, BM_COUNTER_STEP_PRINT);
-      set_next_step (self, text);
-    }
+  bm_intake_photo_saved (self->intake, number);
 }
 
 static void
 print_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  BmCounterPage *self = BM_COUNTER_PAGE (widget);
-
-  if (self->number == NULL || self->print_page == NULL)
-    return;
-  bm_print_page_select (self->print_page, BM_DOCUMENT_LOGIN_CARDS, self->number, self->number);
-  set_step (self, BM_COUNTER_STEP_PRINTING);
-  set_next_step (self, _("The login card is printing…"));
-  if (!gtk_widget_activate_action (GTK_WIDGET (self->print_page), "print.print", NULL))
-    {
-      set_step (self, BM_COUNTER_STEP_PRINT);
-      set_next_step (self, _("The printer is not ready: see the Printing page."));
-    }
+  bm_intake_print (BM_COUNTER_PAGE (widget)->intake);
 }
 
 /* A chip can hold a mistake the candidate's papers prove wrong: the clerk
@@ -368,16 +282,17 @@ static void
 correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   BmCounterPage *self = BM_COUNTER_PAGE (widget);
+  const char *number = bm_intake_get_number (self->intake);
   g_autoptr(GError) error = NULL;
   BmCorrectionDialog *dialog;
 
-  if (self->number == NULL)
+  if (number == NULL)
     return;
-  dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, self->number,
-                                     self->operator_name, &error);
+  dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, number,
+                                     bm_station_get_operator (self->station), &error);
   if (dialog == NULL)
     {
-      set_next_step (self, error->message);
+      gtk_label_set_text (self->warning_label, error->message);
       return;
     }
   gtk_window_present (GTK_WINDOW (dialog));
@@ -386,10 +301,7 @@ correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
 static void
 next_candidate_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
-  BmCounterPage *self = BM_COUNTER_PAGE (widget);
-
-  if (self->step != BM_COUNTER_STEP_PHOTO && self->step != BM_COUNTER_STEP_PRINTING)
-    reset (self);
+  bm_intake_next_candidate (BM_COUNTER_PAGE (widget)->intake);
 }
 
 static void
@@ -397,15 +309,12 @@ bm_counter_page_dispose (GObject *object)
 {
   BmCounterPage *self = BM_COUNTER_PAGE (object);
 
-  if (self->print_page != NULL)
-    g_clear_signal_handler (&self->printed_handler, self->print_page);
-  g_clear_object (&self->print_page);
+  if (self->intake != NULL)
+    g_signal_handlers_disconnect_by_data (self->intake, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_COUNTER_PAGE);
+  g_clear_object (&self->intake);
   g_clear_object (&self->store);
-  g_clear_object (&self->identity);
-  g_clear_pointer (&self->number, g_free);
-  g_clear_pointer (&self->operator_name, g_free);
-  g_clear_pointer (&self->next_step, g_free);
+  g_clear_object (&self->station);
   g_clear_pointer (&self->category_codes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bm_counter_page_parent_class)->dispose (object);
@@ -417,13 +326,6 @@ bm_counter_page_class_init (BmCounterPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = bm_counter_page_dispose;
-
-  /**
-   * BmCounterPage::saved:
-   * @candidate: the record just registered
-   */
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                 NULL, NULL, NULL, G_TYPE_NONE, 1, BM_TYPE_CANDIDATE);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/baoming/Client/ui/bm-counter-page.ui");
@@ -480,21 +382,32 @@ bm_counter_page_init (BmCounterPage *self)
   g_signal_connect (self->category_list, "row-activated", G_CALLBACK (on_category_activated), self);
 }
 
+/**
+ * bm_counter_page_new:
+ * @station: the station whose counter flow (BmIntake) this page shows
+ */
 BmCounterPage *
-bm_counter_page_new (BmStation *station, BmPrintPage *print_page)
+bm_counter_page_new (BmStation *station)
 {
   BmCounterPage *self = g_object_new (BM_TYPE_COUNTER_PAGE, NULL);
 
+  self->station = g_object_ref (station);
   self->store = g_object_ref (bm_station_get_store (station));
-  self->print_page = print_page ? g_object_ref (print_page) : NULL;
-  if (print_page != NULL)
-    self->printed_handler = g_signal_connect (print_page, "printed", G_CALLBACK (on_printed), self);
+  self->intake = g_object_ref (bm_station_get_intake (station));
   self->photo_step = bm_photo_step_new (station);
   gtk_widget_set_vexpand (GTK_WIDGET (self->photo_step), TRUE);
   gtk_box_append (self->photo_box, GTK_WIDGET (self->photo_step));
   g_signal_connect (self->photo_step, "photo-saved", G_CALLBACK (on_photo_saved), self);
+  g_object_bind_property (self->intake, "next-step", self->next_step_label, "label", G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->intake, "notify::state", G_CALLBACK (on_state), self);
+  g_signal_connect (self->intake, "notify::identity", G_CALLBACK (on_identity), self);
+  g_signal_connect (self->intake, "notify::number", G_CALLBACK (on_number), self);
+  g_signal_connect (self->intake, "notify::warnings", G_CALLBACK (on_warnings), self);
   fill_categories (self);
-  reset (self);
+  show_identity (self);
+  on_number (self->intake, NULL, self);
+  on_warnings (self->intake, NULL, self);
+  update_steps (self);
   return self;
 }
 
@@ -504,30 +417,10 @@ bm_counter_page_get_photo_step (BmCounterPage *self)
   return self->photo_step;
 }
 
-BmCounterStep
-bm_counter_page_get_step (BmCounterPage *self)
+BmIntake *
+bm_counter_page_get_intake (BmCounterPage *self)
 {
-  return self->step;
-}
-
-const char *
-bm_counter_page_get_number (BmCounterPage *self)
-{
-  return self->number;
-}
-
-const char *
-bm_counter_page_get_next_step (BmCounterPage *self)
-{
-  return self->next_step;
-}
-
-void
-bm_counter_page_set_operator (BmCounterPage *self, const char *operator_name)
-{
-  g_free (self->operator_name);
-  self->operator_name = g_strdup (operator_name);
-  bm_photo_step_set_operator (self->photo_step, operator_name);
+  return self->intake;
 }
 
 void

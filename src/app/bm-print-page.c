@@ -12,15 +12,16 @@
 #include "bm-print-batch.h"
 #include "bm-print-error.h"
 #include "bm-print-page.h"
+#include "bm-print-service.h"
 #include "bm-printer.h"
+#include "bm-station.h"
 
 struct _BmPrintPage
 {
   GtkWidget parent_instance;
 
   BmStore *store;
-  char *operator_name;
-  char *deadline;
+  BmPrintService *service;
   char *preferred_printer;
   GPtrArray *printers;
   BmPrintBatch *batch;
@@ -110,7 +111,9 @@ update_actions (BmPrintPage *self)
   BmDocumentKind kind = current_kind (self);
   g_autofree char *page_text = NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "print.print", !self->busy && has_records);
+  gboolean service_busy = self->service != NULL && bm_print_service_get_busy (self->service);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "print.print", !self->busy && !service_busy && has_records);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "print.save-pdf", !self->busy && has_records);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "print.cancel", self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "print.previous-page", doc != NULL && self->page > 0);
@@ -137,7 +140,7 @@ bm_print_page_refresh (BmPrintPage *self)
 
   if (self->busy || self->updating)
     return;
-  batch = bm_print_batch_new (self->store, kind);
+  batch = bm_print_service_new_batch (self->service, kind);
   if (select == BM_PRINT_SELECT_RANGE)
     bm_print_batch_set_selection (batch, select, first, *last ? last : first);
   else
@@ -145,8 +148,6 @@ bm_print_page_refresh (BmPrintPage *self)
   bm_print_batch_set_copies (batch, gtk_spin_button_get_value_as_int (self->copies_spin));
   bm_print_batch_set_single_card (batch, gtk_check_button_get_active (self->single_check));
   bm_print_batch_set_reason (batch, gtk_editable_get_text (GTK_EDITABLE (self->reason_entry)));
-  bm_print_batch_set_operator (batch, self->operator_name);
-  bm_print_batch_set_deadline (batch, self->deadline);
 
   g_clear_object (&self->batch);
   if (select == BM_PRINT_SELECT_RANGE && strlen (first) != 8)
@@ -308,24 +309,16 @@ refresh_printers (BmPrintPage *self)
 
 /* ---- printing -------------------------------------------------------------- */
 
+/* The service's progress, whoever printed: the counter's login card shows
+ * here too. */
 static void
-on_progress (BmPrintBatch *batch,
-             guint         page,
-             guint         n_pages,
-             BmPrintPage  *self)
+on_service_progress (BmPrintService *service, GParamSpec *pspec, BmPrintPage *self)
 {
-  g_autofree char *text = g_strdup_printf (_("Sending page %u of %u"), page, n_pages);
-
-  gtk_progress_bar_set_fraction (self->progress_bar, n_pages ? (double) page / n_pages : 0);
-  gtk_progress_bar_set_text (self->progress_bar, text);
-}
-
-static void
-on_status (BmPrintBatch *batch,
-           const char   *text,
-           BmPrintPage  *self)
-{
-  set_status (self, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, bm_print_service_get_fraction (service));
+  if (bm_print_service_get_busy (service))
+    gtk_progress_bar_set_text (self->progress_bar, bm_print_service_get_status (service));
+  if (self->busy)
+    set_status (self, bm_print_service_get_status (service));
 }
 
 static void
@@ -334,21 +327,15 @@ on_printed (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(BmPrintPage) self = user_data;
-  BmPrintBatch *batch = BM_PRINT_BATCH (source);
   g_autoptr(GError) error = NULL;
-  gboolean ok = bm_print_batch_print_finish (batch, result, &error);
-  BmPrintJob *job = bm_print_batch_get_job (batch);
+  gboolean ok = bm_print_service_print_finish (BM_PRINT_SERVICE (source), result, &error);
   g_autofree char *text = NULL;
 
-  g_signal_handlers_disconnect_by_data (batch, self);
   self->busy = FALSE;
   if (self->store == NULL)   /* disposed while printing: the batch logged it */
     return;
   g_clear_object (&self->cancellable);
-  if (ok)
-    text = g_strdup_printf (_("Printed on %s (job %d)."), bm_print_job_get_printer_name (job), bm_print_job_get_job_id (job));
-  else
-    text = g_strdup (error->message);
+  text = g_strdup (ok ? bm_print_service_get_status (BM_PRINT_SERVICE (source)) : error->message);
   gtk_progress_bar_set_text (self->progress_bar, ok ? _("Done") : _("Not printed"));
   /* What was printed is no longer "not yet printed": show what is left. */
   bm_print_page_refresh (self);
@@ -375,10 +362,8 @@ print_action (GtkWidget  *widget,
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   set_status (self, _("Sending to the printer…"));
-  g_signal_connect (batch, "progress", G_CALLBACK (on_progress), self);
-  g_signal_connect (batch, "status", G_CALLBACK (on_status), self);
   update_actions (self);
-  bm_print_batch_print_async (batch, printer, self->cancellable, on_printed, g_object_ref (self));
+  bm_print_service_print_async (self->service, batch, printer, self->cancellable, on_printed, g_object_ref (self));
 }
 
 static void
@@ -482,7 +467,10 @@ bm_print_page_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_PRINT_PAGE);
+  g_clear_object (&self->service);
   g_clear_object (&self->batch);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
@@ -495,8 +483,6 @@ bm_print_page_finalize (GObject *object)
 {
   BmPrintPage *self = BM_PRINT_PAGE (object);
 
-  g_free (self->operator_name);
-  g_free (self->deadline);
   g_free (self->preferred_printer);
   g_free (self->status);
   G_OBJECT_CLASS (bm_print_page_parent_class)->finalize (object);
@@ -575,33 +561,25 @@ bm_print_page_init (BmPrintPage *self)
   g_signal_connect_swapped (self->printer_dropdown, "notify::selected", G_CALLBACK (update_printer_state), self);
 }
 
+/**
+ * bm_print_page_new:
+ * @station: prints through its print service; the preferred printer is
+ *   the service's
+ */
 BmPrintPage *
-bm_print_page_new (BmStore *store)
+bm_print_page_new (BmStation *station)
 {
   BmPrintPage *self = g_object_new (BM_TYPE_PRINT_PAGE, NULL);
 
-  self->store = g_object_ref (store);
+  self->store = g_object_ref (bm_station_get_store (station));
+  self->service = g_object_ref (bm_station_get_print_service (station));
+  self->preferred_printer = g_strdup (bm_print_service_get_printer (self->service));
+  g_signal_connect (self->service, "notify::fraction", G_CALLBACK (on_service_progress), self);
+  g_signal_connect (self->service, "notify::status", G_CALLBACK (on_service_progress), self);
+  g_signal_connect_swapped (self->service, "notify::busy", G_CALLBACK (update_actions), self);
   bm_print_page_refresh (self);
   refresh_printers (self);
   return self;
-}
-
-void
-bm_print_page_set_operator (BmPrintPage *self,
-                            const char  *operator_name)
-{
-  g_free (self->operator_name);
-  self->operator_name = g_strdup (operator_name);
-  bm_print_page_refresh (self);
-}
-
-void
-bm_print_page_set_deadline (BmPrintPage *self,
-                            const char  *deadline)
-{
-  g_free (self->deadline);
-  self->deadline = g_strdup (deadline);
-  bm_print_page_refresh (self);
 }
 
 void

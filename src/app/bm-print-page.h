@@ -3,20 +3,16 @@
 #include <gtk/gtk.h>
 
 #include "bm-document.h"
-#include "bm-store.h"
+#include "bm-station.h"
 
 G_BEGIN_DECLS
 
 #define BM_TYPE_PRINT_PAGE (bm_print_page_get_type ())
 G_DECLARE_FINAL_TYPE (BmPrintPage, bm_print_page, BM, PRINT_PAGE, GtkWidget)
 
-BmPrintPage *bm_print_page_new          (BmStore        *store);
-/* Written to the print log with every job. */
-void         bm_print_page_set_operator (BmPrintPage    *self,
-                                         const char     *operator_name);
-/* The 网上填报 deadline printed on login cards (settings), or NULL. */
-void         bm_print_page_set_deadline (BmPrintPage    *self,
-                                         const char     *deadline);
+/* Batches, preview and printing through the station's print service
+ * (operator, deadline and the preferred printer are the service's). */
+BmPrintPage *bm_print_page_new          (BmStation      *station);
 /* The queue to pick when the printer list arrives (settings "printer");
  * NULL or "" means the CUPS default. */
 void         bm_print_page_set_printer  (BmPrintPage    *self,

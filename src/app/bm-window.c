@@ -75,11 +75,11 @@ on_store_changed (BmStation *station, const char *kind, const char *uuid, BmWind
     self->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT, refresh_pages, self, NULL);
 }
 
+/* The station hands every card to the counter flow; the window shows it. */
 static void
 on_identity_read (BmCardStatus *status, BmIdentity *identity, BmWindow *self)
 {
   gtk_stack_set_visible_child_name (self->stack, "counter");
-  bm_counter_page_take_identity (self->counter_page, identity);
 }
 
 static void
@@ -180,24 +180,16 @@ bm_window_new (GtkApplication *application, BmStation *station)
   BmStore *store = bm_station_get_store (station);
   g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (store, NULL);
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/cn/baoming/Client/ui/bm-shortcuts-window.ui");
-  const char *operator_name = bm_station_get_operator (station);
-  g_autofree char *printer = NULL;
   g_autofree char *camera = NULL;
 
   self->station = g_object_ref (station);
   self->store = g_object_ref (store);
   self->settings = bm_station_get_settings (station) ? g_object_ref (bm_station_get_settings (station)) : NULL;
   if (self->settings != NULL)
-    {
-      printer = g_settings_get_string (self->settings, "printer");
-      camera = g_settings_get_string (self->settings, "camera-device");
-    }
+    camera = g_settings_get_string (self->settings, "camera-device");
 
-  self->print_page = bm_print_page_new (store);
-  bm_print_page_set_operator (self->print_page, operator_name);
-  bm_print_page_set_printer (self->print_page, printer);
-  self->counter_page = bm_counter_page_new (station, self->print_page);
-  bm_counter_page_set_operator (self->counter_page, operator_name);
+  self->print_page = bm_print_page_new (station);
+  self->counter_page = bm_counter_page_new (station);
   bm_photo_step_set_device (bm_counter_page_get_photo_step (self->counter_page), camera && *camera ? camera : NULL);
   self->entry_page = bm_entry_page_new (store);
   self->candidates_page = bm_candidates_page_new (store);

@@ -1,7 +1,8 @@
 /* bm-station.c: one registration workstation's long-lived services
  *
  * The station owns the store, the card reader, the camera monitor and the
- * cameras in use, and the background sync worker. Widgets and the CLI get
+ * cameras in use, the print service, the counter flow (BmIntake, fed by
+ * the reader's card reads) and the background sync worker. Widgets and the CLI get
  * them from here and watch their properties and signals; none of them
  * creates or stops a device or a worker. The station also gathers every
  * committed change of the store, whoever made it (this process's
@@ -23,6 +24,8 @@ struct _BmStation
   char *camera_dir;
   GHashTable *cameras;   /* path -> HeldCamera */
   BmSyncWorker *worker;
+  BmPrintService *print_service;
+  BmIntake *intake;
   char *operator_name;
   gboolean started;
 };
@@ -66,7 +69,11 @@ bm_station_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->worker != NULL)
     g_signal_handlers_disconnect_by_data (self->worker, self);
+  if (self->reader != NULL)
+    g_signal_handlers_disconnect_by_data (self->reader, self);
   g_clear_object (&self->worker);
+  g_clear_object (&self->intake);
+  g_clear_object (&self->print_service);
   g_clear_object (&self->reader);
   g_clear_pointer (&self->cameras, g_hash_table_unref);
   g_clear_object (&self->camera_monitor);
@@ -180,6 +187,12 @@ apply_reader_settings (BmStation *self)
     g_setenv ("BAOMING_WLT_DECODER", decoder, TRUE);
 }
 
+static void
+on_card_read (BmCardReader *reader, BmIdentity *identity, BmStation *self)
+{
+  bm_intake_card_read (self->intake, identity);
+}
+
 /**
  * bm_station_new:
  * @store: the opened store
@@ -202,8 +215,18 @@ bm_station_new (BmStore *store, GSettings *settings)
 
   self->reader = bm_card_reader_new ();
   apply_reader_settings (self);
+  g_signal_connect (self->reader, "card-read", G_CALLBACK (on_card_read), self);
+
+  self->print_service = bm_print_service_new (store);
+  self->intake = bm_intake_new (store, self->print_service);
   if (self->settings != NULL)
-    self->operator_name = g_settings_get_string (self->settings, "operator-name");
+    {
+      g_autofree char *operator_name = g_settings_get_string (self->settings, "operator-name");
+      g_autofree char *printer = g_settings_get_string (self->settings, "printer");
+
+      bm_station_set_operator (self, operator_name);
+      bm_print_service_set_printer (self->print_service, printer);
+    }
 
   server = bm_store_sync_get (store, "server_url");
   if (server != NULL && !bm_store_is_training (store))
@@ -227,6 +250,20 @@ bm_station_get_settings (BmStation *self)
 {
   g_return_val_if_fail (BM_IS_STATION (self), NULL);
   return self->settings;
+}
+
+BmPrintService *
+bm_station_get_print_service (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), NULL);
+  return self->print_service;
+}
+
+BmIntake *
+bm_station_get_intake (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), NULL);
+  return self->intake;
 }
 
 BmCardReader *
@@ -281,6 +318,8 @@ bm_station_set_operator (BmStation *self, const char *operator_name)
     return;
   g_free (self->operator_name);
   self->operator_name = g_strdup (operator_name);
+  bm_print_service_set_operator (self->print_service, operator_name);
+  bm_intake_set_operator (self->intake, operator_name);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OPERATOR]);
 }
 

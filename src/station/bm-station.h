@@ -5,6 +5,8 @@
 #include "bm-camera.h"
 #include "bm-camera-monitor.h"
 #include "bm-card-reader.h"
+#include "bm-intake.h"
+#include "bm-print-service.h"
 #include "bm-store.h"
 #include "bm-sync-worker.h"
 
@@ -20,6 +22,8 @@ GSettings       *bm_station_get_settings       (BmStation    *self);
 BmCardReader    *bm_station_get_card_reader    (BmStation    *self);
 BmCameraMonitor *bm_station_get_camera_monitor (BmStation    *self);
 BmSyncWorker    *bm_station_get_sync_worker    (BmStation    *self);
+BmPrintService  *bm_station_get_print_service  (BmStation    *self);
+BmIntake        *bm_station_get_intake         (BmStation    *self);
 const char      *bm_station_get_operator       (BmStation    *self);
 void             bm_station_set_operator       (BmStation    *self,
                                                 const char   *operator_name);

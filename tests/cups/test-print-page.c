@@ -8,6 +8,7 @@
 
 #include "bm-print-page.h"
 #include "bm-test-data.h"
+#include "bm-station.h"
 
 static gboolean printed_ok;
 static guint printed_count;
@@ -88,6 +89,7 @@ test_print_page (void)
   g_autofree char *printer = NULL;
   GtkWidget *window;
   BmPrintPage *page;
+  g_autoptr(BmStation) station = NULL;
 
   g_assert_no_error (error);
   g_assert_true (bm_store_init_training (store, &error));
@@ -98,8 +100,9 @@ test_print_page (void)
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
-  page = bm_print_page_new (store);
-  bm_print_page_set_operator (page, "王老师");
+  station = bm_station_new (store, NULL);
+  bm_station_set_operator (station, "王老师");
+  page = bm_print_page_new (station);
   bm_print_page_set_printer (page, "testq");
   g_signal_connect (page, "printed", G_CALLBACK (on_printed), NULL);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));

@@ -145,10 +145,10 @@ test_counter (void)
 
   gtk_window_present (GTK_WINDOW (window));
   wait_for_draw (GTK_WIDGET (window));
-  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_WAITING);
+  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_WAITING);
 
-  bm_counter_page_take_identity (counter, identity);
-  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_CHOOSE_CATEGORY);
+  bm_intake_card_read (bm_counter_page_get_intake (counter), identity);
+  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_CHOOSE_CATEGORY);
 
   /* Enter on 理工 (code 5). */
   list = GTK_WIDGET (gtk_root_get_focus (GTK_ROOT (window)));
@@ -157,8 +157,8 @@ test_counter (void)
   g_assert_nonnull (list);
   row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3);   /* codes 1, 3, 4, 5, … */
   g_signal_emit_by_name (list, "row-activated", row);
-  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_PHOTO);
-  g_assert_cmpstr (bm_counter_page_get_number (counter), ==, "01023001");
+  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_PHOTO);
+  g_assert_cmpstr (bm_intake_get_number (bm_counter_page_get_intake (counter)), ==, "01023001");
   maybe_pause ("counter");
 
   stored = bm_store_find_by_number (store, "01023001", NULL);
@@ -189,13 +189,13 @@ test_counter (void)
   }
 
   /* The same card again: refused before any number is taken, naming the record. */
-  bm_counter_page_take_identity (counter, identity);
-  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_BLOCKED);
-  g_assert_nonnull (strstr (bm_counter_page_get_next_step (counter), "01023001"));
+  bm_intake_card_read (bm_counter_page_get_intake (counter), identity);
+  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_BLOCKED);
+  g_assert_nonnull (strstr (bm_intake_get_next_step (bm_counter_page_get_intake (counter)), "01023001"));
 
   /* A card whose number fails its check goes to manual entry. */
-  bm_counter_page_take_identity (counter, bad);
-  g_assert_cmpint (bm_counter_page_get_step (counter), ==, BM_COUNTER_STEP_BLOCKED);
+  bm_intake_card_read (bm_counter_page_get_intake (counter), bad);
+  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_BLOCKED);
   g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
