@@ -18,55 +18,7 @@
 
 #include "bm-store-sync.h"
 #include "bm-sync-client.h"
-
-static char *build, *source, *tmp;
-static GPid server_pid;
-static int port;
-
-static void
-run_or_die (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error)
-      || !g_spawn_check_wait_status (status, &error))
-    g_error ("%s: %s", argv[0], error->message);
-}
-
-static void
-province (const char *a, const char *b, const char *c, const char *d, const char *e, const char *f)
-{
-  g_autofree char *bin = g_build_filename (build, "tests/province/bm-province", NULL);
-  g_autofree char *db = g_build_filename (tmp, "p.db", NULL);
-  const char *argv[] = { bin, "--db", db, a, b, c, d, e, f, NULL };
-  run_or_die (argv);
-}
-
-static void
-start_server (void)
-{
-  g_autofree char *bin = g_build_filename (build, "tests/province/bm-province", NULL);
-  g_autofree char *db = g_build_filename (tmp, "p.db", NULL);
-  g_autofree char *cert = g_build_filename (tmp, "cert.pem", NULL);
-  g_autofree char *key = g_build_filename (tmp, "key.pem", NULL);
-  g_autofree char *pf = g_build_filename (tmp, "port", NULL);
-  g_autofree char *log = g_build_filename (tmp, "server.log", NULL);
-  g_autofree char *cmd = g_strdup_printf ("exec '%s' --db '%s' serve --cert '%s' --key '%s' --port-file '%s' 2>'%s'",
-                                          bin, db, cert, key, pf, log);
-  const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-  g_autoptr(GError) error = NULL;
-  char *text = NULL;
-
-  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &server_pid, &error))
-    g_error ("server: %s", error->message);
-  for (int i = 0; i < 2000 && !g_file_get_contents (pf, &text, NULL, NULL); i++)
-    g_usleep (5000);
-  if (text == NULL)
-    g_error ("server did not start");
-  port = atoi (text);
-  g_free (text);
-}
+#include "bench-province.h"
 
 /* A point per phase: one 市县码 has only 9,999 serials. */
 static const char spec_a[] =
@@ -82,39 +34,6 @@ static const char spec_c[] =
   "\"ranges\":[{\"category\":\"1\",\"first\":\"01030001\",\"last\":\"01034999\"},"
   "{\"category\":\"5\",\"first\":\"01035000\",\"last\":\"01039999\"}],"
   "\"operators\":[{\"user\":\"clerk\",\"name\":\"clerk\",\"role\":\"clerk\",\"password\":\"clerk-pass\"}]}";
-
-static void
-provision (const char *name, const char *spec)
-{
-  g_autofree char *path = g_build_filename (tmp, name, NULL);
-
-  if (!g_file_set_contents (path, spec, -1, NULL))
-    g_error ("cannot write %s", path);
-  province ("provision", path, NULL, NULL, NULL, NULL);
-}
-
-static BmStore *
-new_workstation (const char *name, const char *point_code, int records, int photo_bytes, int id_offset)
-{
-  g_autofree char *db = g_build_filename (tmp, name, NULL);
-  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%d", port);
-  g_autofree char *ca = g_build_filename (tmp, "cert.pem", NULL);
-  g_autofree char *fill = g_build_filename (build, "tests/sync/sync-fill", NULL);
-  g_autofree char *n = g_strdup_printf ("%d", records);
-  g_autofree char *pb = g_strdup_printf ("%d", photo_bytes);
-  g_autofree char *offset = g_strdup_printf ("%d", id_offset);
-  g_autoptr(GError) error = NULL;
-  BmSyncSetupOptions o = { url, point_code, "clerk", "clerk-pass", ca, NULL, FALSE, name, 5000 };
-  BmStore *store = bm_store_open (db, FALSE, &error);
-
-  if (store == NULL || !bm_sync_setup (store, &o, NULL, &error))
-    g_error ("setup: %s", error->message);
-  {
-    const char *argv[] = { fill, "add", db, n, pb, offset, NULL };
-    run_or_die (argv);
-  }
-  return store;
-}
 
 static double
 sync_run (BmStore *store, const char *batch_records, BmSyncStats *stats)
@@ -153,8 +72,8 @@ discard (char *p, size_t s, size_t n, void *u)
 static double
 curl_one_stream (guint64 bytes)
 {
-  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%d/api/v1/photos/%064d", port, 0);
-  g_autofree char *ca = g_build_filename (tmp, "cert.pem", NULL);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%d/api/v1/photos/%064d", bench_province_port (), 0);
+  g_autofree char *ca = g_build_filename (bench_province_tmp (), "cert.pem", NULL);
   Stream s = { (curl_off_t) bytes };
   CURL *c = curl_easy_init ();
   gint64 t0 = g_get_monotonic_time ();
@@ -189,7 +108,6 @@ main (int argc, char **argv)
   int n = argc > 3 ? atoi (argv[3]) : 9998;   /* 9,999 serials per 市县码 */
   int photo = argc > 4 ? atoi (argv[4]) : 30000;
   int m = argc > 5 ? atoi (argv[5]) : 200;
-  g_autofree char *mkcert = NULL;
   BmSyncStats a, c1, c2;
   double ta, tb, tc1, tc2;
   long rss0;
@@ -199,21 +117,11 @@ main (int argc, char **argv)
       g_printerr ("usage: bench-sync BUILD_DIR SOURCE_DIR [N] [PHOTO_BYTES] [M]\n");
       return 2;
     }
-  build = argv[1];
-  source = argv[2];
-  tmp = g_dir_make_tmp ("bench-sync-XXXXXX", NULL);
-  mkcert = g_build_filename (source, "tests/province/mkcert.sh", NULL);
-  {
-    const char *mk[] = { mkcert, tmp, NULL };
-    run_or_die (mk);
-  }
-  provision ("a.json", spec_a);
-  provision ("c.json", spec_c);
-  start_server ();
+  bench_province_start (argv[1], argv[2], (const char *[]) { spec_a, spec_c, NULL });
 
   /* A: the whole load, batched. */
   {
-    g_autoptr(BmStore) store = new_workstation ("a.db", "010201", n, photo, 0);
+    g_autoptr(BmStore) store = bench_province_workstation ("a.db", "010201", n, photo, 0);
     rss0 = peak_rss_kb ();
     ta = sync_run (store, "200", &a);
   }
@@ -227,17 +135,11 @@ main (int argc, char **argv)
            a.bytes_sent, tb, a.bytes_sent / tb / 1e6, tb / ta);
 
   /* C: 50 ms latency on each batch answer. */
+  bench_province ("fault", "clear", NULL);
+  bench_province ("fault", "add", "batches", "delay", "--count", "-1", "--p1", "50", NULL);
   {
-    g_autofree char *bin = g_build_filename (build, "tests/province/bm-province", NULL);
-    g_autofree char *db = g_build_filename (tmp, "p.db", NULL);
-    const char *fa[] = { bin, "--db", db, "fault", "clear", NULL };
-    const char *fb[] = { bin, "--db", db, "fault", "add", "batches", "delay", "--count", "-1", "--p1", "50", NULL };
-    run_or_die (fa);
-    run_or_die (fb);
-  }
-  {
-    g_autoptr(BmStore) s1 = new_workstation ("c1.db", "010301", m, 0, 1000000);
-    g_autoptr(BmStore) s2 = new_workstation ("c2.db", "010301", m, 0, 2000000);
+    g_autoptr(BmStore) s1 = bench_province_workstation ("c1.db", "010301", m, 0, 1000000);
+    g_autoptr(BmStore) s2 = bench_province_workstation ("c2.db", "010301", m, 0, 2000000);
     tc1 = sync_run (s1, "1", &c1);
     tc2 = sync_run (s2, "200", &c2);
   }
@@ -245,12 +147,6 @@ main (int argc, char **argv)
            "batched %.2f s (%.1f records/s); batching is %.1fx faster\n",
            m, tc1, m / tc1, tc1 / m * n, n, tc2, m / tc2, tc1 / tc2);
 
-  kill (server_pid, SIGTERM);
-  g_spawn_close_pid (server_pid);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", tmp);
-  }
+  bench_province_stop ();
   return 0;
 }

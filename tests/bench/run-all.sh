@@ -23,3 +23,6 @@ section "sync: records with 30 KB photos to the development server on loopback (
 
 section "camera: preview CPU share and capture-to-stored latency, fake camera (issue 6)"
 "$build/tests/v4l2/bench-camera"
+
+section "main loop: stall while 5,000 records with 30 KB photos sync and a clerk registers (issue 11)"
+"$build/tests/bench/bench-stall" "$build" "$src"
