@@ -241,12 +241,18 @@ on_progress (void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultota
 /* A timeout: say which kind, so the status can tell the clerk (and the
  * county IT office) what the server did. */
 static void
-note_stall (BmSyncTransport *self, CURLcode rc, const Exchange *x)
+note_stall (BmSyncTransport *self, CURL *c, CURLcode rc, const Exchange *x)
 {
+  long sent = 0;
+
   if (rc != CURLE_OPERATION_TIMEDOUT)
     return;
+  /* A connect timeout is an unreachable server, not a silent one. */
+  curl_easy_getinfo (c, CURLINFO_REQUEST_SIZE, &sent);
   if (self->limits.deadline > 0 && g_get_monotonic_time () >= self->limits.deadline - G_USEC_PER_SEC / 10)
     self->stall = "run_deadline";
+  else if (sent <= 0)
+    return;
   else if (!x->answered && x->data->len == 0)
     self->stall = "server_silent";
   else
@@ -376,7 +382,7 @@ bm_sync_transport_request (BmSyncTransport *self, const char *method, const char
   self->requests++;
   if (rc != CURLE_OK)
     {
-      note_stall (self, rc, &x);
+      note_stall (self, c, rc, &x);
       g_byte_array_unref (x.data);
       set_curl_error (rc, x.too_big, error);
       return FALSE;
@@ -495,7 +501,7 @@ bm_sync_transport_put_many (BmSyncTransport *self, BmSyncPut *items, guint n, gu
           else
             {
               g_autoptr(GError) e = NULL;
-              note_stall (self, msg->data.result, &slot->x);
+              note_stall (self, slot->easy, msg->data.result, &slot->x);
               set_curl_error (msg->data.result, slot->x.too_big, &e);
               if (fatal == NULL && !g_error_matches (e, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK))
                 fatal = g_steal_pointer (&e);
