@@ -166,11 +166,18 @@ print_stats (const BmSyncStats *s, gboolean ok, const GError *error, gboolean as
       json_object_set_int_member (o, "requests", s->requests);
       json_object_set_int_member (o, "bytes_sent", s->bytes_sent);
       json_object_set_int_member (o, "retries", s->retries);
+      json_object_set_int_member (o, "set_aside", s->set_aside);
       if (error != NULL)
         {
-          g_autofree char *why = bm_sync_explain (bm_sync_error_code (error), NULL);
+          g_autofree char *asked = s->retry_after_s > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, s->retry_after_s) : NULL;
+          g_autofree char *why = s->error_kind ? bm_sync_explain (s->error_kind, asked)
+                                               : bm_sync_explain (bm_sync_error_code (error), NULL);
           json_object_set_string_member (o, "error_code", bm_sync_error_code (error));
           json_object_set_string_member (o, "error", why);
+          if (s->error_kind != NULL)
+            json_object_set_string_member (o, "error_kind", s->error_kind);
+          if (s->retry_after_s > 0)
+            json_object_set_int_member (o, "retry_after_s", s->retry_after_s);
         }
       bm_cli_print_json_object (o);
     }
@@ -246,7 +253,8 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
 
 static const char * const settable[] = {
   "ca_file", "pin", "allow_plain_http", "backoff_ms", "max_tries", "batch_records", "batch_bytes", "parallel_uploads", "photo_bundles",
-  "server_url", NULL,
+  "server_url", "max_wait_s", "run_timeout_s", "connect_timeout_s", "request_timeout_s", "low_speed_bytes", "low_speed_s",
+  "max_stalls", "max_change_pages", NULL,
 };
 
 static int

@@ -364,14 +364,29 @@ bm_store_sync_status (BmStore *self, GError **error)
   }
   if (code != NULL)
     {
-      g_autofree char *msg = bm_sync_explain (code, detail);
+      /* The sentence follows what the server did when the run stopped
+       * (last_error_kind) where that is known: it says more than the code. */
+      g_autofree char *kind = bm_store_sync_get (self, "last_error_kind");
+      g_autofree char *asked = bm_store_sync_get (self, "last_retry_after_s");
+      g_autofree char *msg = kind ? bm_sync_explain (kind, asked) : bm_sync_explain (code, detail);
+
       json_object_set_string_member (o, "last_error_code", code);
       json_object_set_string_member (o, "last_error", msg);
+      if (kind != NULL)
+        json_object_set_string_member (o, "last_error_kind", kind);
+      else
+        json_object_set_null_member (o, "last_error_kind");
+      if (asked != NULL)
+        json_object_set_int_member (o, "last_retry_after_s", g_ascii_strtoll (asked, NULL, 10));
+      else
+        json_object_set_null_member (o, "last_retry_after_s");
     }
   else
     {
       json_object_set_null_member (o, "last_error_code");
       json_object_set_null_member (o, "last_error");
+      json_object_set_null_member (o, "last_error_kind");
+      json_object_set_null_member (o, "last_retry_after_s");
     }
   return o;
 }

@@ -249,6 +249,49 @@ bm_store_sync_drop_batch (BmStore *self, const char *batch_id, GError **error)
   return bm_store_transaction_commit (self, error);
 }
 
+/* A batch the server refused as a whole although it holds one record (413
+ * for a single record): that record can never go in any batch as it is.
+ * It is set aside as rejected at its current version, with the reason for
+ * the problems list, and waits for the clerk's change (like any rejected
+ * record); the rest of the queue goes on without it. */
+gboolean
+bm_store_sync_set_aside (BmStore *self, const char *batch_id, const char *code, const char *detail,
+                         GError **error)
+{
+  g_autofree char *now = bm_store_now_iso8601 ();
+  g_autoptr(sqlite3_stmt) st = NULL;
+  g_autoptr(JsonObject) audit = json_object_new ();
+  int changed;
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  st = bm_store_prepare (self,
+      "INSERT INTO sync_records (candidate_uuid, status, error_code, error_detail, held_version, updated_at)"
+      " SELECT candidate_uuid, 'rejected', ?2, ?3, version, ?4 FROM sync_batch_records WHERE batch_id = ?1"
+      " ON CONFLICT (candidate_uuid) DO UPDATE SET status = 'rejected', error_code = ?2, error_detail = ?3,"
+      " held_version = MAX (held_version, excluded.held_version), updated_at = ?4", error);
+  if (st == NULL)
+    goto fail;
+  sqlite3_bind_text (st, 1, batch_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, detail, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 4, now, -1, SQLITE_STATIC);
+  if (!step_done (self, st, error))
+    goto fail;
+  changed = sqlite3_changes (bm_store_get_sqlite (self));
+  json_object_set_string_member (audit, "batch_id", batch_id);
+  json_object_set_string_member (audit, "code", code);
+  json_object_set_int_member (audit, "set_aside", changed);
+  if (!delete_batch (self, batch_id, error)
+      || !bm_store_audit_append (self, NULL, NULL, "sync_set_aside", audit, error))
+    goto fail;
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
 static gboolean
 upsert_state (BmStore *self, const char *uuid, const char *status, const char *code, const char *detail,
               gint64 held_version, gint64 base_rev, const char *server_change, GError **error)

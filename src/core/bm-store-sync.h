@@ -34,6 +34,11 @@ BmSyncBatch *bm_store_sync_make_batch     (BmStore     *self,
 gboolean     bm_store_sync_drop_batch     (BmStore     *self,
                                            const char  *batch_id,
                                            GError     **error);
+gboolean     bm_store_sync_set_aside      (BmStore     *self,
+                                           const char  *batch_id,
+                                           const char  *code,
+                                           const char  *detail,
+                                           GError     **error);
 gboolean     bm_store_sync_apply_results  (BmStore     *self,
                                            const char  *batch_id,
                                            GPtrArray   *results,

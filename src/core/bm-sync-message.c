@@ -684,6 +684,25 @@ bm_sync_explain (const char *code, const char *detail)
     return g_strdup (_("The login to the provincial server is no longer valid. Run the set-up with the point account again."));
   if (g_str_equal (code, "insecure"))
     return g_strdup (_("The server address is not HTTPS. Ask the county IT office for the correct address."));
+  /* What the server did when a run stopped (last_error_kind, docs/cli.md). */
+  if (g_str_equal (code, "too_large"))
+    return g_strdup_printf (_("The provincial server refuses this record because it is too large (%s bytes), even on its own. It is set aside and not sent again until it is changed: check its photos and long fields, save it again, or call the county IT office."), d);
+  if (g_str_equal (code, "server_busy"))
+    return g_strdup (_("The provincial server is busy. The records stay queued and are sent automatically later."));
+  if (g_str_equal (code, "server_unreachable"))
+    return g_strdup (_("The provincial server cannot be reached. The records stay queued and are sent when the network is back."));
+  if (g_str_equal (code, "retry_after_capped"))
+    return g_strdup_printf (_("The provincial server asked to wait %s seconds before the next try. This run stopped instead of waiting; the records stay queued and the next run tries again."), d);
+  if (g_str_equal (code, "server_silent"))
+    return g_strdup (_("The provincial server took the requests but never answered. The records stay queued; if this repeats, tell the county IT office."));
+  if (g_str_equal (code, "server_stalled"))
+    return g_strdup (_("The provincial server's answers stopped or came far too slowly. The records stay queued; if this repeats, tell the county IT office."));
+  if (g_str_equal (code, "run_deadline"))
+    return g_strdup (_("The sync run reached its time limit and stopped. What was sent is kept; the next run goes on with the rest."));
+  if (g_str_equal (code, "changes_feed_garbled"))
+    return g_strdup (_("The provincial server's list of changes could not be read. The records were sent; the changes are fetched again in the next run. If this repeats, tell the county IT office."));
+  if (g_str_equal (code, "changes_feed_stuck") || g_str_equal (code, "changes_feed_endless"))
+    return g_strdup (_("The provincial server's list of changes does not come to an end. The records were sent; the next run goes on. If this repeats, tell the county IT office."));
   if (g_str_equal (code, "protocol"))
     return g_strdup (_("The provincial server answered in a way this program does not understand. The records stay queued; update the program or call the county IT office."));
   return g_strdup_printf (_("The provincial server refused the record (%s). Contact the county office."), code);

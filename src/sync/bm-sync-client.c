@@ -2,7 +2,9 @@
  * thread with the caller's store connection; BmSyncWorker runs it on a
  * thread of its own. Every request is retried with exponential back-off and
  * jitter, never sooner than Retry-After; certificate and pin failures stop
- * the run at once. */
+ * the run at once. Every wait is capped and the whole run has a deadline
+ * (docs/sync-protocol.md §2): a hostile or broken server can slow a run
+ * down but not hold it, and the status says what it did. */
 
 #include "bm-config.h"
 
@@ -33,6 +35,14 @@ struct _BmSyncClient
   guint               parallel;
   gboolean            no_bundles;     /* the server has no photo bundles (protocol 1.0) */
   gsize               max_bytes;
+  guint               base_records;   /* batch size before 413s halved it */
+  gsize               base_bytes;
+  guint               max_wait_ms;    /* cap of any single wait */
+  guint               run_timeout_s;
+  gint64              deadline;       /* monotonic; the run stops here */
+  guint               max_stalls;     /* timed-out requests per run */
+  guint               stalls;
+  guint               max_pages;      /* changes feed pages per run */
   guint64             done;
   guint64             total;
 };
@@ -114,14 +124,34 @@ pause_ms (GCancellable *cancellable, guint ms, GError **error)
   return TRUE;
 }
 
+static gboolean
+past_deadline (BmSyncClient *self, GError **error)
+{
+  self->stats.error_kind = "run_deadline";
+  g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK,
+               _("The sync run reached its time limit of %u seconds and stopped."), self->run_timeout_s);
+  return FALSE;
+}
+
+/* Every wait of a run goes through here: capped at max_wait_s, and never
+ * past the run's deadline (then the run ends now rather than sleep). */
+static gboolean
+wait_ms (BmSyncClient *self, guint ms, GError **error)
+{
+  ms = MIN (ms, self->max_wait_ms);
+  if (self->deadline > 0 && g_get_monotonic_time () + (gint64) ms * 1000 >= self->deadline)
+    return past_deadline (self, error);
+  return pause_ms (self->cancellable, ms, error);
+}
+
 static guint
 backoff_delay (BmSyncClient *self, guint attempt, int retry_after)
 {
   double base = (double) self->backoff_ms * (1u << MIN (attempt, 16u));
-  double capped = MIN (base, 300000.0);
+  double capped = MIN (base, (double) self->max_wait_ms);
   double jittered = capped * g_random_double_range (0.5, 1.5);
 
-  return (guint) MAX (jittered, retry_after * 1000.0);
+  return (guint) MIN (MAX (jittered, retry_after * 1000.0), (double) self->max_wait_ms);
 }
 
 static gboolean refresh_token (BmSyncClient *self, GError **error);
@@ -148,8 +178,11 @@ call (BmSyncClient *self, const char *method, const char *path, GBytes *body, co
       g_autoptr(GError) local = NULL;
       gboolean transient;
 
+      if (self->deadline > 0 && g_get_monotonic_time () >= self->deadline)
+        return past_deadline (self, error);
       if (attempt >= self->max_tries)
         {
+          self->stats.error_kind = last_retry_after > 0 ? "server_busy" : "server_unreachable";
           g_set_error (error, BM_SYNC_ERROR, last_retry_after > 0 ? BM_SYNC_ERROR_BUSY : BM_SYNC_ERROR_NETWORK,
                        _("The provincial server did not answer properly after %u tries."), attempt);
           return FALSE;
@@ -157,18 +190,50 @@ call (BmSyncClient *self, const char *method, const char *path, GBytes *body, co
       if (attempt > 0)
         {
           self->stats.retries++;
-          if (!pause_ms (self->cancellable, backoff_delay (self, attempt - 1, last_retry_after), error))
+          if (!wait_ms (self, backoff_delay (self, attempt - 1, last_retry_after), error))
             return FALSE;
         }
       last_retry_after = 0;
       if (!bm_sync_transport_request (self->transport, method, path, body, ctype, resp, self->cancellable, &local))
         {
+          const char *stall = bm_sync_transport_get_stall (self->transport);
+
+          if (g_strcmp0 (stall, "run_deadline") == 0)
+            return past_deadline (self, error);
+          /* A server that accepts and then stays silent, or crawls, costs
+           * a full low-speed period per try: a few of those and the run
+           * stops (the queue is kept) instead of trying max_tries times. */
+          if (stall != NULL && ++self->stalls >= self->max_stalls)
+            {
+              self->stats.error_kind = stall;
+              if (g_str_equal (stall, "server_silent"))
+                g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK,
+                             _("The provincial server took the request but did not answer (%u times in this run)."),
+                             self->stalls);
+              else
+                g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK,
+                             _("The provincial server's answer stopped or came too slowly (%u times in this run)."),
+                             self->stalls);
+              return FALSE;
+            }
           if (g_error_matches (local, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK))
             continue;
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
       transient = resp->status == 429 || resp->status == 503 || resp->status >= 500;
+      if (transient && resp->retry_after > 0 && (guint) resp->retry_after > self->max_wait_ms / 1000)
+        {
+          /* Not a day's sleep inside a run: stop now, keep the queue, and
+           * say what the server asked for. The next run tries again. */
+          self->stats.error_kind = "retry_after_capped";
+          self->stats.retry_after_s = resp->retry_after;
+          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_BUSY,
+                       _("The provincial server asked to wait %d seconds, longer than the %u seconds a run waits."),
+                       resp->retry_after, self->max_wait_ms / 1000);
+          bm_sync_response_clear (resp);
+          return FALSE;
+        }
       if (transient)
         {
           last_retry_after = MAX (resp->retry_after, 1);
@@ -417,10 +482,24 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
         {
           g_autoptr(BmSyncServerError) se = bm_sync_parse_error (g_bytes_get_data (resp.body, NULL),
                                                                  g_bytes_get_size (resp.body));
+          long status = resp.status;
+
           if (resp.status == 413 && se && se->max_records > 0)
-            self->max_records = MIN (self->max_records, (guint) se->max_records);
+            {
+              self->max_records = MIN (self->max_records, (guint) se->max_records);
+              self->base_records = MIN (self->base_records, (guint) se->max_records);
+            }
           bm_sync_response_clear (&resp);
           *too_large = TRUE;
+          if (status == 413 && batch->n_records <= 1)
+            {
+              /* Alone and still too large: no batch can carry it. Set it
+               * aside with the reason (problems list) so the rest of the
+               * queue is not stuck behind it. */
+              g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (batch->body));
+              self->stats.set_aside += batch->n_records;
+              return bm_store_sync_set_aside (self->store, batch->batch_id, "too_large", size, error) && FALSE;
+            }
           return bm_store_sync_drop_batch (self->store, batch->batch_id, error) && FALSE;
         }
       if (resp.status != 200)
@@ -437,7 +516,7 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
               return FALSE;
             }
           self->stats.retries++;
-          if (!pause_ms (self->cancellable, backoff_delay (self, tries, 0), error))
+          if (!wait_ms (self, backoff_delay (self, tries, 0), error))
             return FALSE;
           continue;
         }
@@ -452,9 +531,15 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
     }
 }
 
+/* The feed is bounded three ways: garbled pages by max_tries (in a row),
+ * pages by max_change_pages per run (the cursor is kept, the next run goes
+ * on), and a page that says "more" without moving the cursor ends the run
+ * at once, since asking again would get the same page for ever. */
 static gboolean
 pull_changes (BmSyncClient *self, GError **error)
 {
+  guint pages = 0, garbled = 0;
+
   for (;;)
     {
       g_autofree char *cursor = bm_store_sync_get (self->store, "cursor");
@@ -463,8 +548,16 @@ pull_changes (BmSyncClient *self, GError **error)
       g_autofree char *next = NULL;
       g_autoptr(GPtrArray) changes = NULL;
       BmSyncResponse resp = { 0 };
-      gboolean more = FALSE;
+      gboolean more = FALSE, stuck;
 
+      if (pages++ >= self->max_pages)
+        {
+          self->stats.error_kind = "changes_feed_endless";
+          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                       _("The changes feed did not end after %u pages; the next run goes on from here."),
+                       self->max_pages);
+          return FALSE;
+        }
       if (!call (self, "GET", path, NULL, NULL, &resp, error))
         return FALSE;
       if (resp.status != 200)
@@ -476,17 +569,29 @@ pull_changes (BmSyncClient *self, GError **error)
         {
           /* A truncated page: ask again (the cursor has not moved). */
           self->stats.retries++;
-          if (self->stats.retries > 1000 || !pause_ms (self->cancellable, backoff_delay (self, 0, 0), error))
+          if (++garbled >= self->max_tries)
             {
-              if (error && *error == NULL)
-                g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL, _("The changes feed could not be read."));
+              self->stats.error_kind = "changes_feed_garbled";
+              g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                           _("The changes feed could not be read after %u tries."), garbled);
               return FALSE;
             }
+          if (!wait_ms (self, backoff_delay (self, garbled - 1, 0), error))
+            return FALSE;
           continue;
         }
+      garbled = 0;
+      stuck = more && changes->len > 0 && g_strcmp0 (next, cursor ? cursor : "") == 0;
       if (!bm_store_sync_apply_changes (self->store, changes, next, error))
         return FALSE;
       self->stats.changes_applied += changes->len;
+      if (stuck)
+        {
+          self->stats.error_kind = "changes_feed_stuck";
+          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                       _("The changes feed does not move on: the server sent the same position again."));
+          return FALSE;
+        }
       if (!more || changes->len == 0)
         return TRUE;
     }
@@ -598,6 +703,21 @@ open_transport (BmSyncClient *self, GError **error)
   self->max_tries = setting_uint (self->store, "max_tries", 8);
   self->max_records = setting_uint (self->store, "batch_records", 200);
   self->max_bytes = setting_uint (self->store, "batch_bytes", 4 * 1024 * 1024);
+  self->base_records = self->max_records;
+  self->base_bytes = self->max_bytes;
+  self->max_wait_ms = MIN (setting_uint (self->store, "max_wait_s", 300), 86400) * 1000;
+  self->max_stalls = setting_uint (self->store, "max_stalls", 2);
+  self->max_pages = setting_uint (self->store, "max_change_pages", 200);
+  {
+    BmSyncLimits limits = {
+      .connect_s = setting_uint (self->store, "connect_timeout_s", 15),
+      .low_speed_bytes = setting_uint (self->store, "low_speed_bytes", 100),
+      .low_speed_s = setting_uint (self->store, "low_speed_s", 30),
+      .request_s = setting_uint (self->store, "request_timeout_s", 300),
+      .deadline = self->deadline,
+    };
+    bm_sync_transport_set_limits (self->transport, &limits);
+  }
   self->parallel = MIN (setting_uint (self->store, "parallel_uploads", 4), BM_SYNC_MAX_PARALLEL);
   {
     g_autofree char *bundles = bm_store_sync_get (self->store, "photo_bundles");
@@ -624,11 +744,17 @@ record_outcome (BmSyncClient *self, const GError *failure)
       bm_store_sync_set (self->store, "last_success", now, NULL);
       bm_store_sync_set (self->store, "last_error_code", NULL, NULL);
       bm_store_sync_set (self->store, "last_error_detail", NULL, NULL);
+      bm_store_sync_set (self->store, "last_error_kind", NULL, NULL);
+      bm_store_sync_set (self->store, "last_retry_after_s", NULL, NULL);
     }
   else if (!g_error_matches (failure, BM_SYNC_ERROR, BM_SYNC_ERROR_CANCELLED))
     {
+      g_autofree char *asked = self->stats.retry_after_s > 0
+                               ? g_strdup_printf ("%" G_GINT64_FORMAT, self->stats.retry_after_s) : NULL;
       bm_store_sync_set (self->store, "last_error_code", bm_sync_error_code (failure), NULL);
       bm_store_sync_set (self->store, "last_error_detail", failure->message, NULL);
+      bm_store_sync_set (self->store, "last_error_kind", self->stats.error_kind, NULL);
+      bm_store_sync_set (self->store, "last_retry_after_s", asked, NULL);
     }
   return TRUE;
 }
@@ -639,6 +765,10 @@ run (BmSyncClient *self, GError **error)
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(JsonObject) status = NULL;
 
+  /* The deadline counts from the start, the log-in included. */
+  self->run_timeout_s = MIN (setting_uint (self->store, "run_timeout_s", 900), 7 * 86400);
+  self->deadline = g_get_monotonic_time () + (gint64) self->run_timeout_s * G_USEC_PER_SEC;
+  self->stalls = 0;
   if (!open_transport (self, error))
     return FALSE;
   status = bm_store_sync_status (self->store, NULL);
@@ -691,13 +821,15 @@ run (BmSyncClient *self, GError **error)
               g_propagate_error (error, g_steal_pointer (&local));
               return FALSE;
             }
-          /* 413: halve and build again from the same records. */
+          /* 413 for one record alone: send_batch set it aside; the
+           * rest goes on at the size used before the search for it. */
           if (batch->n_records <= 1)
             {
-              g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
-                           _("A single record is larger than the server accepts."));
-              return FALSE;
+              self->max_records = self->base_records;
+              self->max_bytes = self->base_bytes;
+              continue;
             }
+          /* 413: halve and build again from the same records. */
           self->max_records = MIN (self->max_records, MAX (batch->n_records / 2, 1));
           self->max_bytes = MAX (self->max_bytes / 2, 4096);
         }

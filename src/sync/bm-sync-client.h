@@ -30,6 +30,9 @@ typedef struct {
   guint64 requests;
   guint64 bytes_sent;
   guint64 retries;
+  guint64 set_aside;          /* records the server refused one by one (413 alone) */
+  const char *error_kind;     /* what the server did when the run failed, or NULL */
+  gint64  retry_after_s;      /* the Retry-After the run did not wait for, or 0 */
 } BmSyncStats;
 
 /* Progress of a run: records answered so far and records queued at the start. */

@@ -29,6 +29,8 @@ struct _BmSyncTransport
   guint64  requests;
   CURLM   *multi;          /* parallel photo uploads */
   CURL    *pool[BM_SYNC_MAX_PARALLEL];
+  BmSyncLimits limits;
+  const char  *stall;
 };
 
 G_DEFINE_FINAL_TYPE (BmSyncTransport, bm_sync_transport, G_TYPE_OBJECT)
@@ -89,6 +91,19 @@ bm_sync_transport_class_init (BmSyncTransportClass *klass)
 static void
 bm_sync_transport_init (BmSyncTransport *self)
 {
+  self->limits = (BmSyncLimits) { 15, 100, 30, 300, 0 };
+}
+
+void
+bm_sync_transport_set_limits (BmSyncTransport *self, const BmSyncLimits *limits)
+{
+  self->limits = *limits;
+}
+
+const char *
+bm_sync_transport_get_stall (BmSyncTransport *self)
+{
+  return self->stall;
 }
 
 static gboolean
@@ -181,6 +196,7 @@ typedef struct {
   int           retry_after;
   GCancellable *cancellable;
   gboolean      too_big;
+  gboolean      answered;   /* a status line arrived */
 } Exchange;
 
 static size_t
@@ -203,12 +219,14 @@ on_header (char *buf, size_t size, size_t n, void *user)
   Exchange *x = user;
   size_t len = size * n;
 
+  x->answered = TRUE;
   if (len > 12 && g_ascii_strncasecmp (buf, "Retry-After:", 12) == 0)
     {
       g_autofree char *v = g_strstrip (g_strndup (buf + 12, len - 12));
       gint64 s = g_ascii_strtoll (v, NULL, 10);
-      /* An HTTP date instead of seconds counts as "a while". */
-      x->retry_after = s > 0 ? (int) MIN (s, 3600) : (g_ascii_isdigit (v[0]) ? 0 : 30);
+      /* An HTTP date instead of seconds counts as "a while". The client
+       * caps the wait (and says so); it needs the value the server sent. */
+      x->retry_after = s > 0 ? (int) MIN (s, G_MAXINT / 1000) : (g_ascii_isdigit (v[0]) ? 0 : 30);
     }
   return len;
 }
@@ -220,11 +238,36 @@ on_progress (void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultota
   return g_cancellable_is_cancelled (x->cancellable) ? 1 : 0;
 }
 
+/* A timeout: say which kind, so the status can tell the clerk (and the
+ * county IT office) what the server did. */
+static void
+note_stall (BmSyncTransport *self, CURL *c, CURLcode rc, const Exchange *x)
+{
+  long sent = 0;
+
+  if (rc != CURLE_OPERATION_TIMEDOUT)
+    return;
+  /* A connect timeout is an unreachable server, not a silent one. */
+  curl_easy_getinfo (c, CURLINFO_REQUEST_SIZE, &sent);
+  if (self->limits.deadline > 0 && g_get_monotonic_time () >= self->limits.deadline - G_USEC_PER_SEC / 10)
+    self->stall = "run_deadline";
+  else if (sent <= 0)
+    return;
+  else if (!x->answered && x->data->len == 0)
+    self->stall = "server_silent";
+  else
+    self->stall = "server_stalled";
+}
+
 static void
 set_curl_error (CURLcode rc, gboolean too_big, GError **error)
 {
   switch (rc)
     {
+    case CURLE_OPERATION_TIMEDOUT:
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK,
+                   _("The provincial server did not answer in time (%s)."), curl_easy_strerror (rc));
+      break;
     case CURLE_ABORTED_BY_CALLBACK:
       g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_CANCELLED, _("Sync was cancelled."));
       break;
@@ -271,10 +314,18 @@ configure (BmSyncTransport *self, CURL *c, const char *url, Exchange *xp)
   if (self->pin)
     curl_easy_setopt (c, CURLOPT_PINNEDPUBLICKEY, self->pin);
   curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, 15L);
-  curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, 60L);
-  curl_easy_setopt (c, CURLOPT_TIMEOUT, 300L);
+  {
+    /* Every request ends: connect, crawl and total bounds, and never past
+     * the run's deadline (a server that accepts and never answers, or
+     * answers a byte a second, must not hold the run). */
+    gint64 total_ms = (gint64) MAX (self->limits.request_s, 1) * 1000;
+    if (self->limits.deadline > 0)
+      total_ms = CLAMP ((self->limits.deadline - g_get_monotonic_time ()) / 1000, 1, total_ms);
+    curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS, (long) MIN ((gint64) MAX (self->limits.connect_s, 1) * 1000, total_ms));
+    curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, (long) MAX (self->limits.low_speed_bytes, 1));
+    curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, (long) MAX (self->limits.low_speed_s, 1));
+    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, (long) total_ms);
+  }
   curl_easy_setopt (c, CURLOPT_USERAGENT, "baoming/" PACKAGE_VERSION);
   curl_easy_setopt (c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, on_data);
@@ -294,13 +345,14 @@ bm_sync_transport_request (BmSyncTransport *self, const char *method, const char
   g_autofree char *url = g_strconcat (self->base, path, NULL);
   g_autofree char *ctype = NULL;
   struct curl_slist *headers = NULL;
-  Exchange x = { g_byte_array_new (), 0, cancellable, FALSE };
+  Exchange x = { g_byte_array_new (), 0, cancellable, FALSE, FALSE };
   gsize body_len = 0;
   const void *body_data = body ? g_bytes_get_data (body, &body_len) : NULL;
   CURL *c = self->curl;
   CURLcode rc;
 
   memset (response, 0, sizeof *response);
+  self->stall = NULL;
   configure (self, c, url, &x);
 
   if (self->auth_header)
@@ -330,6 +382,7 @@ bm_sync_transport_request (BmSyncTransport *self, const char *method, const char
   self->requests++;
   if (rc != CURLE_OK)
     {
+      note_stall (self, c, rc, &x);
       g_byte_array_unref (x.data);
       set_curl_error (rc, x.too_big, error);
       return FALSE;
@@ -377,6 +430,7 @@ bm_sync_transport_put_many (BmSyncTransport *self, BmSyncPut *items, guint n, gu
   GError *fatal = NULL;
 
   parallel = CLAMP (parallel, 1, BM_SYNC_MAX_PARALLEL);
+  self->stall = NULL;
   if (self->multi == NULL)
     {
       self->multi = curl_multi_init ();
@@ -410,7 +464,7 @@ bm_sync_transport_put_many (BmSyncTransport *self, BmSyncPut *items, guint n, gu
           slot->item = next++;
           slot->busy = TRUE;
           slot->url = g_strconcat (self->base, items[slot->item].path, NULL);
-          slot->x = (Exchange) { g_byte_array_new (), 0, cancellable, FALSE };
+          slot->x = (Exchange) { g_byte_array_new (), 0, cancellable, FALSE, FALSE };
           configure (self, slot->easy, slot->url, &slot->x);
           if (self->auth_header)
             slot->headers = curl_slist_append (slot->headers, self->auth_header);
@@ -447,6 +501,7 @@ bm_sync_transport_put_many (BmSyncTransport *self, BmSyncPut *items, guint n, gu
           else
             {
               g_autoptr(GError) e = NULL;
+              note_stall (self, slot->easy, msg->data.result, &slot->x);
               set_curl_error (msg->data.result, slot->x.too_big, &e);
               if (fatal == NULL && !g_error_matches (e, BM_SYNC_ERROR, BM_SYNC_ERROR_NETWORK))
                 fatal = g_steal_pointer (&e);

@@ -66,6 +66,24 @@ gboolean         bm_sync_transport_put_many  (BmSyncTransport  *self,
                                               guint             parallel,
                                               GCancellable     *cancellable,
                                               GError          **error);
+/* Bounds of each request (docs/sync-protocol.md §2). A transfer slower than
+ * low_speed_bytes per second for low_speed_s is abandoned (a slow-loris
+ * server), as is one still running after request_s; no request runs past
+ * the run's deadline (monotonic microseconds, 0 = none). */
+typedef struct {
+  guint  connect_s;
+  guint  low_speed_bytes;
+  guint  low_speed_s;
+  guint  request_s;
+  gint64 deadline;
+} BmSyncLimits;
+
+void             bm_sync_transport_set_limits (BmSyncTransport    *self,
+                                               const BmSyncLimits *limits);
+/* What the server did in the last failed request that timed out:
+ * "server_silent" (no answer at all), "server_stalled" (an answer that
+ * stopped or crawled), "run_deadline" (the run's time was up), or NULL. */
+const char      *bm_sync_transport_get_stall  (BmSyncTransport    *self);
 guint64          bm_sync_transport_get_bytes_sent (BmSyncTransport *self);
 guint64          bm_sync_transport_get_requests   (BmSyncTransport *self);
 

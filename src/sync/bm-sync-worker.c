@@ -222,8 +222,13 @@ thread_main (gpointer data)
         {
           /* 30 s, 60 s, … capped by the timer interval, with jitter. */
           double d = MIN (30.0 * (1u << MIN (failures, 10u)), (double) self->interval);
+          gint64 asked = bm_sync_client_get_stats (client)->retry_after_s;
           failures++;
           wait_us = (gint64) (d * g_random_double_range (0.5, 1.5) * G_USEC_PER_SEC);
+          /* A run stopped rather than wait out a long Retry-After: the next
+           * one respects it, up to an hour ("sync now" still runs at once). */
+          if (asked > 0)
+            wait_us = MAX (wait_us, MIN (asked, 3600) * G_USEC_PER_SEC);
         }
     }
   return NULL;

@@ -355,6 +355,22 @@ province_do_batch (Province *p, const char *point, GBytes *body, GList *faults, 
   max_bytes = province_profile_limit (profile, "max_batch_bytes", 4 * 1024 * 1024);
   if ((f = find_fault (faults, "limit")) != NULL && f->p1 > 0)
     max_records = MIN (max_records, f->p1);
+  /* record_too_large: one record (its number ends in p1, p2 digits) is
+   * over a per-record limit, so every batch holding it gets 413. */
+  if ((f = find_fault (faults, "record_too_large")) != NULL)
+    {
+      g_autofree char *tail = g_strdup_printf ("%0*d", f->p2 > 0 ? f->p2 : 4, f->p1);
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        {
+          JsonNode *in = json_array_get_element (records, i);
+          JsonObject *item = JSON_NODE_HOLDS_OBJECT (in) ? json_node_get_object (in) : NULL;
+          JsonObject *rec = item && json_object_has_member (item, "record")
+                            && JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "record"))
+                            ? json_object_get_object_member (item, "record") : NULL;
+          if (rec && g_str_has_suffix (json_object_get_string_member_with_default (rec, "number", ""), tail))
+            max_bytes = 0;
+        }
+    }
   if ((gint64) json_array_get_length (records) > max_records || (gint64) len > max_bytes)
     {
       JsonObject *d = json_object_new ();

@@ -517,7 +517,8 @@ province_fault_add (Province *p, const char *endpoint, const char *kind, int cou
                     GError **error)
 {
   static const char *kinds[] = { "close_before", "close_after", "status", "delay", "truncate",
-                                 "repeat_old", "expire_token", "limit", NULL };
+                                 "repeat_old", "expire_token", "limit",
+                                 "silent", "slow", "endless", "deep", "record_too_large", NULL };
   sqlite3_stmt *st;
 
   if (!g_strv_contains (kinds, kind))

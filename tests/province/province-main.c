@@ -14,6 +14,7 @@
 #include <string.h>
 
 static GMutex lock;   /* one request at a time touches the SQLite connection */
+static gint stopping;  /* SIGTERM: hostile faults let go of their connections */
 
 typedef struct
 {
@@ -47,6 +48,70 @@ truncated_free (void *cls)
   Truncated *t = cls;
   g_free (t->data);
   g_free (t);
+}
+
+/* slow: the answer at one byte per p1 ms (1000 if 0), a slow-loris server. */
+typedef struct
+{
+  char  *data;
+  gsize  len;
+  int    ms;
+} Slow;
+
+static ssize_t
+slow_read (void *cls, uint64_t pos, char *buf, size_t max)
+{
+  Slow *s = cls;
+
+  if (pos >= s->len)
+    return MHD_CONTENT_READER_END_OF_STREAM;
+  for (int waited = 0; waited < s->ms; waited += 50)
+    {
+      if (g_atomic_int_get (&stopping))
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+      g_usleep (50 * 1000);
+    }
+  buf[0] = s->data[pos];
+  return 1;
+}
+
+static void
+slow_free (void *cls)
+{
+  Slow *s = cls;
+  g_free (s->data);
+  g_free (s);
+}
+
+/* deep: an answer that is valid JSON nested p1 deep (100000 if 0): about
+ * 200 KB for the default, which a recursive parser cannot survive. */
+static char *
+deep_answer (int depth)
+{
+  GString *out = g_string_sized_new (2 * depth + 64);
+
+  g_string_append (out, "{\"changes\":");
+  for (int i = 0; i < depth; i++)
+    g_string_append_c (out, '[');
+  for (int i = 0; i < depth; i++)
+    g_string_append_c (out, ']');
+  g_string_append (out, ",\"next_cursor\":\"0\",\"more\":false,\"results\":[]}");
+  return g_string_free (out, FALSE);
+}
+
+/* endless (changes feed): a page that looks right but never ends.
+ * p1 0: the cursor never moves; 1: it moves on one each page, for ever;
+ * 2: garbled (a change without its seq). */
+static char *
+endless_answer (int mode, const char *cursor)
+{
+  gint64 at = cursor && *cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
+  gint64 next = mode == 1 ? at + 1 : at;
+
+  if (mode == 2)
+    return g_strdup ("{\"changes\":[{\"kind\":\"noop\"}],\"next_cursor\":\"1\",\"more\":true}");
+  return g_strdup_printf ("{\"changes\":[{\"kind\":\"noop\",\"seq\":%" G_GINT64_FORMAT "}],"
+                          "\"next_cursor\":\"%" G_GINT64_FORMAT "\",\"more\":true}", next, next);
 }
 
 static ProvinceFault *
@@ -94,6 +159,17 @@ handler (void *cls, struct MHD_Connection *c, const char *url, const char *metho
 
   if ((f = find_fault (faults, "delay")) != NULL)
     g_usleep ((gulong) f->p1 * 1000);
+  if ((f = find_fault (faults, "silent")) != NULL)
+    {
+      /* Take the request and say nothing for p1 s (an hour if 0), then drop
+       * the connection. */
+      gint64 end = g_get_monotonic_time () + (gint64) (f->p1 > 0 ? f->p1 : 3600) * G_USEC_PER_SEC;
+      g_message ("%s %s -> silence", method, url);
+      while (g_get_monotonic_time () < end && !g_atomic_int_get (&stopping))
+        g_usleep (50 * 1000);
+      g_list_free_full (faults, (GDestroyNotify) province_fault_free);
+      return MHD_NO;
+    }
   if (find_fault (faults, "close_before"))
     {
       g_list_free_full (faults, (GDestroyNotify) province_fault_free);
@@ -115,6 +191,16 @@ handler (void *cls, struct MHD_Connection *c, const char *url, const char *metho
                      MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
                      body, faults, &reply);
   g_mutex_unlock (&lock);
+  if ((f = find_fault (faults, "deep")) != NULL && reply.status == 200)
+    {
+      g_free (reply.body);
+      reply.body = deep_answer (f->p1 > 0 ? f->p1 : 100000);
+    }
+  if ((f = find_fault (faults, "endless")) != NULL && reply.status == 200)
+    {
+      g_free (reply.body);
+      reply.body = endless_answer (f->p1, MHD_lookup_connection_value (c, MHD_GET_ARGUMENT_KIND, "cursor"));
+    }
   g_message ("%s %s -> %d", method, url, reply.status);
 
   if (find_fault (faults, "close_after"))
@@ -130,6 +216,14 @@ handler (void *cls, struct MHD_Connection *c, const char *url, const char *metho
       t->cut = t->len / 2;
       t->data = g_steal_pointer (&reply.body);
       resp = MHD_create_response_from_callback (t->len, 4096, truncated_read, t, truncated_free);
+    }
+  else if ((f = find_fault (faults, "slow")) != NULL && reply.body != NULL)
+    {
+      Slow *s = g_new0 (Slow, 1);
+      s->len = strlen (reply.body);
+      s->ms = f->p1 > 0 ? f->p1 : 1000;
+      s->data = g_steal_pointer (&reply.body);
+      resp = MHD_create_response_from_callback (s->len, 1, slow_read, s, slow_free);
     }
   else
     {
@@ -182,6 +276,7 @@ on_connection (void *cls, struct MHD_Connection *c, void **socket_context, enum 
 static gboolean
 quit_cb (gpointer data)
 {
+  g_atomic_int_set (&stopping, 1);
   g_main_loop_quit (data);
   return G_SOURCE_REMOVE;
 }

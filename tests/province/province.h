@@ -20,7 +20,8 @@ typedef struct
 /* A fault taken from the faults table for one request. */
 typedef struct
 {
-  char *kind;      /* close_before close_after status delay truncate repeat_old expire_token limit */
+  char *kind;      /* close_before close_after status delay truncate repeat_old expire_token limit
+                    * silent slow endless deep record_too_large (README.md) */
   int   p1;
   int   p2;
 } ProvinceFault;
