@@ -57,28 +57,14 @@ add_row (GtkGrid *grid, int row, const char *name, gint64 count, gint64 largest)
   gtk_grid_attach (grid, bar, 2, row, 1, 1);
 }
 
-static gint64
-largest_of (JsonObject *counts)
-{
-  g_autoptr(GList) members = json_object_get_members (counts);
-  gint64 largest = 0;
-
-  for (GList *l = members; l != NULL; l = l->next)
-    largest = MAX (largest, json_object_get_int_member (counts, l->data));
-  return largest;
-}
-
 static void
-show_deadline (BmProgressPage *self, JsonObject *progress)
+show_deadline (BmProgressPage *self, const BmProgress *progress)
 {
-  JsonNode *node = json_object_get_member (progress, "deadlines");
-  const char *closes = NULL;
+  const char *closes = progress->registration_closes;
   g_autoptr(GDateTime) when = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *text = NULL;
 
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    closes = json_object_get_string_member_with_default (json_node_get_object (node), "registration_closes", NULL);
   if (closes != NULL)
     when = g_date_time_new_from_iso8601 (closes, NULL);
   gtk_widget_set_css_classes (GTK_WIDGET (self->deadline_label),
@@ -107,11 +93,9 @@ void
 bm_progress_page_refresh (BmProgressPage *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) progress = bm_store_get_progress (self->store, &error);
+  g_autoptr(BmProgress) progress = bm_store_get_progress (self->store, &error);
   g_autoptr(GPtrArray) categories = NULL;
   g_autofree char *summary = NULL;
-  JsonObject *by_state, *by_category;
-  JsonArray *by_day;
   gint64 largest = 0;
   guint first;
   int row = 0;
@@ -126,22 +110,16 @@ bm_progress_page_refresh (BmProgressPage *self)
     }
 
   summary = g_strdup_printf (_("%lld registered · %lld awaiting county review · %lld voided"),
-                             (long long) json_object_get_int_member (progress, "registered"),
-                             (long long) json_object_get_int_member (progress, "review_pending"),
-                             (long long) json_object_get_int_member (progress, "voided"));
+                             (long long) progress->registered, (long long) progress->review_pending,
+                             (long long) progress->voided);
   gtk_label_set_text (self->summary_label, summary);
   show_deadline (self, progress);
 
-  by_state = json_object_get_object_member (progress, "by_state");
   for (int s = 0; s < BM_N_RECORD_STATES; s++)
-    {
-      const char *name = bm_record_state_to_string (s);
-      gint64 n = json_object_get_int_member_with_default (by_state, name, 0);
+    add_row (self->state_grid, row++, bm_record_state_get_label (s),
+             bm_progress_count (progress->by_state, bm_record_state_to_string (s)),
+             bm_progress_largest (progress->by_state));
 
-      add_row (self->state_grid, row++, bm_record_state_get_label (s), n, largest_of (by_state));
-    }
-
-  by_category = json_object_get_object_member (progress, "by_category");
   categories = bm_store_list_categories (self->store, NULL);
   row = 0;
   for (guint i = 0; categories && i < categories->len; i++)
@@ -149,21 +127,17 @@ bm_progress_page_refresh (BmProgressPage *self)
       BmCategory *category = g_ptr_array_index (categories, i);
       g_autofree char *name = g_strdup_printf ("%s %s", category->code, category->name);
 
-      add_row (self->category_grid, row++, name,
-               json_object_get_int_member_with_default (by_category, category->code, 0), largest_of (by_category));
+      add_row (self->category_grid, row++, name, bm_progress_count (progress->by_category, category->code),
+               bm_progress_largest (progress->by_category));
     }
 
-  by_day = json_object_get_array_member (progress, "by_day");
-  first = json_array_get_length (by_day) > DAYS_SHOWN ? json_array_get_length (by_day) - DAYS_SHOWN : 0;
-  for (guint i = first; i < json_array_get_length (by_day); i++)
-    largest = MAX (largest, json_object_get_int_member (json_array_get_object_element (by_day, i), "count"));
+  first = progress->by_day->len > DAYS_SHOWN ? progress->by_day->len - DAYS_SHOWN : 0;
+  for (guint i = first; i < progress->by_day->len; i++)
+    largest = MAX (largest, g_array_index (progress->by_day, BmCount, i).count);
   row = 0;
-  for (guint i = first; i < json_array_get_length (by_day); i++)
-    {
-      JsonObject *day = json_array_get_object_element (by_day, i);
-      add_row (self->day_grid, row++, json_object_get_string_member (day, "date"),
-               json_object_get_int_member (day, "count"), largest);
-    }
+  for (guint i = first; i < progress->by_day->len; i++)
+    add_row (self->day_grid, row++, g_array_index (progress->by_day, BmCount, i).key,
+             g_array_index (progress->by_day, BmCount, i).count, largest);
 }
 
 static void

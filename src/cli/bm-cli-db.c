@@ -145,7 +145,7 @@ bm_cli_progress (BmCliContext *ctx, int argc, char **argv)
 {
   g_autoptr(GOptionContext) options = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) progress = NULL;
+  g_autoptr(BmProgress) progress = NULL;
   gboolean as_json = FALSE;
   int code;
   BmStore *store;
@@ -166,23 +166,20 @@ bm_cli_progress (BmCliContext *ctx, int argc, char **argv)
     return bm_cli_fail (g_steal_pointer (&error));
   if (as_json)
     {
-      bm_cli_print_json_object (progress);
+      g_autoptr(JsonObject) json = bm_progress_to_json (progress);
+
+      bm_cli_print_json_object (json);
       return BM_CLI_EXIT_OK;
     }
   g_print (_("Registered: %lld (voided: %lld, awaiting review: %lld)\n"),
-           (long long) json_object_get_int_member (progress, "registered"),
-           (long long) json_object_get_int_member (progress, "voided"),
-           (long long) json_object_get_int_member (progress, "review_pending"));
-  {
-    JsonObject *by_state = json_object_get_object_member (progress, "by_state");
-    g_autoptr(GList) states = json_object_get_members (by_state);
+           (long long) progress->registered, (long long) progress->voided, (long long) progress->review_pending);
+  for (guint i = 0; i < progress->by_state->len; i++)
+    {
+      const BmCount *c = &g_array_index (progress->by_state, BmCount, i);
+      BmRecordState state;
+      const char *label = bm_record_state_from_string (c->key, &state) ? bm_record_state_get_label (state) : c->key;
 
-    for (GList *l = states; l != NULL; l = l->next)
-      {
-        BmRecordState state;
-        const char *label = bm_record_state_from_string (l->data, &state) ? bm_record_state_get_label (state) : l->data;
-        g_print ("  %-24s %lld\n", label, (long long) json_object_get_int_member (by_state, l->data));
-      }
-  }
+      g_print ("  %-24s %lld\n", label, (long long) c->count);
+    }
   return BM_CLI_EXIT_OK;
 }

@@ -188,7 +188,14 @@ test_counter (void)
     g_assert_cmpstr (bm_candidate_get (corrected, "override_reason"), ==, "户口簿地址已变更");
   }
 
-  /* The same card again: refused before any number is taken, naming the record. */
+  /* The same card again while its candidate is in hand changes nothing;
+   * for the next candidate it is refused before any number is taken,
+   * naming the record. */
+  bm_intake_card_read (bm_counter_page_get_intake (counter), identity);
+  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_PHOTO);
+  g_assert_true (bm_intake_photo_saved (bm_counter_page_get_intake (counter), "01023001"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (counter), "counter.next", NULL));
+  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_WAITING);
   bm_intake_card_read (bm_counter_page_get_intake (counter), identity);
   g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_BLOCKED);
   g_assert_nonnull (strstr (bm_intake_get_next_step (bm_counter_page_get_intake (counter)), "01023001"));

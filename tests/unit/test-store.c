@@ -552,6 +552,7 @@ static void
 test_progress (Fixture *f, gconstpointer data)
 {
   g_autoptr(JsonObject) progress = NULL;
+  g_autoptr(BmProgress) typed = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *by_day;
 
@@ -560,8 +561,16 @@ test_progress (Fixture *f, gconstpointer data)
   g_assert_true (bm_store_set_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, NULL, NULL));
   g_assert_true (bm_store_void_candidate (f->store, "01020002", "重复登记", NULL, NULL));
 
-  progress = bm_store_get_progress (f->store, &error);
+  typed = bm_store_get_progress (f->store, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (typed->registered, ==, 4);
+  g_assert_cmpint (bm_progress_count (typed->by_state, "numbered"), ==, 3);
+  g_assert_cmpint (bm_progress_count (typed->by_category, "5"), ==, 2);
+  g_assert_cmpint (bm_progress_largest (typed->by_state), ==, 3);
+  g_assert_cmpuint (typed->by_day->len, ==, 1);
+  g_assert_null (typed->registration_closes);
+  /* the CLI's JSON says the same */
+  progress = bm_progress_to_json (typed);
   g_assert_cmpint (json_object_get_int_member (progress, "registered"), ==, 4);
   g_assert_cmpint (json_object_get_int_member (progress, "voided"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (progress, "review_pending"), ==, 4);
