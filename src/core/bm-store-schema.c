@@ -184,20 +184,28 @@ static const Migration migrations[] = {
     "CREATE INDEX photos_current ON photos (candidate_uuid, kind) WHERE current = 1;" },
 };
 
-gboolean
-bm_store_migrate (BmStore *self, GError **error)
+static gboolean
+read_user_version (BmStore *self, int *version, GError **error)
 {
-  sqlite3 *db = bm_store_get_sqlite (self);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int current;
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, "PRAGMA user_version", error);
 
-  stmt = bm_store_prepare (self, "PRAGMA user_version", error);
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return bm_store_set_sqlite_error (self, sqlite3_errcode (db), error);
-  current = sqlite3_column_int (stmt, 0);
+    return bm_store_set_sqlite_error (self, sqlite3_errcode (bm_store_get_sqlite (self)), error);
+  *version = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
 
+/* Read-only, and run before anything writes to the file: a store written
+ * by a newer program must be refused byte for byte as it is. */
+gboolean
+bm_store_check_schema_version (BmStore *self, GError **error)
+{
+  int current;
+
+  if (!read_user_version (self, &current, error))
+    return FALSE;
   if (current > migrations[G_N_ELEMENTS (migrations) - 1].version)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
@@ -205,6 +213,16 @@ bm_store_migrate (BmStore *self, GError **error)
                    current);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+bm_store_migrate (BmStore *self, GError **error)
+{
+  int current;
+
+  if (!bm_store_check_schema_version (self, error) || !read_user_version (self, &current, error))
+    return FALSE;
 
   for (gsize i = 0; i < G_N_ELEMENTS (migrations); i++)
     {
