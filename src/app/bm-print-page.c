@@ -12,6 +12,7 @@
 #include "bm-print-batch.h"
 #include "bm-print-error.h"
 #include "bm-print-page.h"
+#include "bm-print-settle.h"
 #include "bm-printer.h"
 
 struct _BmPrintPage
@@ -581,6 +582,15 @@ bm_print_page_new (BmStore *store)
   BmPrintPage *self = g_object_new (BM_TYPE_PRINT_PAGE, NULL);
 
   self->store = g_object_ref (store);
+  /* A print of a process that died may have reached paper: settle it before
+   * the page shows what is "not yet printed" (docs/printing.md). Asks CUPS
+   * only when such a print exists. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!bm_print_settle (store, NULL, NULL, &error))
+      g_warning ("settling earlier prints: %s", error->message);
+  }
   bm_print_page_refresh (self);
   refresh_printers (self);
   return self;

@@ -141,6 +141,16 @@ static const Migration migrations[] = {
     "CREATE INDEX print_log_records_by_number ON print_log_records (number);"
     /* Why a job did not complete, in the words CUPS gave. */
     "ALTER TABLE print_log ADD COLUMN detail TEXT;" },
+  /* Print intents (docs/printing.md): a row with outcome 'submitting' is
+   * committed before the job goes to CUPS and settled when it ends, or at
+   * the next start when the process died. intent is a random tag also put
+   * into the CUPS job title, so the job is found even when its id was never
+   * written; owner says which process printed (pid:start-time). */
+  { 21,
+    "ALTER TABLE print_log ADD COLUMN intent TEXT;"
+    "ALTER TABLE print_log ADD COLUMN printed_state TEXT;"
+    "ALTER TABLE print_log ADD COLUMN owner TEXT;"
+    "CREATE INDEX print_log_unsettled ON print_log (id) WHERE outcome = 'submitting';" },
 
   /* Sync (bm-store-sync.c, docs/sync-protocol.md). held_version is the
    * version the server last answered about; a rejected or conflicting record
