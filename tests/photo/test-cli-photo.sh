@@ -63,6 +63,14 @@ expect_rc 0 "export processed photo" $CLI $DB --training photo export "$N1" --ou
 [ "$(sha256sum n1.jpg | cut -d' ' -f1)" = "$(cat out.txt)" ]; ok $? "export: printed SHA-256 matches the file"
 expect_rc 0 "export original" $CLI $DB --training photo export "$N1" --original --out n1-orig.jpg
 cmp -s n1-orig.jpg good.jpg; ok $? "export: original is the imported file"
+# Finding 7: every file with candidate data is 0600, whatever the umask.
+(umask 000; $CLI $DB --training photo export "$N1" --out n1-umask.jpg >/dev/null 2>&1)
+[ "$(stat -c %a n1-umask.jpg)" = 600 ]; ok $? "export under umask 000 is 0600 ($(stat -c %a n1-umask.jpg))"
+(umask 000; $CLI photo check good.jpg --out std-umask.jpg >/dev/null 2>&1)
+[ "$(stat -c %a std-umask.jpg)" = 600 ]; ok $? "check --out under umask 000 is 0600"
+install -m 0644 /dev/null n1-old.jpg
+$CLI $DB --training photo export "$N1" --original --out n1-old.jpg >/dev/null 2>&1
+[ "$(stat -c %a n1-old.jpg)" = 600 ] && cmp -s n1-old.jpg good.jpg; ok $? "export over an existing 0644 file leaves it 0600"
 expect_rc 0 "import one file with --number" $CLI $DB --training photo import good.jpg --number "$N2"
 expect_rc 0 "import blurred: stored with a warning" $CLI $DB --training photo import blurred.png --number "$N2"
 expect_rc 3 "import rejects a small picture" $CLI $DB --training photo import small.jpg --number "$N2"
