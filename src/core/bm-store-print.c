@@ -96,13 +96,15 @@ bm_store_get_photo_jpeg (BmStore     *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = bm_store_prepare (self, "SELECT jpeg FROM photos WHERE candidate_uuid = ?1 AND kind = 'processed'"
+  stmt = bm_store_prepare (self, "SELECT CASE WHEN length (p.jpeg) > 0 THEN p.jpeg"
+                                 " ELSE (SELECT data FROM photo_blobs b WHERE b.sha256 = p.sha256) END"
+                                 " FROM photos p WHERE candidate_uuid = ?1 AND kind = 'processed'"
                                  " ORDER BY id DESC LIMIT 1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, candidate_uuid, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
   if (rc != SQLITE_DONE)
     bm_store_set_sqlite_error (self, rc, error);

@@ -192,6 +192,20 @@ static const Migration migrations[] = {
     "ALTER TABLE photos ADD COLUMN operator TEXT;"
     "ALTER TABLE photos ADD COLUMN current INTEGER NOT NULL DEFAULT 1;"
     "CREATE INDEX photos_current ON photos (candidate_uuid, kind) WHERE current = 1;" },
+  /* Photos are content-addressed: one blob per SHA-256, which every photo
+   * row with that hash shares (re-importing the same pictures stored every
+   * blob again). A row whose jpeg is empty reads its bytes from
+   * photo_blobs; rows written before keep working either way. Existing
+   * blobs move over only where bm_sha256() proves the stored hash is the
+   * bytes' hash. */
+  { 41,
+    "CREATE TABLE photo_blobs ("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  data BLOB NOT NULL CHECK (length (data) > 0));"
+    "INSERT OR IGNORE INTO photo_blobs (sha256, data)"
+    "  SELECT sha256, jpeg FROM photos WHERE length (jpeg) > 0 AND bm_sha256 (jpeg) = sha256 ORDER BY id;"
+    "UPDATE photos SET jpeg = X'' WHERE length (jpeg) > 0"
+    "  AND sha256 IN (SELECT sha256 FROM photo_blobs) AND bm_sha256 (jpeg) = sha256;" },
 };
 
 static gboolean
@@ -226,10 +240,29 @@ bm_store_check_schema_version (BmStore *self, GError **error)
   return TRUE;
 }
 
+/* bm_sha256(blob): lowercase hex SHA-256, for migration 41. */
+static void
+sql_sha256 (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  g_autofree char *hex = NULL;
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, sqlite3_value_blob (argv[0]),
+                                     (gsize) sqlite3_value_bytes (argv[0]));
+  sqlite3_result_text (context, hex, -1, SQLITE_TRANSIENT);
+}
+
 gboolean
 bm_store_migrate (BmStore *self, GError **error)
 {
   int current;
+
+  sqlite3_create_function (bm_store_get_sqlite (self), "bm_sha256", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, sql_sha256, NULL, NULL);
 
   if (!bm_store_check_schema_version (self, error) || !read_user_version (self, &current, error))
     return FALSE;

@@ -75,6 +75,28 @@ expect_rc 0 "import one file with --number" $CLI $DB --training photo import goo
 expect_rc 0 "import blurred: stored with a warning" $CLI $DB --training photo import blurred.png --number "$N2"
 expect_rc 3 "import rejects a small picture" $CLI $DB --training photo import small.jpg --number "$N2"
 expect_rc 4 "import onto unknown record" $CLI $DB --training photo import good.jpg --number 01029999
+# Finding 9: photos are content-addressed; re-importing the same pictures
+# adds photo rows (history) but never a second copy of a blob.
+blobs () {
+  python3 - "$W/store.db" <<'PY'
+import sqlite3,sys
+db=sqlite3.connect(sys.argv[1])
+n,size=db.execute("SELECT count(*), coalesce(sum(length(data)),0) FROM photo_blobs").fetchone()
+distinct=db.execute("SELECT count(DISTINCT sha256) FROM photos").fetchone()[0]
+inline=db.execute("SELECT coalesce(sum(length(jpeg)),0) FROM photos").fetchone()[0]
+rows=db.execute("SELECT count(*) FROM photos").fetchone()[0]
+print(n, size, distinct, inline, rows)
+PY
+}
+before=$(blobs)
+for i in 1 2 3; do $CLI $DB --training photo import in >/dev/null 2>&1; done
+after=$(blobs)
+set -- $before; b_n=$1 b_size=$2 b_distinct=$3
+set -- $after; a_n=$1 a_size=$2 a_distinct=$3 a_inline=$4 a_rows=$5
+[ "$b_n" = "$a_n" ] && [ "$b_size" = "$a_size" ] && [ "$a_n" = "$a_distinct" ] && [ "$a_inline" = 0 ] && [ "$a_rows" -gt "$a_n" ]
+ok $? "re-import 3 times: one blob per SHA-256 (before: $before; after: $after)"
+expect_rc 0 "export after re-import" $CLI $DB --training photo export "$N1" --out n1-again.jpg
+cmp -s n1-again.jpg n1.jpg; ok $? "export after re-import: same bytes"
 expect_rc 0 "audit chain intact" $CLI $DB --training audit verify
 
 echo "1..$n"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bm-error.h"
+#include "bm-store-photo.h"
 #include "bm-store-private.h"
 #include "bm-test-util.h"
 
@@ -171,6 +172,82 @@ test_newer_schema_untouched (void)
   bm_test_remove_dir (dir);
 }
 
+static gint64
+query_int (BmStore *store, const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Finding 9: a store from before migration 41, whose photo rows each hold
+ * their own copy of the same bytes, opens with one blob per SHA-256; a row
+ * whose stored hash is not its bytes' keeps its bytes. */
+static void
+test_photo_blobs_migration (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "old.db");
+  g_autoptr(BmCandidate) a = bm_test_make_candidate (1, "1");
+  g_autoptr(BmCandidate) b = bm_test_make_candidate (2, "1");
+  static const char jpeg[] = "\xff\xd8 pretend this is a 30 KB photo \xff\xd9";
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) jpeg, sizeof jpeg);
+  g_autoptr(GBytes) got = NULL;
+  g_autofree char *got_sha = NULL;
+
+  g_assert_true (bm_store_add_candidate (store, a, NULL, &error));
+  g_assert_true (bm_store_add_candidate (store, b, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Back to schema 40, with photo rows the way they were written then. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    const char *uuids[] = { bm_candidate_get (a, "uuid"), bm_candidate_get (a, "uuid"),
+                            bm_candidate_get (b, "uuid"), bm_candidate_get (b, "uuid") };
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE photo_blobs; PRAGMA user_version = 40;", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO photos (candidate_uuid, kind, jpeg, sha256, created_at, current)"
+                                             " VALUES (?, 'processed', ?, ?, '2019-11-01T10:00:00', ?)", -1, &stmt, NULL), ==, SQLITE_OK);
+    for (guint i = 0; i < G_N_ELEMENTS (uuids); i++)
+      {
+        sqlite3_reset (stmt);
+        sqlite3_bind_text (stmt, 1, uuids[i], -1, SQLITE_STATIC);
+        sqlite3_bind_blob (stmt, 2, jpeg, sizeof jpeg, SQLITE_STATIC);
+        /* The last row's hash is not its bytes': it must keep them. */
+        sqlite3_bind_text (stmt, 3, i == 3 ? "0000" : sha, -1, SQLITE_STATIC);
+        sqlite3_bind_int (stmt, 4, i == 1 || i == 3);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      }
+    sqlite3_finalize (stmt);
+    g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  }
+
+  store = bm_store_open (path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), >=, 41);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM photo_blobs"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM photos WHERE length (jpeg) > 0"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM photos"), ==, 4);
+
+  got = bm_store_get_photo (store, bm_candidate_get (a, "number"), "processed", &got_sha, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), jpeg, sizeof jpeg);
+  g_assert_cmpstr (got_sha, ==, sha);
+  g_clear_pointer (&got, g_bytes_unref);
+  got = bm_store_get_photo (store, bm_candidate_get (b, "number"), "processed", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), jpeg, sizeof jpeg);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -179,5 +256,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store-files/empty-file-refused", test_empty_file_refused);
   g_test_add_func ("/store-files/index-mismatch-first-open", test_index_mismatch_found_on_first_open);
   g_test_add_func ("/store-files/newer-schema-untouched", test_newer_schema_untouched);
+  g_test_add_func ("/store-files/photo-blobs-migration", test_photo_blobs_migration);
   return g_test_run ();
 }
