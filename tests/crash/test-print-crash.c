@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "bm-print-settle.h"
 #include "bm-store-print.h"
 #include "bm-store-private.h"
 #include "bm-test-data.h"
@@ -226,11 +227,61 @@ test_killed_before_job_id (Fixture *f, gconstpointer data)
                                       " AND json_extract (detail, '$.outcome') = 'canceled'"), ==, N_RECORDS);
 }
 
+static char *
+outcome_of (BmStore *store, gint64 log_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (store, "SELECT outcome FROM print_log WHERE id = ?", NULL);
+
+  sqlite3_bind_int64 (stmt, 1, log_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/* Intents of a live process are left alone; a dead process's intent whose
+ * job never reached CUPS is "failed", one whose job CUPS no longer knows is
+ * "unknown"; neither moves a record. */
+static void
+test_settle_rules (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmStore) store = bm_store_open (f->db, TRUE, &error);
+  g_autofree char *self_owner = bm_print_owner_self ();
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  gint64 live, never, forgotten;
+  guint settled = 99, waiting = 99;
+
+  g_assert_no_error (error);
+  g_assert_true (bm_print_owner_alive (self_owner));
+  g_assert_false (bm_print_owner_alive ("1:0"));
+  live = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "a", NULL,
+                                      BM_RECORD_STATE_CARD_PRINTED, "aaaa1111", self_owner, &error);
+  never = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "b", NULL,
+                                       BM_RECORD_STATE_CARD_PRINTED, "bbbb2222", "1:0", &error);
+  forgotten = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "c", NULL,
+                                           BM_RECORD_STATE_CARD_PRINTED, "cccc3333", "1:0", &error);
+  g_assert_no_error (error);
+  g_assert_true (bm_store_print_intent_set_job (store, forgotten, 987654, NULL, &error));
+
+  g_assert_true (bm_print_settle (store, &settled, &waiting, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (settled, ==, 2);
+  g_assert_cmpuint (waiting, ==, 1);
+  a = outcome_of (store, live);
+  b = outcome_of (store, never);
+  c = outcome_of (store, forgotten);
+  g_assert_cmpstr (a, ==, "submitting");
+  g_assert_cmpstr (b, ==, "failed");
+  g_assert_cmpstr (c, ==, "unknown");
+  g_clear_object (&store);
+  g_assert_cmpint (count_rows (f->db, "SELECT count(*) FROM candidates WHERE state = 'card_printed'"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/print-crash/killed-after-completion", Fixture, NULL, fixture_setup, test_killed_after_completion, fixture_teardown);
   g_test_add ("/print-crash/killed-before-job-id", Fixture, NULL, fixture_setup, test_killed_before_job_id, fixture_teardown);
+  g_test_add ("/print-crash/settle-rules", Fixture, NULL, fixture_setup, test_settle_rules, fixture_teardown);
   return g_test_run ();
 }
