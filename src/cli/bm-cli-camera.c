@@ -159,12 +159,14 @@ write_frame (const BmCameraFrame *frame, const char *path, GError **error)
       g_string_printf (s, "P6\n%d %d\n255\n", frame->width, frame->height);
       for (int y = 0; y < frame->height; y++)
         g_string_append_len (s, (const char *) px + (gsize) y * frame->stride, frame->width * 3);
-      return g_file_set_contents (path, s->str, (gssize) s->len, error);
+      /* A frame of a candidate: 0600 whatever the umask, like every file with candidate data. */
+      return g_file_set_contents_full (path, s->str, (gssize) s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
     }
   image = bm_image_new_from_rgb (frame->width, frame->height, frame->stride, g_bytes_get_data (frame->pixels, NULL));
   bytes = g_str_has_suffix (lower, ".png") ? bm_image_encode_png (image, error)
                                             : bm_image_encode_jpeg (image, 95, FALSE, error);
-  return bytes && g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), error);
+  return bytes && g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                                            G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
 static int
@@ -257,7 +259,8 @@ camera_capture (BmCliContext *ctx, int argc, char **argv)
       if (photo_path)
         {
           GBytes *jpeg = bm_photo_get_jpeg (photo);
-          if (!g_file_set_contents (photo_path, g_bytes_get_data (jpeg, NULL), (gssize) g_bytes_get_size (jpeg), &error))
+          if (!g_file_set_contents_full (photo_path, g_bytes_get_data (jpeg, NULL), (gssize) g_bytes_get_size (jpeg),
+                                         G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
             goto fail;
           json_object_set_string_member (out, "photo_file", photo_path);
         }

@@ -84,7 +84,9 @@ photo_check (BmCliContext *ctx, int argc, char **argv)
   if (out_path)
     {
       GBytes *jpeg = bm_photo_get_jpeg (photo);
-      if (!g_file_set_contents (out_path, g_bytes_get_data (jpeg, NULL), (gssize) g_bytes_get_size (jpeg), &error))
+      /* 0600 whatever the umask: a photo is candidate data. */
+      if (!g_file_set_contents_full (out_path, g_bytes_get_data (jpeg, NULL), (gssize) g_bytes_get_size (jpeg),
+                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
         return bm_cli_fail (g_steal_pointer (&error));
     }
   if (as_json)
@@ -193,7 +195,10 @@ photo_export (BmCliContext *ctx, int argc, char **argv)
   store = bm_cli_open_store (ctx, &error);
   if (store == NULL || (bytes = bm_store_get_photo (store, argv[1], original ? "original" : "processed", &sha, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
-  if (!g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error))
+  /* 0600 whatever the umask (written to a new file, then renamed over
+   * @out_path): the photo is candidate data. */
+  if (!g_file_set_contents_full (out_path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     return bm_cli_fail (g_steal_pointer (&error));
   g_print ("%s\n", sha);
   return BM_CLI_EXIT_OK;

@@ -12,6 +12,7 @@
 #include "bm-print-batch.h"
 #include "bm-print-error.h"
 #include "bm-print-job.h"
+#include "bm-print-settle.h"
 #include "bm-printer.h"
 #include "bm-store-print.h"
 
@@ -160,6 +161,32 @@ print_log (BmCliContext *ctx, int argc, char **argv)
   return BM_CLI_EXIT_OK;
 }
 
+/* Settles the print intents of processes that died (bm-print-settle.c). */
+static int
+print_settle (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr(JsonObject) out = json_object_new ();
+  GError *error = NULL;
+  BmStore *store;
+  guint settled = 0, waiting = 0;
+  int code;
+
+  g_option_context_set_summary (options, _("Ask CUPS what became of the prints of a program that stopped, and log them. "
+                                           "Prints JSON; run it when the print service starts."));
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 1)
+    return bm_cli_usage (options, _("print settle takes no arguments."));
+  store = bm_cli_open_store (ctx, &error);
+  if (store == NULL || !bm_print_settle (store, &settled, &waiting, &error))
+    return bm_cli_fail (error);
+  json_object_set_int_member (out, "settled", settled);
+  json_object_set_int_member (out, "waiting", waiting);
+  bm_cli_print_json_object (out);
+  return BM_CLI_EXIT_OK;
+}
+
 int
 bm_cli_print (BmCliContext *ctx, int argc, char **argv)
 {
@@ -201,6 +228,8 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
 
   if (argc >= 2 && g_str_equal (argv[1], "log"))
     return print_log (ctx, argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "settle"))
+    return print_settle (ctx, argc - 1, argv + 1);
 
   g_option_context_set_summary (options, _("Print login cards, the login table, proof sheets, blank draft forms or "
                                            "随迁子女 review forms, or save them as PDF. Without --printer or --pdf the "
@@ -222,6 +251,10 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
   store = bm_cli_open_store (ctx, &error);
   if (store == NULL)
     return bm_cli_fail (error);
+  /* Before selecting: a print of a killed process may have reached paper,
+   * and "--unprinted" must know it. Only prints go through CUPS. */
+  if (pdf == NULL && !bm_print_settle (store, NULL, NULL, &error))
+    return print_fail (error);
 
   batch = bm_print_batch_new (store, kind);
   if (numbers != NULL)

@@ -1,6 +1,6 @@
 /* Photos in the store: the processed 480×640 JPEG and the original as
  * taken or imported, each with its SHA-256 (photos are uploaded
- * content-addressed). A retake keeps the earlier rows, marked not current,
+ * content-addressed, and stored so too: one photo_blobs row per hash). A retake keeps the earlier rows, marked not current,
  * so the audit trail can still show what was replaced. */
 
 #include "bm-config.h"
@@ -10,6 +10,35 @@
 #include "bm-error.h"
 #include "bm-store-photo.h"
 #include "bm-store-private.h"
+
+/* One blob per SHA-256 (migration 41): stored only when no photo had these
+ * bytes before. Returns 1 when the bytes are in photo_blobs, 0 when the
+ * given hash is not the bytes' (the row then keeps its bytes itself, as
+ * before), -1 on error. */
+static int
+store_blob (BmStore *self, GBytes *data, const char *sha256, GError **error)
+{
+  g_autofree char *actual = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gsize len;
+  const void *bytes = g_bytes_get_data (data, &len);
+  int rc;
+
+  if (len == 0 || sha256 == NULL || g_ascii_strcasecmp (actual, sha256) != 0)
+    return 0;
+  stmt = bm_store_prepare (self, "INSERT OR IGNORE INTO photo_blobs (sha256, data) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob64 (stmt, 2, bytes, len, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return -1;
+    }
+  return 1;
+}
 
 static gboolean
 insert_photo (BmStore *self, const char *uuid, const char *kind, GBytes *data, const char *sha256,
@@ -23,13 +52,21 @@ insert_photo (BmStore *self, const char *uuid, const char *kind, GBytes *data, c
       error);
   gsize len;
   const void *bytes = g_bytes_get_data (data, &len);
+  int shared;
   int rc;
 
   if (stmt == NULL)
     return FALSE;
+  shared = store_blob (self, data, sha256, error);
+  if (shared < 0)
+    return FALSE;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_blob64 (stmt, 3, bytes, len, SQLITE_TRANSIENT);
+  /* The bytes live in photo_blobs; the row keeps an empty blob. */
+  if (shared > 0)
+    sqlite3_bind_zeroblob (stmt, 3, 0);
+  else
+    sqlite3_bind_blob64 (stmt, 3, bytes, len, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, sha256, -1, SQLITE_TRANSIENT);
   if (width > 0)
     {
@@ -174,7 +211,8 @@ bm_store_get_photo (BmStore     *self,
                     GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self,
-      "SELECT p.jpeg, p.sha256 FROM photos p JOIN candidates c ON c.uuid = p.candidate_uuid"
+      "SELECT CASE WHEN length (p.jpeg) > 0 THEN p.jpeg ELSE (SELECT data FROM photo_blobs b WHERE b.sha256 = p.sha256) END,"
+      " p.sha256 FROM photos p JOIN candidates c ON c.uuid = p.candidate_uuid"
       " WHERE c.number = ? AND p.kind = ? AND p.current = 1 ORDER BY p.id DESC LIMIT 1", error);
   int rc;
 
@@ -191,6 +229,11 @@ bm_store_get_photo (BmStore     *self,
   if (rc != SQLITE_ROW)
     {
       bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_DAMAGED, _("Record %s has no photo."), number);
       return NULL;
     }
   if (sha256_out)

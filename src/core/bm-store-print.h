@@ -47,6 +47,52 @@ gint64     bm_store_print_log_add       (BmStore       *self,
                                          const char    *detail,
                                          BmRecordState  printed_state,
                                          GError       **error);
+/* Print intents (docs/printing.md). A row with outcome "submitting" is
+ * committed before the job is handed to CUPS; @intent is a random tag the
+ * job title carries; @owner names the printing process. Returns the log
+ * row id, or 0 on error. */
+gint64     bm_store_print_intent_begin  (BmStore       *self,
+                                         const char    *document,
+                                         GPtrArray     *numbers,
+                                         const char    *printer,
+                                         const char    *operator_name,
+                                         const char    *reason,
+                                         BmRecordState  printed_state,
+                                         const char    *intent,
+                                         const char    *owner,
+                                         GError       **error);
+gboolean   bm_store_print_intent_set_job (BmStore      *self,
+                                         gint64         log_id,
+                                         int            job_id,
+                                         const char    *printer,
+                                         GError       **error);
+/* Gives the intent its final @outcome, in one transaction with what the
+ * outcome means (as bm_store_print_log_add). @at_start: settled by a later
+ * process, so every record also gets a "print_settled" audit entry. An
+ * intent settled already is left as it is. */
+gboolean   bm_store_print_intent_settle (BmStore       *self,
+                                         gint64         log_id,
+                                         int            job_id,
+                                         const char    *printer,
+                                         const char    *outcome,
+                                         const char    *detail,
+                                         gboolean       at_start,
+                                         GError       **error);
+
+typedef struct {
+  gint64 log_id;
+  char  *intent;
+  int    job_id;     /* 0 when the process died before it was known */
+  char  *printer;
+  char  *owner;
+  char  *document;
+} BmPrintIntent;
+
+void       bm_print_intent_free         (BmPrintIntent *intent);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmPrintIntent, bm_print_intent_free)
+/* Intents not settled yet, oldest first. */
+GPtrArray *bm_store_print_intents_unsettled (BmStore   *self,
+                                         GError       **error);
 /* Newest first; objects with id, document, records (array), job_id,
  * printer, operator, at, outcome, reason, detail. @number filters when not NULL. */
 JsonArray *bm_store_print_log_list      (BmStore       *self,

@@ -141,6 +141,16 @@ static const Migration migrations[] = {
     "CREATE INDEX print_log_records_by_number ON print_log_records (number);"
     /* Why a job did not complete, in the words CUPS gave. */
     "ALTER TABLE print_log ADD COLUMN detail TEXT;" },
+  /* Print intents (docs/printing.md): a row with outcome 'submitting' is
+   * committed before the job goes to CUPS and settled when it ends, or at
+   * the next start when the process died. intent is a random tag also put
+   * into the CUPS job title, so the job is found even when its id was never
+   * written; owner says which process printed (pid:start-time). */
+  { 21,
+    "ALTER TABLE print_log ADD COLUMN intent TEXT;"
+    "ALTER TABLE print_log ADD COLUMN printed_state TEXT;"
+    "ALTER TABLE print_log ADD COLUMN owner TEXT;"
+    "CREATE INDEX print_log_unsettled ON print_log (id) WHERE outcome = 'submitting';" },
 
   /* Sync (bm-store-sync.c, docs/sync-protocol.md). held_version is the
    * version the server last answered about; a rejected or conflicting record
@@ -182,22 +192,44 @@ static const Migration migrations[] = {
     "ALTER TABLE photos ADD COLUMN operator TEXT;"
     "ALTER TABLE photos ADD COLUMN current INTEGER NOT NULL DEFAULT 1;"
     "CREATE INDEX photos_current ON photos (candidate_uuid, kind) WHERE current = 1;" },
+  /* Photos are content-addressed: one blob per SHA-256, which every photo
+   * row with that hash shares (re-importing the same pictures stored every
+   * blob again). A row whose jpeg is empty reads its bytes from
+   * photo_blobs; rows written before keep working either way. Existing
+   * blobs move over only where bm_sha256() proves the stored hash is the
+   * bytes' hash. */
+  { 41,
+    "CREATE TABLE photo_blobs ("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  data BLOB NOT NULL CHECK (length (data) > 0));"
+    "INSERT OR IGNORE INTO photo_blobs (sha256, data)"
+    "  SELECT sha256, jpeg FROM photos WHERE length (jpeg) > 0 AND bm_sha256 (jpeg) = sha256 ORDER BY id;"
+    "UPDATE photos SET jpeg = X'' WHERE length (jpeg) > 0"
+    "  AND sha256 IN (SELECT sha256 FROM photo_blobs) AND bm_sha256 (jpeg) = sha256;" },
 };
 
-gboolean
-bm_store_migrate (BmStore *self, GError **error)
+static gboolean
+read_user_version (BmStore *self, int *version, GError **error)
 {
-  sqlite3 *db = bm_store_get_sqlite (self);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int current;
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self, "PRAGMA user_version", error);
 
-  stmt = bm_store_prepare (self, "PRAGMA user_version", error);
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return bm_store_set_sqlite_error (self, sqlite3_errcode (db), error);
-  current = sqlite3_column_int (stmt, 0);
+    return bm_store_set_sqlite_error (self, sqlite3_errcode (bm_store_get_sqlite (self)), error);
+  *version = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
 
+/* Read-only, and run before anything writes to the file: a store written
+ * by a newer program must be refused byte for byte as it is. */
+gboolean
+bm_store_check_schema_version (BmStore *self, GError **error)
+{
+  int current;
+
+  if (!read_user_version (self, &current, error))
+    return FALSE;
   if (current > migrations[G_N_ELEMENTS (migrations) - 1].version)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO,
@@ -205,6 +237,35 @@ bm_store_migrate (BmStore *self, GError **error)
                    current);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* bm_sha256(blob): lowercase hex SHA-256, for migration 41. */
+static void
+sql_sha256 (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  g_autofree char *hex = NULL;
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, sqlite3_value_blob (argv[0]),
+                                     (gsize) sqlite3_value_bytes (argv[0]));
+  sqlite3_result_text (context, hex, -1, SQLITE_TRANSIENT);
+}
+
+gboolean
+bm_store_migrate (BmStore *self, GError **error)
+{
+  int current;
+
+  sqlite3_create_function (bm_store_get_sqlite (self), "bm_sha256", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, sql_sha256, NULL, NULL);
+
+  if (!bm_store_check_schema_version (self, error) || !read_user_version (self, &current, error))
+    return FALSE;
 
   for (gsize i = 0; i < G_N_ELEMENTS (migrations); i++)
     {

@@ -414,12 +414,15 @@ fail:
 GBytes *
 bm_store_sync_get_photo (BmStore *self, const char *sha256, GError **error)
 {
-  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self, "SELECT jpeg FROM photos WHERE sha256 = ? LIMIT 1", error);
+  /* photo_blobs: one blob per hash (migration 41); older rows hold theirs. */
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+      "SELECT coalesce ((SELECT data FROM photo_blobs WHERE sha256 = ?1),"
+      " (SELECT jpeg FROM photos WHERE sha256 = ?1 AND length (jpeg) > 0 LIMIT 1))", error);
 
   if (st == NULL)
     return NULL;
   sqlite3_bind_text (st, 1, sha256, -1, SQLITE_STATIC);
-  if (sqlite3_step (st) != SQLITE_ROW)
+  if (sqlite3_step (st) != SQLITE_ROW || sqlite3_column_type (st, 0) == SQLITE_NULL)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_NOT_FOUND, _("A photo of a record to send is missing from the database."));
       return NULL;

@@ -7,10 +7,13 @@
 #include "bm-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "bm-print-batch.h"
 #include "bm-print-candidate.h"
 #include "bm-print-error.h"
+#include "bm-print-settle.h"
 
 /* Shared with the document (which may outlive the batch, e.g. in a
  * preview): the store, and the context of the thread that owns it while a
@@ -54,6 +57,7 @@ struct _BmPrintBatch
   BmDocument     *document;
   GPtrArray      *numbers;
   BmPrintJob     *job;
+  gint64          intent_id;  /* print_log row of the running print */
   PhotoSource    *photos;
 };
 
@@ -381,6 +385,55 @@ start_job (BmPrintBatch *batch,
   bm_print_job_set_timeout (batch->job, batch->timeout_s);
 }
 
+/* For the crash suite only (tests/crash/test-print-crash.c): die here, as
+ * kill -9 would. "print-job-created": CUPS made the job, its id is not
+ * written yet; "print-ended": CUPS ended the job, its outcome is not
+ * written yet. */
+static void
+crash_point (const char *name)
+{
+  if (g_strcmp0 (g_getenv ("BAOMING_TEST_CRASH_AT"), name) == 0)
+    kill (getpid (), SIGKILL);
+}
+
+/* Main thread (the store's), as soon as CUPS gave the job its id. Failing
+ * to write it is not fatal: the job title carries the intent's tag. */
+static void
+on_job_created (BmPrintJob   *job,
+                int           job_id,
+                BmPrintBatch *batch)
+{
+  g_autoptr(GError) error = NULL;
+
+  crash_point ("print-job-created");
+  if (!bm_store_print_intent_set_job (batch->store, batch->intent_id, job_id,
+                                      bm_print_job_get_printer_name (job), &error))
+    g_warning ("print job %d: %s", job_id, error->message);
+}
+
+/* The intent is committed before anything reaches CUPS, so that a process
+ * killed at any later moment leaves a row that the next start settles
+ * (bm-print-settle.c). */
+static gboolean
+begin_intent (BmPrintBatch  *batch,
+              const char    *printer,
+              GError       **error)
+{
+  g_autofree char *owner = bm_print_owner_self ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_auto(GStrv) parts = g_strsplit (uuid, "-", 0);
+  g_autofree char *tag = g_strjoinv ("", parts);
+
+  batch->intent_id = bm_store_print_intent_begin (batch->store, bm_document_kind_to_string (batch->kind), batch->numbers,
+                                                  printer, batch->operator_name, batch->reason,
+                                                  bm_print_batch_get_printed_state (batch), tag, owner, error);
+  if (batch->intent_id == 0)
+    return FALSE;
+  bm_print_job_set_tag (batch->job, tag);
+  g_signal_connect (batch->job, "created", G_CALLBACK (on_job_created), batch);
+  return TRUE;
+}
+
 /* Main thread, after the job ended whichever way. */
 static gboolean
 log_job (BmPrintBatch  *batch,
@@ -388,11 +441,11 @@ log_job (BmPrintBatch  *batch,
 {
   BmPrintJob *job = batch->job;
 
-  return bm_store_print_log_add (batch->store, bm_document_kind_to_string (batch->kind), batch->numbers,
-                                 bm_print_job_get_job_id (job), bm_print_job_get_printer_name (job),
-                                 batch->operator_name, bm_print_outcome_to_string (bm_print_job_get_outcome (job)),
-                                 batch->reason, bm_print_job_get_detail (job),
-                                 bm_print_batch_get_printed_state (batch), error) != 0;
+  crash_point ("print-ended");
+  return bm_store_print_intent_settle (batch->store, batch->intent_id, bm_print_job_get_job_id (job),
+                                       bm_print_job_get_printer_name (job),
+                                       bm_print_outcome_to_string (bm_print_job_get_outcome (job)),
+                                       bm_print_job_get_detail (job), FALSE, error);
 }
 
 gboolean
@@ -408,6 +461,8 @@ bm_print_batch_print (BmPrintBatch  *batch,
 
   g_clear_pointer (&batch->photos->store_context, g_main_context_unref);
   start_job (batch, printer);
+  if (!begin_intent (batch, printer, error))
+    return FALSE;
   ok = bm_print_job_run (batch->job, cancellable, &job_error);
   /* The paper exists (or not) either way; failing to record it is the
    * worse error, so it wins. */
@@ -448,12 +503,19 @@ bm_print_batch_print_async (BmPrintBatch        *batch,
                             gpointer             user_data)
 {
   GTask *task = g_task_new (batch, cancellable, callback, user_data);
+  GError *error = NULL;
 
   g_task_set_source_tag (task, bm_print_batch_print_async);
   g_return_if_fail (batch->document != NULL);
   g_clear_pointer (&batch->photos->store_context, g_main_context_unref);
   batch->photos->store_context = g_main_context_ref_thread_default ();
   start_job (batch, printer);
+  if (!begin_intent (batch, printer, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
   bm_print_job_run_async (batch->job, cancellable, on_job_done, task);
 }
 

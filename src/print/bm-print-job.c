@@ -30,6 +30,7 @@ struct _BmPrintJob
   BmPrintOutcome   outcome;
   char            *detail;
   char            *last_status;
+  char            *tag;
 };
 
 G_DEFINE_FINAL_TYPE (BmPrintJob, bm_print_job, G_TYPE_OBJECT)
@@ -38,6 +39,7 @@ enum
 {
   SIGNAL_PROGRESS,
   SIGNAL_STATUS,
+  SIGNAL_CREATED,
   N_SIGNALS
 };
 
@@ -75,6 +77,7 @@ bm_print_job_finalize (GObject *object)
   g_free (self->printer_name);
   g_free (self->detail);
   g_free (self->last_status);
+  g_free (self->tag);
   g_clear_pointer (&self->signal_context, g_main_context_unref);
   G_OBJECT_CLASS (bm_print_job_parent_class)->finalize (object);
 }
@@ -97,6 +100,12 @@ bm_print_job_class_init (BmPrintJobClass *klass)
    */
   signals[SIGNAL_STATUS] = g_signal_new ("status", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * BmPrintJob::created:
+   * @job_id: the CUPS job id, just assigned (before the document is sent)
+   */
+  signals[SIGNAL_CREATED] = g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 }
 
 static void
@@ -129,6 +138,14 @@ bm_print_job_set_timeout (BmPrintJob *job,
                           guint       seconds)
 {
   job->timeout_s = seconds;
+}
+
+void
+bm_print_job_set_tag (BmPrintJob *job,
+                      const char *tag)
+{
+  g_free (job->tag);
+  job->tag = g_strdup (tag);
 }
 
 BmDocument *
@@ -168,6 +185,7 @@ typedef struct
   BmPrintJob *job;
   guint       page, n_pages;
   char       *status;
+  int         created_job_id;
 } Emission;
 
 static gboolean
@@ -175,7 +193,9 @@ emit_in_context (gpointer data)
 {
   Emission *e = data;
 
-  if (e->status != NULL)
+  if (e->created_job_id > 0)
+    g_signal_emit (e->job, signals[SIGNAL_CREATED], 0, e->created_job_id);
+  else if (e->status != NULL)
     g_signal_emit (e->job, signals[SIGNAL_STATUS], 0, e->status);
   else
     g_signal_emit (e->job, signals[SIGNAL_PROGRESS], 0, e->page, e->n_pages);
@@ -193,14 +213,16 @@ emission_free (gpointer data)
 }
 
 static void
-emit (BmPrintJob *self,
-      guint       page,
-      guint       n_pages,
-      const char *status)
+emit_full (BmPrintJob *self,
+           guint       page,
+           guint       n_pages,
+           const char *status,
+           int         created_job_id)
 {
   Emission *e = g_new0 (Emission, 1);
 
   e->job = g_object_ref (self);
+  e->created_job_id = created_job_id;
   e->page = page;
   e->n_pages = n_pages;
   e->status = g_strdup (status);
@@ -211,6 +233,15 @@ emit (BmPrintJob *self,
     }
   else
     g_main_context_invoke_full (self->signal_context, G_PRIORITY_DEFAULT, emit_in_context, e, emission_free);
+}
+
+static void
+emit (BmPrintJob *self,
+      guint       page,
+      guint       n_pages,
+      const char *status)
+{
+  emit_full (self, page, n_pages, status, 0);
 }
 
 static void
@@ -506,8 +537,13 @@ run_job (BmPrintJob    *self,
   n_options = cupsAddOption (CUPS_COPIES, copies, n_options, &options);
   n_options = cupsAddOption (CUPS_MEDIA, CUPS_MEDIA_A4, n_options, &options);
   n_options = cupsAddOption (CUPS_SIDES, CUPS_SIDES_ONE_SIDED, n_options, &options);
-  title = g_strdup_printf ("%s (%u)", bm_document_kind_get_title (bm_document_get_kind (self->document)),
-                           bm_document_get_n_records (self->document));
+  /* The tag finds the job again after a crash (bm-print-settle.c). */
+  if (self->tag != NULL)
+    title = g_strdup_printf ("%s (%u) [bm:%s]", bm_document_kind_get_title (bm_document_get_kind (self->document)),
+                             bm_document_get_n_records (self->document), self->tag);
+  else
+    title = g_strdup_printf ("%s (%u)", bm_document_kind_get_title (bm_document_get_kind (self->document)),
+                             bm_document_get_n_records (self->document));
 
   status = cupsCreateDestJob (CUPS_HTTP_DEFAULT, dest, info, &self->job_id, title, n_options, options);
   if (status > IPP_STATUS_OK_CONFLICTING || self->job_id <= 0)
@@ -519,6 +555,7 @@ run_job (BmPrintJob    *self,
                    _("Printer “%s” refused the job: %s"), self->printer_name, cupsLastErrorString ());
       goto out;
     }
+  emit_full (self, 0, 0, NULL, self->job_id);
 
   if (cupsStartDestDocument (CUPS_HTTP_DEFAULT, dest, info, self->job_id, title, CUPS_FORMAT_PDF,
                              0, NULL, 1) != HTTP_STATUS_CONTINUE)

@@ -32,6 +32,11 @@ void            bm_print_job_set_copies       (BmPrintJob           *job,
 void            bm_print_job_set_timeout      (BmPrintJob           *job,
                                                guint                 seconds);
 
+/* Put "[bm:@tag]" into the CUPS job title, so that the job can be found by
+ * name when its id was never recorded. */
+void            bm_print_job_set_tag          (BmPrintJob           *job,
+                                               const char           *tag);
+
 /* Blocking: renders, submits and follows the job in the calling thread.
  * TRUE only when the job reached "completed". Signals are emitted in the
  * calling thread. */

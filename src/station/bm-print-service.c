@@ -13,6 +13,7 @@
 
 #include "bm-error.h"
 #include "bm-print-service.h"
+#include "bm-print-settle.h"
 
 struct _BmPrintService
 {
@@ -158,6 +159,21 @@ void
 bm_print_service_set_timeout (BmPrintService *self, guint seconds)
 {
   self->timeout_s = seconds;
+}
+
+/* A print of a process that died may have reached paper: settled (CUPS is
+ * asked what became of the job) before anything shows what is "not yet
+ * printed" (docs/printing.md). Asks CUPS only when such a print exists. */
+void
+bm_print_service_settle (BmPrintService *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bm_print_settle (self->store, NULL, NULL, &error))
+    {
+      g_warning ("settling earlier prints: %s", error->message);
+      set_status (self, error->message);
+    }
 }
 
 gboolean bm_print_service_get_busy (BmPrintService *self) { return self->busy; }

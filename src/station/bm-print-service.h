@@ -19,6 +19,7 @@ void            bm_print_service_set_deadline     (BmPrintService  *self,
                                                    const char      *deadline);
 void            bm_print_service_set_timeout      (BmPrintService  *self,
                                                    guint            seconds);
+void            bm_print_service_settle          (BmPrintService  *self);
 gboolean        bm_print_service_get_busy         (BmPrintService  *self);
 const char     *bm_print_service_get_status       (BmPrintService  *self);
 double          bm_print_service_get_fraction     (BmPrintService  *self);

@@ -386,6 +386,7 @@ bm_station_start (BmStation *self)
   if (self->started)
     return;
   self->started = TRUE;
+  bm_print_service_settle (self->print_service);
   bm_card_reader_start (self->reader);
   if (self->worker != NULL)
     bm_sync_worker_start (self->worker);

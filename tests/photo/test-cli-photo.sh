@@ -63,10 +63,40 @@ expect_rc 0 "export processed photo" $CLI $DB --training photo export "$N1" --ou
 [ "$(sha256sum n1.jpg | cut -d' ' -f1)" = "$(cat out.txt)" ]; ok $? "export: printed SHA-256 matches the file"
 expect_rc 0 "export original" $CLI $DB --training photo export "$N1" --original --out n1-orig.jpg
 cmp -s n1-orig.jpg good.jpg; ok $? "export: original is the imported file"
+# Finding 7: every file with candidate data is 0600, whatever the umask.
+(umask 000; $CLI $DB --training photo export "$N1" --out n1-umask.jpg >/dev/null 2>&1)
+[ "$(stat -c %a n1-umask.jpg)" = 600 ]; ok $? "export under umask 000 is 0600 ($(stat -c %a n1-umask.jpg))"
+(umask 000; $CLI photo check good.jpg --out std-umask.jpg >/dev/null 2>&1)
+[ "$(stat -c %a std-umask.jpg)" = 600 ]; ok $? "check --out under umask 000 is 0600"
+install -m 0644 /dev/null n1-old.jpg
+$CLI $DB --training photo export "$N1" --original --out n1-old.jpg >/dev/null 2>&1
+[ "$(stat -c %a n1-old.jpg)" = 600 ] && cmp -s n1-old.jpg good.jpg; ok $? "export over an existing 0644 file leaves it 0600"
 expect_rc 0 "import one file with --number" $CLI $DB --training photo import good.jpg --number "$N2"
 expect_rc 0 "import blurred: stored with a warning" $CLI $DB --training photo import blurred.png --number "$N2"
 expect_rc 3 "import rejects a small picture" $CLI $DB --training photo import small.jpg --number "$N2"
 expect_rc 4 "import onto unknown record" $CLI $DB --training photo import good.jpg --number 01029999
+# Finding 9: photos are content-addressed; re-importing the same pictures
+# adds photo rows (history) but never a second copy of a blob.
+blobs () {
+  python3 - "$W/store.db" <<'PY'
+import sqlite3,sys
+db=sqlite3.connect(sys.argv[1])
+n,size=db.execute("SELECT count(*), coalesce(sum(length(data)),0) FROM photo_blobs").fetchone()
+distinct=db.execute("SELECT count(DISTINCT sha256) FROM photos").fetchone()[0]
+inline=db.execute("SELECT coalesce(sum(length(jpeg)),0) FROM photos").fetchone()[0]
+rows=db.execute("SELECT count(*) FROM photos").fetchone()[0]
+print(n, size, distinct, inline, rows)
+PY
+}
+before=$(blobs)
+for i in 1 2 3; do $CLI $DB --training photo import in >/dev/null 2>&1; done
+after=$(blobs)
+set -- $before; b_n=$1 b_size=$2 b_distinct=$3
+set -- $after; a_n=$1 a_size=$2 a_distinct=$3 a_inline=$4 a_rows=$5
+[ "$b_n" = "$a_n" ] && [ "$b_size" = "$a_size" ] && [ "$a_n" = "$a_distinct" ] && [ "$a_inline" = 0 ] && [ "$a_rows" -gt "$a_n" ]
+ok $? "re-import 3 times: one blob per SHA-256 (before: $before; after: $after)"
+expect_rc 0 "export after re-import" $CLI $DB --training photo export "$N1" --out n1-again.jpg
+cmp -s n1-again.jpg n1.jpg; ok $? "export after re-import: same bytes"
 expect_rc 0 "audit chain intact" $CLI $DB --training audit verify
 
 echo "1..$n"
