@@ -33,7 +33,7 @@ candidate_add (BmCliContext *ctx, int argc, char **argv)
   if (json_path == NULL || argc != 1)
     return bm_cli_usage (options, _("candidate add needs --json FILE."));
 
-  input = bm_cli_read_json_object (json_path, &error);
+  input = bm_cli_read_json_object (json_path, BM_JSON_INPUT_RECORD, &error);
   if (input == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   /* Identity typed by hand, whatever the file claims: only a reader can say "card". */
@@ -177,7 +177,7 @@ candidate_update (BmCliContext *ctx, int argc, char **argv)
   if (argc != 2 || json_path == NULL)
     return bm_cli_usage (options, _("Give one 报名顺序号 and --json FILE."));
 
-  changes = bm_cli_read_json_object (json_path, &error);
+  changes = bm_cli_read_json_object (json_path, BM_JSON_INPUT_RECORD, &error);
   store = changes ? bm_cli_open_store (ctx, &error) : NULL;
   if (store == NULL || !bm_store_update_candidate (store, argv[1], changes, reason, operator_name, &error)
       || (candidate = bm_store_find_by_number (store, argv[1], &error)) == NULL)

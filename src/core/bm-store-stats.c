@@ -5,6 +5,7 @@
 
 #include "bm-config.h"
 
+#include "bm-json-input.h"
 #include "bm-store-private.h"
 #include "bm-store-stats.h"
 #include "bm-store-sync.h"
@@ -62,7 +63,7 @@ bm_store_get_progress (BmStore *self, GError **error)
 {
   g_autoptr(JsonObject) progress = json_object_new ();
   g_autofree char *profile = bm_store_sync_get (self, "profile");
-  g_autoptr(JsonNode) profile_node = profile ? json_from_string (profile, NULL) : NULL;
+  g_autoptr(JsonNode) profile_node = profile ? bm_json_input_parse (profile, -1, BM_JSON_INPUT_STORED, NULL) : NULL;
 
   json_object_set_int_member (progress, "registered", bm_store_count_candidates (self, FALSE));
   json_object_set_int_member (progress, "voided", count_where (self, "SELECT count(*) FROM candidates WHERE voided = 1"));

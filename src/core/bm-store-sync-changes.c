@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-json-input.h"
 #include "bm-store-private.h"
 #include "bm-store-sync.h"
 
@@ -154,7 +155,7 @@ collides (BmStore *self, const char *uuid, Local *l, BmSyncChange *c)
   if (c->kind != BM_SYNC_CHANGE_ONLINE_FIELDS)
     return TRUE;
   /* Online fields collide only where the clerk changed the same field. */
-  if (l->online && (prev_node = json_from_string (l->online, NULL)) && JSON_NODE_HOLDS_OBJECT (prev_node))
+  if (l->online && (prev_node = bm_json_input_parse (l->online, -1, BM_JSON_INPUT_STORED, NULL)) && JSON_NODE_HOLDS_OBJECT (prev_node))
     prev = json_node_get_object (prev_node);
   members = json_object_get_members (c->fields);
   for (GList *m = members; m && !hit; m = m->next)
@@ -352,7 +353,7 @@ bm_store_sync_status (BmStore *self, GError **error)
   {
     /* Deadlines from the point profile, for the countdown. */
     g_autofree char *profile = bm_store_sync_get (self, "profile");
-    g_autoptr(JsonNode) node = profile ? json_from_string (profile, NULL) : NULL;
+    g_autoptr(JsonNode) node = profile ? bm_json_input_parse (profile, -1, BM_JSON_INPUT_STORED, NULL) : NULL;
     JsonObject *deadlines = node && JSON_NODE_HOLDS_OBJECT (node)
                             && json_object_has_member (json_node_get_object (node), "deadlines")
                             && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (node), "deadlines"))

@@ -10,7 +10,7 @@ trap 'rm -rf "$W"' EXIT
 # shellcheck disable=SC2046
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$BUILD" -I"$SRC/src/core" \
-  "$SRC/tests/fuzz/fuzz-sync-answer.c" "$SRC/src/core/bm-sync-message.c" "$SRC/src/core/bm-error.c" \
+  "$SRC/tests/fuzz/fuzz-sync-answer.c" "$SRC/src/core/bm-sync-message.c" "$SRC/src/core/bm-json-input.c" "$SRC/src/core/bm-error.c" \
   $(pkg-config --cflags --libs json-glib-1.0 gio-2.0) -o "$W/fuzz-sync-answer"
 cp -r "$SRC/tests/fuzz/corpus/sync-answer" "$W/corpus"
 rc=0
