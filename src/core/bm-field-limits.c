@@ -303,6 +303,45 @@ check_json (const BmFieldLimit *limit, const char *value, GError **error)
   return text;
 }
 
+/* The online fields of a server change, member by member: what passes the
+ * limits is kept (in NFC), what does not is left out and its name added to
+ * @refused, so that one bad value neither lands in the store nor holds back
+ * the rest of the change feed. */
+JsonObject *
+bm_field_filter_online (JsonObject *fields, GStrvBuilder *refused)
+{
+  static const BmFieldLimit key_limit = { "", N_("online field name"), BM_ONLINE_KEY_MAX_CHARS, BM_FIELD_CLASS_CODE };
+  static const BmFieldLimit value_limit = { "", N_("online field"), BM_ONLINE_VALUE_MAX_CHARS, BM_FIELD_CLASS_TEXT };
+  JsonObject *out = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (fields);
+
+  for (GList *l = members; l; l = l->next)
+    {
+      const BmFieldLimit *own = bm_field_limit_lookup (l->data);
+      JsonNode *member = json_object_get_member (fields, l->data);
+      g_autofree char *key = bm_field_check_with (&key_limit, l->data, NULL);
+      g_autofree char *v = NULL;
+
+      if (key != NULL && g_str_equal (key, l->data) && json_object_get_size (out) < BM_ONLINE_MAX_MEMBERS
+          && JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+        {
+          if (*json_node_get_string (member) == '\0')
+            v = g_strdup ("");
+          else
+            v = bm_field_check_with (own && own->klass != BM_FIELD_CLASS_JSON ? own : &value_limit,
+                                     json_node_get_string (member), NULL);
+        }
+      if (v == NULL)
+        {
+          if (refused != NULL)
+            g_strv_builder_add (refused, key != NULL ? key : "?");
+          continue;
+        }
+      json_object_set_string_member (out, key, v);
+    }
+  return out;
+}
+
 char *
 bm_field_check (const char *key, const char *value, GError **error)
 {

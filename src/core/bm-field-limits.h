@@ -6,6 +6,7 @@
  * the same rules. */
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -42,5 +43,7 @@ char               *bm_field_check        (const char          *key,
 char               *bm_field_check_with   (const BmFieldLimit  *limit,
                                            const char          *value,
                                            GError             **error);
+JsonObject         *bm_field_filter_online (JsonObject         *fields,
+                                           GStrvBuilder        *refused);
 
 G_END_DECLS

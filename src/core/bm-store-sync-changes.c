@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-field-limits.h"
 #include "bm-json-input.h"
 #include "bm-store-private.h"
 #include "bm-store-sync.h"
@@ -186,6 +187,26 @@ apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
     return TRUE;    /* a record of another workstation of the point */
   json_object_set_string_member (detail, "number", l.number ? l.number : "");
   json_object_set_int_member (detail, "server_rev", c->server_rev);
+  /* The server is outside input too: values over the field limits, or
+   * that are not text, are left out (names in the audit log), the rest
+   * applies (docs/limits.md). */
+  if (c->kind == BM_SYNC_CHANGE_ONLINE_FIELDS && c->fields != NULL)
+    {
+      g_autoptr(GStrvBuilder) refused = g_strv_builder_new ();
+      g_auto(GStrv) names = NULL;
+      JsonObject *kept = bm_field_filter_online (c->fields, refused);
+
+      json_object_unref (c->fields);
+      c->fields = kept;
+      names = g_strv_builder_end (refused);
+      if (names[0] != NULL)
+        {
+          JsonArray *a = json_array_new ();
+          for (int i = 0; names[i]; i++)
+            json_array_add_string_element (a, names[i]);
+          json_object_set_array_member (detail, "refused_fields", a);
+        }
+    }
 
   if (!force && collides (self, c->uuid, &l, c))
     {
