@@ -253,17 +253,15 @@ check_code (BmCodeTable table, const char *value, const char *what, GError **err
   return FALSE;
 }
 
-/* Rules on what the point adds. Whether the 科类 exists is the store's
- * business: 科类 are data from the county. */
+/* Length, character class and real text of every field, identity included
+ * (bm-field-limits.c); values that pass are kept in NFC. The part of
+ * validation that also guards the sync queue: a stored record over a limit
+ * is set aside there instead of being sent to a certain 413. */
 gboolean
-bm_candidate_validate (BmCandidate *self, GError **error)
+bm_candidate_check_limits (BmCandidate *self, GError **error)
 {
-  const char *phone, *source;
-
-  if (!bm_identity_validate (self->identity, error))
+  if (!bm_identity_check_limits (self->identity, error))
     return FALSE;
-  /* Every field has a maximum length and character class, whatever path
-   * the record came by (bm-field-limits.c); what is kept is stored in NFC. */
   for (int i = 0; candidate_keys[i] != NULL; i++)
     {
       g_autofree char *checked = NULL;
@@ -279,6 +277,20 @@ bm_candidate_validate (BmCandidate *self, GError **error)
           self->values[i] = g_steal_pointer (&checked);
         }
     }
+  return TRUE;
+}
+
+/* Rules on what the point adds. Whether the 科类 exists is the store's
+ * business: 科类 are data from the county. */
+gboolean
+bm_candidate_validate (BmCandidate *self, GError **error)
+{
+  const char *phone, *source;
+
+  /* Every field has a maximum length and character class, whatever path
+   * the record came by; what is kept is stored in NFC. */
+  if (!bm_identity_validate (self->identity, error) || !bm_candidate_check_limits (self, error))
+    return FALSE;
   phone = bm_candidate_get (self, "phone");
   source = bm_candidate_get (self, "source");
   if (bm_candidate_get (self, "category") == NULL)

@@ -203,22 +203,11 @@ parse_iso_date (const char *text, int *y, int *m, int *d)
   return g_date_valid_dmy (*d, *m, *y);
 }
 
-/* What every record must satisfy whatever its source, so that the GUI form,
- * the CLI and the card path refuse the same things. */
+/* Length, character class and real text (bm-field-limits.c); what is kept
+ * is stored in NFC. */
 gboolean
-bm_identity_validate (BmIdentity *self, GError **error)
+bm_identity_check_limits (BmIdentity *self, GError **error)
 {
-  const char *id_type;
-  const char *id_number;
-  const char *name;
-  const char *name_en;
-  const char *sex;
-  const char *nation;
-  const char *birth;
-  int y, m, d;
-
-  /* Length, character class and real text first (bm-field-limits.c); what
-   * is kept is stored in NFC. */
   for (int i = 0; identity_keys[i] != NULL; i++)
     {
       g_autofree char *checked = NULL;
@@ -234,6 +223,26 @@ bm_identity_validate (BmIdentity *self, GError **error)
           self->values[i] = g_steal_pointer (&checked);
         }
     }
+  return TRUE;
+}
+
+/* What every record must satisfy whatever its source, so that the GUI form,
+ * the CLI and the card path refuse the same things. */
+gboolean
+bm_identity_validate (BmIdentity *self, GError **error)
+{
+  const char *id_type;
+  const char *id_number;
+  const char *name;
+  const char *name_en;
+  const char *sex;
+  const char *nation;
+  const char *birth;
+  int y, m, d;
+
+  /* Length, character class and real text first. */
+  if (!bm_identity_check_limits (self, error))
+    return FALSE;
   id_type = bm_identity_get (self, "id_type");
   id_number = bm_identity_get (self, "id_number");
   name = bm_identity_get (self, "name");

@@ -657,6 +657,8 @@ bm_sync_explain (const char *code, const char *detail)
     return g_strdup (_("Accepted by the provincial server."));
   if (g_str_equal (code, "invalid"))
     return g_strdup_printf (_("The provincial server refused the record because a field is missing or malformed (%s). Correct the record and save it again."), d);
+  if (g_str_equal (code, "over_limit"))
+    return g_strdup_printf (_("The record is not sent because a field breaks its limit: %s Correct the record and save it again."), d);
   if (g_str_equal (code, "id_number_invalid"))
     return g_strdup (_("The provincial server says the ID number is not valid. Check the document and correct the number."));
   if (g_str_equal (code, "duplicate_id_number"))

@@ -362,6 +362,55 @@ test_online_fields_from_server (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (detail, "\"refused_fields\":[\"phone\",\"school\",\"hobby\"]"));
 }
 
+/* A record stored before the limits (here: a 1 MB school written behind the
+ * core's back) is set aside with its reason when a batch is built; the
+ * records behind it still go. */
+static void
+test_queue_sets_aside (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmSyncBatch) batch = NULL;
+  g_autoptr(JsonArray) problems = NULL;
+  g_autofree char *mb = g_malloc (1024 * 1024 + 1);
+  g_autoptr(sqlite3_stmt) st = NULL;
+  JsonObject *p;
+  const char *body;
+  gsize len;
+
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autoptr(BmCandidate) c = bm_test_make_candidate (i, "1");
+      g_assert_true (bm_store_add_candidate (f->store, c, "tester", &error));
+      g_assert_no_error (error);
+    }
+  memset (mb, 'x', 1024 * 1024);
+  mb[1024 * 1024] = '\0';
+  st = bm_store_prepare (f->store, "UPDATE candidates SET school = ? WHERE id = (SELECT MIN (id) FROM candidates)", NULL);
+  g_assert_nonnull (st);
+  sqlite3_bind_text (st, 1, mb, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+
+  batch = bm_store_sync_make_batch (f->store, 100, 4 * 1024 * 1024, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (batch);
+  g_assert_cmpuint (batch->n_records, ==, 2);
+  body = g_bytes_get_data (batch->body, &len);
+  g_assert_cmpuint (len, <, 64 * 1024);
+  g_assert_null (g_strstr_len (body, len, "xxxxxxxx"));
+
+  problems = bm_store_sync_problems (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (problems), ==, 1);
+  p = json_array_get_object_element (problems, 0);
+  g_assert_cmpstr (json_object_get_string_member (p, "code"), ==, "over_limit");
+  g_assert_nonnull (strstr (json_object_get_string_member (p, "message"), "The school is longer than 60 characters."));
+
+  /* Nothing else queued: no batch, and the set-aside record stays aside. */
+  g_clear_pointer (&batch, bm_sync_batch_free);
+  g_assert_null (bm_store_sync_make_batch (f->store, 100, 4 * 1024 * 1024, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -375,6 +424,8 @@ main (int argc, char **argv)
   g_test_add ("/limits/fields/lengths", Fixture, NULL, fixture_setup, test_lengths, fixture_teardown);
   g_test_add ("/limits/fields/nfc", Fixture, NULL, fixture_setup, test_nfc, fixture_teardown);
   g_test_add ("/limits/fields/online-from-server", Fixture, NULL, fixture_setup, test_online_fields_from_server,
+              fixture_teardown);
+  g_test_add ("/limits/fields/queue-sets-aside", Fixture, NULL, fixture_setup, test_queue_sets_aside,
               fixture_teardown);
   return g_test_run ();
 }
