@@ -342,6 +342,36 @@ bm_field_filter_online (JsonObject *fields, GStrvBuilder *refused)
   return out;
 }
 
+/* Text for a terminal line: what the limits refuse (ESC, C1, bidi,
+ * invisible characters, bytes that are not UTF-8) is shown as \u{XXXX} or
+ * \xNN, so that a card or an old record cannot recolour, move or hide
+ * text on the clerk's screen. */
+char *
+bm_field_for_terminal (const char *value)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = value ? value : "";
+  const char *end = p + strlen (p);
+
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02X", (guint8) *p);
+          p++;
+          continue;
+        }
+      if (is_forbidden (c, FALSE))
+        g_string_append_printf (out, "\\u{%04X}", c);
+      else
+        g_string_append_unichar (out, c);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 char *
 bm_field_check (const char *key, const char *value, GError **error)
 {

@@ -45,5 +45,6 @@ char               *bm_field_check_with   (const BmFieldLimit  *limit,
                                            GError             **error);
 JsonObject         *bm_field_filter_online (JsonObject         *fields,
                                            GStrvBuilder        *refused);
+char               *bm_field_for_terminal (const char          *value);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -247,6 +248,39 @@ test_nfc_and_update (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (r3.out, "\"school\" : \"Caf\xc3\xa9\""));
 }
 
+/* A name stored before the limits, with a terminal escape and a bidi
+ * override: candidate list and show print it escaped, never the bytes. */
+static void
+test_terminal_output (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) r = { 0 }, list = { 0 }, show = { 0 };
+  g_autofree char *text = record (1, NULL);
+  g_autofree char *path = write_file (f, "ok.json", text);
+  g_autoptr(JsonNode) node = NULL;
+  const char *number;
+  sqlite3 *db;
+
+  run_cli (&r, NULL, "--training", "--db", f->db, "candidate", "add", "--json", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  node = json_from_string (r.out, NULL);
+  number = json_object_get_string_member (json_node_get_object (node), "number");
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE candidates SET name = '张' || char(27) || '[2J' || char(8238) || '三',"
+                                     " school = char(155) || '31m'", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  run_cli (&list, NULL, "--training", "--db", f->db, "candidate", "list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_null (strchr (list.out, 0x1b));
+  g_assert_null (strstr (list.out, "\xe2\x80\xae"));
+  g_assert_nonnull (strstr (list.out, "张\\u{001B}[2J\\u{202E}三"));
+  run_cli (&show, NULL, "--training", "--db", f->db, "candidate", "show", number, NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  g_assert_null (strchr (show.out, 0x1b));
+  g_assert_null (strstr (show.out, "\xc2\x9b"));
+  g_assert_nonnull (strstr (show.out, "\\u{009B}31m"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -256,5 +290,6 @@ main (int argc, char **argv)
   g_test_add ("/cli-limits/bad-text", Fixture, NULL, fixture_setup, test_bad_text, fixture_teardown);
   g_test_add ("/cli-limits/long-fields", Fixture, NULL, fixture_setup, test_long_fields, fixture_teardown);
   g_test_add ("/cli-limits/nfc-and-update", Fixture, NULL, fixture_setup, test_nfc_and_update, fixture_teardown);
+  g_test_add ("/cli-limits/terminal-output", Fixture, NULL, fixture_setup, test_terminal_output, fixture_teardown);
   return g_test_run ();
 }
