@@ -215,14 +215,11 @@ bm_field_check_with (const BmFieldLimit *limit, const char *value, GError **erro
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The %s has nothing visible in it."), label);
       return NULL;
     }
-  /* Quick reject before normalising a huge value: NFC never shrinks text
-   * to less than a third of its characters. */
-  n = g_utf8_strlen (value, 4 * (gssize) limit->max_chars + 4);
-  if (n <= 3 * (glong) limit->max_chars)
-    {
-      nfc = g_utf8_normalize (value, -1, G_NORMALIZE_NFC);
-      n = nfc ? g_utf8_strlen (nfc, -1) : n;
-    }
+  /* Reject a huge value before normalising it: one NFC character comes
+   * from at most 4 characters of at most 4 bytes (U+1F8F is four). */
+  if (strlen (value) <= 16 * (gsize) limit->max_chars)
+    nfc = g_utf8_normalize (value, -1, G_NORMALIZE_NFC);
+  n = nfc ? g_utf8_strlen (nfc, -1) : 0;
   if (nfc == NULL || n > (glong) limit->max_chars)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
