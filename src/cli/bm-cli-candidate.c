@@ -6,6 +6,7 @@
 
 #include "bm-cli.h"
 #include "bm-error.h"
+#include "bm-field-limits.h"
 #include "bm-id-number.h"
 
 static int
@@ -33,7 +34,7 @@ candidate_add (BmCliContext *ctx, int argc, char **argv)
   if (json_path == NULL || argc != 1)
     return bm_cli_usage (options, _("candidate add needs --json FILE."));
 
-  input = bm_cli_read_json_object (json_path, &error);
+  input = bm_cli_read_json_object (json_path, BM_JSON_INPUT_RECORD, &error);
   if (input == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   /* Identity typed by hand, whatever the file claims: only a reader can say "card". */
@@ -89,11 +90,14 @@ candidate_list (BmCliContext *ctx, int argc, char **argv)
         {
           BmIdentity *identity = bm_candidate_get_identity (candidate);
           g_autofree char *masked = bm_id_number_mask (bm_identity_get (identity, "id_number"));
-          const char *name = bm_identity_get (identity, "name");
+          /* Records stored before the field limits may hold escapes: shown, not obeyed. */
+          g_autofree char *name = bm_field_for_terminal (bm_identity_get (identity, "name")
+                                                         ? bm_identity_get (identity, "name")
+                                                         : bm_identity_get (identity, "name_en"));
 
           g_print ("%s  %-12s  %s  %s  %s%s\n",
                    bm_candidate_get (candidate, "number"),
-                   name ? name : bm_identity_get (identity, "name_en"),
+                   name,
                    masked,
                    bm_candidate_get (candidate, "category"),
                    bm_record_state_get_label (bm_candidate_get_state (candidate)),
@@ -145,7 +149,8 @@ candidate_show (BmCliContext *ctx, int argc, char **argv)
           JsonNode *node = json_object_get_member (object, l->data);
           g_autofree char *value = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
                                      ? g_strdup (json_node_get_string (node)) : json_to_string (node, FALSE);
-          g_print ("%-20s %s\n", (const char *) l->data, value);
+          g_autofree char *shown = bm_field_for_terminal (value);
+          g_print ("%-20s %s\n", (const char *) l->data, shown);
         }
     }
   return BM_CLI_EXIT_OK;
@@ -177,7 +182,7 @@ candidate_update (BmCliContext *ctx, int argc, char **argv)
   if (argc != 2 || json_path == NULL)
     return bm_cli_usage (options, _("Give one 报名顺序号 and --json FILE."));
 
-  changes = bm_cli_read_json_object (json_path, &error);
+  changes = bm_cli_read_json_object (json_path, BM_JSON_INPUT_RECORD, &error);
   store = changes ? bm_cli_open_store (ctx, &error) : NULL;
   if (store == NULL || !bm_store_update_candidate (store, argv[1], changes, reason, operator_name, &error)
       || (candidate = bm_store_find_by_number (store, argv[1], &error)) == NULL)

@@ -11,6 +11,7 @@
 #include "bm-card-reader.h"
 #include "bm-card-text.h"
 #include "bm-cli.h"
+#include "bm-field-limits.h"
 #include "bm-wlt-decoder.h"
 
 static int
@@ -182,7 +183,11 @@ print_identity_text (JsonObject *o)
       if (json_node_get_value_type (n) == G_TYPE_BOOLEAN)
         g_print ("%s: %s\n", (char *) l->data, json_node_get_boolean (n) ? "true" : "false");
       else
-        g_print ("%s: %s\n", (char *) l->data, json_node_get_string (n));
+        {
+          /* Card text straight to a terminal: escapes and bidi shown, not obeyed. */
+          g_autofree char *shown = bm_field_for_terminal (json_node_get_string (n));
+          g_print ("%s: %s\n", (char *) l->data, shown);
+        }
     }
 }
 

@@ -31,7 +31,7 @@ bm_cli_init (BmCliContext *ctx, int argc, char **argv)
   if (ctx->training == (setup_path != NULL))
     return bm_cli_usage (options, _("Give either --training (before the command) or --setup FILE."));
 
-  if (setup_path != NULL && (setup = bm_cli_read_json_object (setup_path, &error)) == NULL)
+  if (setup_path != NULL && (setup = bm_cli_read_json_object (setup_path, BM_JSON_INPUT_SETUP, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   store = bm_cli_open_store (ctx, &error);
   if (store == NULL)

@@ -6,7 +6,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
-#include <gio/gunixinputstream.h>
 #include <stdio.h>
 
 #include "bm-cli.h"
@@ -135,37 +134,12 @@ bm_cli_print_json_object (JsonObject *object)
   bm_cli_print_json (node);
 }
 
+/* Through bm-json-input: size and nesting are capped before parsing, and
+ * standard input is read only up to the cap (docs/limits.md). */
 JsonObject *
-bm_cli_read_json_object (const char *path, GError **error)
+bm_cli_read_json_object (const char *path, BmJsonInputKind kind, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  gboolean ok;
-
-  if (g_str_equal (path, "-"))
-    {
-      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
-      ok = json_parser_load_from_stream (parser, in, NULL, error);
-    }
-  else
-    ok = json_parser_load_from_file (parser, path, error);
-  if (!ok)
-    {
-      if (error && *error && (*error)->domain == JSON_PARSER_ERROR)
-        {
-          g_autofree char *message = g_strdup ((*error)->message);
-          g_clear_error (error);
-          g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The file %s is not valid JSON: %s"), path, message);
-        }
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The file %s must hold one JSON object."), path);
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (root));
+  return bm_json_input_read_object (path, kind, error);
 }
 
 static void

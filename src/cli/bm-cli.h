@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "bm-json-input.h"
 #include "bm-store.h"
 
 G_BEGIN_DECLS
@@ -43,6 +44,7 @@ gboolean bm_cli_parse            (GOptionContext *options,
                                   char        ***argv,
                                   int           *exit_code);
 JsonObject *bm_cli_read_json_object (const char *path,
+                                     BmJsonInputKind kind,
                                      GError    **error);
 
 /* One entry point per command group; each lives in bm-cli-<group>.c. */

@@ -9,6 +9,8 @@
 #include "bm-candidate.h"
 #include "bm-code-table.h"
 #include "bm-error.h"
+#include "bm-field-limits.h"
+#include "bm-json-input.h"
 
 static const char * const candidate_keys[] = {
   "uuid", "workstation_id", "number", "category", "candidate_class", "exam_type",
@@ -181,7 +183,7 @@ bm_candidate_to_json (BmCandidate *self)
         continue;
       if (g_str_equal (candidate_keys[i], "online_fields"))
         {
-          g_autoptr(JsonNode) node = json_from_string (self->values[i], NULL);
+          g_autoptr(JsonNode) node = bm_json_input_parse (self->values[i], -1, BM_JSON_INPUT_STORED, NULL);
           if (node != NULL)
             json_object_set_member (object, "online_fields", g_steal_pointer (&node));
           continue;
@@ -251,17 +253,46 @@ check_code (BmCodeTable table, const char *value, const char *what, GError **err
   return FALSE;
 }
 
+/* Length, character class and real text of every field, identity included
+ * (bm-field-limits.c); values that pass are kept in NFC. The part of
+ * validation that also guards the sync queue: a stored record over a limit
+ * is set aside there instead of being sent to a certain 413. */
+gboolean
+bm_candidate_check_limits (BmCandidate *self, GError **error)
+{
+  if (!bm_identity_check_limits (self->identity, error))
+    return FALSE;
+  for (int i = 0; candidate_keys[i] != NULL; i++)
+    {
+      g_autofree char *checked = NULL;
+
+      if (self->values[i] == NULL)
+        continue;
+      checked = bm_field_check (candidate_keys[i], self->values[i], error);
+      if (checked == NULL)
+        return FALSE;
+      if (!g_str_equal (checked, self->values[i]))
+        {
+          g_free (self->values[i]);
+          self->values[i] = g_steal_pointer (&checked);
+        }
+    }
+  return TRUE;
+}
+
 /* Rules on what the point adds. Whether the 科类 exists is the store's
  * business: 科类 are data from the county. */
 gboolean
 bm_candidate_validate (BmCandidate *self, GError **error)
 {
-  const char *comment = bm_candidate_get (self, "comment");
-  const char *phone = bm_candidate_get (self, "phone");
-  const char *source = bm_candidate_get (self, "source");
+  const char *phone, *source;
 
-  if (!bm_identity_validate (self->identity, error))
+  /* Every field has a maximum length and character class, whatever path
+   * the record came by; what is kept is stored in NFC. */
+  if (!bm_identity_validate (self->identity, error) || !bm_candidate_check_limits (self, error))
     return FALSE;
+  phone = bm_candidate_get (self, "phone");
+  source = bm_candidate_get (self, "source");
   if (bm_candidate_get (self, "category") == NULL)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("Choose the subject category (科类)."));
@@ -278,12 +309,6 @@ bm_candidate_validate (BmCandidate *self, GError **error)
       || !check_code (BM_CODE_TABLE_EXAM_TYPE, bm_candidate_get (self, "exam_type"),
                       _("exam type"), error))
     return FALSE;
-  if (comment != NULL && g_utf8_strlen (comment, -1) > BM_COMMENT_MAX_CHARS)
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
-                   _("The comment is longer than %d characters."), BM_COMMENT_MAX_CHARS);
-      return FALSE;
-    }
   if (phone != NULL && !g_regex_match_simple ("^(1[3-9][0-9]{9}|[0-9]{3,4}-?[0-9]{7,8})$", phone, 0, 0))
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The phone number is not valid."));

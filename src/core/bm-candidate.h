@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define BM_TYPE_CANDIDATE (bm_candidate_get_type ())
 G_DECLARE_FINAL_TYPE (BmCandidate, bm_candidate, BM, CANDIDATE, GObject)
 
-#define BM_COMMENT_MAX_CHARS 254
+#define BM_COMMENT_MAX_CHARS 254   /* = the comment row of docs/limits.md */
 
 BmCandidate        *bm_candidate_new              (BmIdentity   *identity);
 BmCandidate        *bm_candidate_new_from_json    (JsonObject   *object,
@@ -36,6 +36,8 @@ void                bm_candidate_set_synced_version (BmCandidate *self,
 BmRecordState       bm_candidate_get_state        (BmCandidate  *self);
 JsonObject         *bm_candidate_to_json          (BmCandidate  *self);
 gboolean            bm_candidate_validate         (BmCandidate  *self,
+                                                   GError      **error);
+gboolean            bm_candidate_check_limits     (BmCandidate  *self,
                                                    GError      **error);
 const char * const *bm_candidate_keys             (void);
 const char * const *bm_candidate_flag_keys        (void);

@@ -12,6 +12,7 @@
 
 #include "bm-code-table.h"
 #include "bm-error.h"
+#include "bm-field-limits.h"
 #include "bm-id-number.h"
 #include "bm-identity.h"
 
@@ -202,20 +203,53 @@ parse_iso_date (const char *text, int *y, int *m, int *d)
   return g_date_valid_dmy (*d, *m, *y);
 }
 
+/* Length, character class and real text (bm-field-limits.c); what is kept
+ * is stored in NFC. */
+gboolean
+bm_identity_check_limits (BmIdentity *self, GError **error)
+{
+  for (int i = 0; identity_keys[i] != NULL; i++)
+    {
+      g_autofree char *checked = NULL;
+
+      if (self->values[i] == NULL)
+        continue;
+      checked = bm_field_check (identity_keys[i], self->values[i], error);
+      if (checked == NULL)
+        return FALSE;
+      if (!g_str_equal (checked, self->values[i]))
+        {
+          g_free (self->values[i]);
+          self->values[i] = g_steal_pointer (&checked);
+        }
+    }
+  return TRUE;
+}
+
 /* What every record must satisfy whatever its source, so that the GUI form,
  * the CLI and the card path refuse the same things. */
 gboolean
 bm_identity_validate (BmIdentity *self, GError **error)
 {
-  const char *id_type = bm_identity_get (self, "id_type");
-  const char *id_number = bm_identity_get (self, "id_number");
-  const char *name = bm_identity_get (self, "name");
-  const char *name_en = bm_identity_get (self, "name_en");
-  const char *sex = bm_identity_get (self, "sex");
-  const char *nation = bm_identity_get (self, "nation");
-  const char *birth = bm_identity_get (self, "birth_date");
-  const char *address = bm_identity_get (self, "address");
+  const char *id_type;
+  const char *id_number;
+  const char *name;
+  const char *name_en;
+  const char *sex;
+  const char *nation;
+  const char *birth;
   int y, m, d;
+
+  /* Length, character class and real text first. */
+  if (!bm_identity_check_limits (self, error))
+    return FALSE;
+  id_type = bm_identity_get (self, "id_type");
+  id_number = bm_identity_get (self, "id_number");
+  name = bm_identity_get (self, "name");
+  name_en = bm_identity_get (self, "name_en");
+  sex = bm_identity_get (self, "sex");
+  nation = bm_identity_get (self, "nation");
+  birth = bm_identity_get (self, "birth_date");
 
   if (id_type == NULL)
     id_type = "resident_card";
@@ -230,16 +264,6 @@ bm_identity_validate (BmIdentity *self, GError **error)
   if (name == NULL && name_en == NULL)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The name is missing."));
-      return FALSE;
-    }
-  if (name != NULL && g_utf8_strlen (name, -1) > 40)
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The name is longer than 40 characters."));
-      return FALSE;
-    }
-  if (name_en != NULL && g_utf8_strlen (name_en, -1) > 120)
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The English name is longer than 120 characters."));
       return FALSE;
     }
   if (sex == NULL || (!g_str_equal (sex, "1") && !g_str_equal (sex, "2")))
@@ -261,11 +285,6 @@ bm_identity_validate (BmIdentity *self, GError **error)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
                    _("The birth date must be a real date written as YYYY-MM-DD."));
-      return FALSE;
-    }
-  if (address != NULL && g_utf8_strlen (address, -1) > 100)
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The address is longer than 100 characters."));
       return FALSE;
     }
 

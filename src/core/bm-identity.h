@@ -22,6 +22,8 @@ void                bm_identity_set_photo_wlt     (BmIdentity   *self,
 JsonObject         *bm_identity_to_json           (BmIdentity   *self);
 gboolean            bm_identity_validate          (BmIdentity   *self,
                                                    GError      **error);
+gboolean            bm_identity_check_limits      (BmIdentity   *self,
+                                                   GError      **error);
 BmIdentity         *bm_identity_copy              (BmIdentity   *self);
 const char * const *bm_identity_keys              (void);
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bm-error.h"
+#include "bm-json-input.h"
 #include "bm-store-print.h"
 #include "bm-store-private.h"
 
@@ -478,7 +479,7 @@ bm_store_print_log_list (BmStore     *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autoptr(JsonObject) row = json_object_new ();
-      g_autoptr(JsonNode) records = json_from_string ((const char *) sqlite3_column_text (stmt, 2), NULL);
+      g_autoptr(JsonNode) records = bm_json_input_parse ((const char *) sqlite3_column_text (stmt, 2), -1, BM_JSON_INPUT_STORED, NULL);
       static const char * const text_columns[] = { NULL, "document", NULL, NULL, "printer", "operator", "at", "outcome", "reason", "detail" };
 
       json_object_set_int_member (row, "id", sqlite3_column_int64 (stmt, 0));

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bm-error.h"
+#include "bm-json-input.h"
 #include "bm-store-private.h"
 
 typedef struct {
@@ -334,7 +335,7 @@ static const char training_setup[] =
 gboolean
 bm_store_init_training (BmStore *self, GError **error)
 {
-  g_autoptr(JsonNode) node = json_from_string (training_setup, NULL);
+  g_autoptr(JsonNode) node = bm_json_input_parse (training_setup, -1, BM_JSON_INPUT_STORED, NULL);
 
   g_assert (node != NULL);
   return apply_setup (self, json_node_get_object (node), TRUE, error);

@@ -6,6 +6,7 @@
 
 #include "bm-config.h"
 
+#include "bm-json-input.h"
 #include "bm-store-private.h"
 #include "bm-store-stats.h"
 #include "bm-store-sync.h"
@@ -157,7 +158,7 @@ bm_store_get_progress (BmStore *self, GError **error)
 {
   g_autoptr(BmProgress) progress = g_new0 (BmProgress, 1);
   g_autofree char *profile = bm_store_sync_get (self, "profile");
-  g_autoptr(JsonNode) profile_node = profile ? json_from_string (profile, NULL) : NULL;
+  g_autoptr(JsonNode) profile_node = profile ? bm_json_input_parse (profile, -1, BM_JSON_INPUT_STORED, NULL) : NULL;
 
   progress->by_state = counts_new ();
   progress->by_category = counts_new ();

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-field-limits.h"
+#include "bm-json-input.h"
 #include "bm-store-private.h"
 #include "bm-store-sync.h"
 
@@ -154,7 +156,7 @@ collides (BmStore *self, const char *uuid, Local *l, BmSyncChange *c)
   if (c->kind != BM_SYNC_CHANGE_ONLINE_FIELDS)
     return TRUE;
   /* Online fields collide only where the clerk changed the same field. */
-  if (l->online && (prev_node = json_from_string (l->online, NULL)) && JSON_NODE_HOLDS_OBJECT (prev_node))
+  if (l->online && (prev_node = bm_json_input_parse (l->online, -1, BM_JSON_INPUT_STORED, NULL)) && JSON_NODE_HOLDS_OBJECT (prev_node))
     prev = json_node_get_object (prev_node);
   members = json_object_get_members (c->fields);
   for (GList *m = members; m && !hit; m = m->next)
@@ -185,6 +187,26 @@ apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
     return TRUE;    /* a record of another workstation of the point */
   json_object_set_string_member (detail, "number", l.number ? l.number : "");
   json_object_set_int_member (detail, "server_rev", c->server_rev);
+  /* The server is outside input too: values over the field limits, or
+   * that are not text, are left out (names in the audit log), the rest
+   * applies (docs/limits.md). */
+  if (c->kind == BM_SYNC_CHANGE_ONLINE_FIELDS && c->fields != NULL)
+    {
+      g_autoptr(GStrvBuilder) refused = g_strv_builder_new ();
+      g_auto(GStrv) names = NULL;
+      JsonObject *kept = bm_field_filter_online (c->fields, refused);
+
+      json_object_unref (c->fields);
+      c->fields = kept;
+      names = g_strv_builder_end (refused);
+      if (names[0] != NULL)
+        {
+          JsonArray *a = json_array_new ();
+          for (int i = 0; names[i]; i++)
+            json_array_add_string_element (a, names[i]);
+          json_object_set_array_member (detail, "refused_fields", a);
+        }
+    }
 
   if (!force && collides (self, c->uuid, &l, c))
     {
@@ -352,7 +374,7 @@ bm_store_sync_status (BmStore *self, GError **error)
   {
     /* Deadlines from the point profile, for the countdown. */
     g_autofree char *profile = bm_store_sync_get (self, "profile");
-    g_autoptr(JsonNode) node = profile ? json_from_string (profile, NULL) : NULL;
+    g_autoptr(JsonNode) node = profile ? bm_json_input_parse (profile, -1, BM_JSON_INPUT_STORED, NULL) : NULL;
     JsonObject *deadlines = node && JSON_NODE_HOLDS_OBJECT (node)
                             && json_object_has_member (json_node_get_object (node), "deadlines")
                             && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (node), "deadlines"))

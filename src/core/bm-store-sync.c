@@ -100,6 +100,58 @@ record_photos (BmStore *self, const char *uuid)
   return out;
 }
 
+static gboolean upsert_state (BmStore *self, const char *uuid, const char *status, const char *code,
+                              const char *detail, gint64 held_version, gint64 base_rev,
+                              const char *server_change, GError **error);
+
+/* A record over a field limit (stored before docs/limits.md existed) would
+ * earn its whole batch a 413 or 400, again and again, and hold up every
+ * record behind it. Such records are set aside as rejected, code
+ * "over_limit", with the field's message for the problems list; the next
+ * correction puts them back in the queue. The caller holds the transaction. */
+static gboolean
+set_aside_over_limit (BmStore *self, guint max_records, GError **error)
+{
+  for (;;)
+    {
+      g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+          "SELECT c.uuid, COALESCE (s.base_server_rev, 0) FROM candidates c"
+          " LEFT JOIN sync_records s ON s.candidate_uuid = c.uuid"
+          " WHERE c.version > c.synced_version"
+          "   AND NOT (COALESCE (s.status, 'pending') IN ('rejected', 'conflict') AND s.held_version >= c.version)"
+          "   AND NOT EXISTS (SELECT 1 FROM sync_batch_records b WHERE b.candidate_uuid = c.uuid)"
+          " ORDER BY c.id LIMIT ?", error);
+      g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) why = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GArray) bases = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      if (st == NULL)
+        return FALSE;
+      sqlite3_bind_int (st, 1, MAX (max_records, 1));
+      while (sqlite3_step (st) == SQLITE_ROW)
+        {
+          g_autoptr(BmCandidate) c = bm_store_find_by_uuid (self, (const char *) sqlite3_column_text (st, 0), error);
+          g_autoptr(GError) local = NULL;
+          gint64 base = sqlite3_column_int64 (st, 1);
+
+          if (c == NULL)
+            return FALSE;
+          if (bm_candidate_check_limits (c, &local))
+            continue;
+          g_ptr_array_add (bad, g_steal_pointer (&c));
+          g_ptr_array_add (why, g_strdup (local->message));
+          g_array_append_val (bases, base);
+        }
+      g_clear_pointer (&st, sqlite3_finalize);
+      if (bad->len == 0)
+        return TRUE;
+      for (guint i = 0; i < bad->len; i++)
+        if (!upsert_state (self, bm_candidate_get (bad->pdata[i], "uuid"), "rejected", "over_limit", why->pdata[i],
+                           bm_candidate_get_version (bad->pdata[i]), g_array_index (bases, gint64, i), NULL, error))
+          return FALSE;
+    }
+}
+
 BmSyncBatch *
 bm_store_sync_make_batch (BmStore *self, guint max_records, gsize max_bytes, GError **error)
 {
@@ -119,6 +171,8 @@ bm_store_sync_make_batch (BmStore *self, guint max_records, gsize max_bytes, GEr
     return NULL;
   if (!bm_store_transaction_begin (self, error))
     return NULL;
+  if (!set_aside_over_limit (self, max_records, error))
+    goto fail;
   st = bm_store_prepare (self,
       "SELECT c.uuid, COALESCE (s.base_server_rev, 0) FROM candidates c"
       " LEFT JOIN sync_records s ON s.candidate_uuid = c.uuid"
@@ -171,7 +225,8 @@ bm_store_sync_make_batch (BmStore *self, guint max_records, gsize max_bytes, GEr
   g_clear_pointer (&st, sqlite3_finalize);
   if (uuids->len == 0)
     {
-      bm_store_transaction_rollback (self);
+      /* Nothing to send; keep the records set aside above. */
+      bm_store_transaction_commit (self, error);
       return NULL;
     }
   g_string_append (body, "]}");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-json-input.h"
 #include "bm-sync-message.h"
 
 void
@@ -126,22 +127,24 @@ malformed (GError **error, const char *what)
   return FALSE;
 }
 
-/* Parse to an object; the returned object is owned by the caller. */
+/* Parse to an object; the returned object is owned by the caller. The
+ * size and nesting limits of bm-json-input.c come first: a deeply nested
+ * answer would otherwise overflow the sync worker's stack. */
 static JsonObject *
 parse_object (const char *data, gsize len, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  g_autoptr(GError) local = NULL;
+  JsonObject *o;
 
-  if (data == NULL || len == 0 || len > G_MAXSSIZE
-      || !g_utf8_validate (data, len, NULL)
-      || !json_parser_load_from_data (parser, data, len, NULL)
-      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (data == NULL || len == 0 || len > G_MAXSSIZE)
     {
       malformed (error, "not a JSON object");
       return NULL;
     }
-  return json_object_ref (json_node_get_object (root));
+  o = bm_json_input_parse_object (data, len, BM_JSON_INPUT_SERVER, &local);
+  if (o == NULL)
+    malformed (error, local->message);
+  return o;
 }
 
 static char *
@@ -654,6 +657,8 @@ bm_sync_explain (const char *code, const char *detail)
     return g_strdup (_("Accepted by the provincial server."));
   if (g_str_equal (code, "invalid"))
     return g_strdup_printf (_("The provincial server refused the record because a field is missing or malformed (%s). Correct the record and save it again."), d);
+  if (g_str_equal (code, "over_limit"))
+    return g_strdup_printf (_("The record is not sent because a field breaks its limit: %s Correct the record and save it again."), d);
   if (g_str_equal (code, "id_number_invalid"))
     return g_strdup (_("The provincial server says the ID number is not valid. Check the document and correct the number."));
   if (g_str_equal (code, "duplicate_id_number"))

@@ -3,6 +3,7 @@
 
 #include "bm-print-candidate.h"
 #include "bm-code-table.h"
+#include "bm-json-input.h"
 #include "bm-store-print.h"
 
 #include <json-glib/json-glib.h>
@@ -137,7 +138,7 @@ bm_print_record_new_from_candidate (BmCandidate *candidate,
 
   if (online != NULL)
     {
-      g_autoptr(JsonNode) node = json_from_string (online, NULL);
+      g_autoptr(JsonNode) node = bm_json_input_parse (online, -1, BM_JSON_INPUT_STORED, NULL);
 
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         {
