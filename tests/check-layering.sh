@@ -19,24 +19,25 @@ allowed() {
   esac
 }
 
-# which layer holds each project header
-headers=$(cd "$root" && ls */bm-*.h)
-
-for layer in core devices print sync station cli app; do
-  [ -d "$root/$layer" ] || { echo "not ok - src/$layer is missing"; status=1; continue; }
-  ok=$(allowed "$layer")
-  for f in "$root/$layer"/*.c "$root/$layer"/*.h; do
-    [ -e "$f" ] || continue
-    for h in $(sed -n 's/^#include *"\(bm-[a-z0-9-]*\.h\)".*/\1/p' "$f"); do
-      owner=$(echo "$headers" | grep "/$h\$" | head -n1 | cut -d/ -f1)
-      [ -n "$owner" ] || continue    # generated (bm-config.h, resources)
-      case " $ok " in
-        *" $owner "*) ;;
-        *) echo "not ok - src/$layer/$(basename "$f") includes $h from src/$owner (layers point down)"; status=1 ;;
-      esac
-    done
-  done
-done
+# One pass: every quoted include of every layer, checked against the layer
+# that holds the header (generated headers such as bm-config.h hold none).
+cross=$(cd "$root" && for layer in core devices print sync station cli app; do
+          [ -d "$layer" ] || { echo "MISSING $layer"; continue; }
+          echo "ALLOW $layer $(allowed "$layer")"
+        done
+        ls */bm-*.h | sed 's|^\([a-z]*\)/\(.*\)$|HEADER \2 \1|'
+        grep -H '^#include *"bm-' core/* devices/* print/* sync/* station/* cli/* app/* 2>/dev/null \
+          | sed 's|^\([a-z]*\)/\([^:]*\):#include *"\([^"]*\)".*|USE \1 \2 \3|')
+bad=$(echo "$cross" | awk '
+  $1 == "MISSING" { print "not ok - src/" $2 " is missing" }
+  $1 == "ALLOW"   { for (i = 3; i <= NF; i++) ok[$2 " " $i] = 1 }
+  $1 == "HEADER"  { owner[$2] = $3 }
+  $1 == "USE"     { if (($4 in owner) && !(($2 " " owner[$4]) in ok))
+                      print "not ok - src/" $2 "/" $3 " includes " $4 " from src/" owner[$4] " (layers point down)" }')
+if [ -n "$bad" ]; then
+  echo "$bad"
+  status=1
+fi
 
 bad=$(grep -nE '#include *<(gtk/|gdk/|curl/|PCSC/|winscard|libv4l|linux/videodev|cups/|cairo|pango)' \
   "$root"/core/*.c "$root"/core/*.h || true)
