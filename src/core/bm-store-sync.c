@@ -277,6 +277,42 @@ upsert_state (BmStore *self, const char *uuid, const char *status, const char *c
   return step_done (self, st, error);
 }
 
+/* An answer is applied only if it is exactly about the batch sent: one
+ * result per record, in order, each naming that record's uuid and the
+ * version sent. Anything else (a result for a record not in the batch, a
+ * version never sent, one missing or one too many) refuses the whole
+ * answer: applying it would mark records as on the server that never got
+ * there. A batch already applied (gone from the outbox) passes. */
+gboolean
+bm_store_sync_check_answer (BmStore *self, const char *batch_id, GPtrArray *results, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+      "SELECT candidate_uuid, version FROM sync_batch_records WHERE batch_id = ? ORDER BY rowid", error);
+  guint i = 0;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, batch_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      BmSyncResult *r = i < results->len ? results->pdata[i] : NULL;
+
+      if (r == NULL || g_strcmp0 (r->uuid, (const char *) sqlite3_column_text (st, 0)) != 0
+          || r->version != sqlite3_column_int64 (st, 1))
+        break;
+      i++;
+    }
+  if (rc == SQLITE_DONE && (i == results->len || i == 0))
+    return TRUE;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+               _("The provincial server's answer does not match the batch sent (result %u names another record or version, or the count differs); none of it was applied."),
+               i + 1);
+  return FALSE;
+}
+
 gboolean
 bm_store_sync_apply_results (BmStore *self, const char *batch_id, GPtrArray *results, GError **error)
 {
@@ -297,6 +333,8 @@ bm_store_sync_apply_results (BmStore *self, const char *batch_id, GPtrArray *res
       bm_store_transaction_rollback (self);
       return TRUE;
     }
+  if (!bm_store_sync_check_answer (self, batch_id, results, error))
+    goto fail;
   for (guint i = 0; i < results->len; i++)
     {
       BmSyncResult *r = results->pdata[i];
@@ -423,33 +461,63 @@ bm_store_sync_mark_photos (BmStore *self, const char * const *sha256s, GError **
   return bm_store_transaction_commit (self, error);
 }
 
+/* A top-up answer lists all slices of the workstation, old and new. Held
+ * ones (same 科类 and serials) are skipped; every other one must pass the
+ * same rule as at set-up (bm_store_check_slices) and carry the point's own
+ * 市县码, or the whole answer is refused and nothing is stored: numbering
+ * of that 科类 then stops when its good slices run out, it never guesses. */
 gboolean
 bm_store_sync_add_slices (BmStore *self, GPtrArray *slices, GError **error)
 {
-  if (!bm_store_transaction_begin (self, error))
+  g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (self, error);
+  g_autoptr(GArray) ranges = bm_serial_spans_new ();
+  g_autoptr(GArray) held = bm_serial_spans_new ();
+  g_autoptr(GArray) fresh = bm_serial_spans_new ();
+
+  if (profile == NULL || !bm_store_load_spans (self, "number_ranges", ranges, error)
+      || !bm_store_load_spans (self, "number_slices", held, error))
     return FALSE;
   for (guint i = 0; i < slices->len; i++)
     {
       BmSyncSlice *s = slices->pdata[i];
-      g_autoptr(sqlite3_stmt) q = bm_store_prepare (self,
-          "SELECT 1 FROM number_slices WHERE category = ? AND first_serial <= ? AND last_serial >= ?", error);
-      g_autoptr(sqlite3_stmt) ins = NULL;
+      BmSerialSpan span = { 0 };
+      gboolean known = FALSE;
 
-      if (q == NULL)
-        goto fail;
-      sqlite3_bind_text (q, 1, s->category, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (q, 2, s->last % 10000);
-      sqlite3_bind_int64 (q, 3, s->first % 10000);
-      if (sqlite3_step (q) == SQLITE_ROW)
-        continue;   /* already held */
-      ins = bm_store_prepare (self, "INSERT INTO number_slices (category, first_serial, last_serial, next_serial)"
-                                    " VALUES (?, ?, ?, ?)", error);
+      if (!bm_sync_slice_serials (s, profile->county_code, &span.first, &span.last, error))
+        return FALSE;
+      for (guint j = 0; j < held->len && !known; j++)
+        {
+          BmSerialSpan *h = &g_array_index (held, BmSerialSpan, j);
+          known = g_str_equal (h->category, s->category) && h->first == span.first && h->last == span.last;
+        }
+      for (guint j = 0; j < fresh->len && !known; j++)
+        {
+          BmSerialSpan *h = &g_array_index (fresh, BmSerialSpan, j);
+          known = g_str_equal (h->category, s->category) && h->first == span.first && h->last == span.last;
+        }
+      if (known)
+        continue;
+      span.category = g_strdup (s->category);
+      g_array_append_val (fresh, span);
+    }
+  if (!bm_store_check_slices (ranges, held, fresh, error))
+    return FALSE;
+  if (fresh->len == 0)
+    return TRUE;
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      BmSerialSpan *s = &g_array_index (fresh, BmSerialSpan, i);
+      g_autoptr(sqlite3_stmt) ins = bm_store_prepare (self,
+          "INSERT INTO number_slices (category, first_serial, last_serial, next_serial) VALUES (?, ?, ?, ?)", error);
+
       if (ins == NULL)
         goto fail;
       sqlite3_bind_text (ins, 1, s->category, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (ins, 2, s->first % 10000);
-      sqlite3_bind_int64 (ins, 3, s->last % 10000);
-      sqlite3_bind_int64 (ins, 4, s->first % 10000);
+      sqlite3_bind_int64 (ins, 2, s->first);
+      sqlite3_bind_int64 (ins, 3, s->last);
+      sqlite3_bind_int64 (ins, 4, s->first);
       if (!step_done (self, ins, error))
         goto fail;
     }

@@ -34,6 +34,10 @@ BmSyncBatch *bm_store_sync_make_batch     (BmStore     *self,
 gboolean     bm_store_sync_drop_batch     (BmStore     *self,
                                            const char  *batch_id,
                                            GError     **error);
+gboolean     bm_store_sync_check_answer   (BmStore     *self,
+                                           const char  *batch_id,
+                                           GPtrArray   *results,
+                                           GError     **error);
 gboolean     bm_store_sync_apply_results  (BmStore     *self,
                                            const char  *batch_id,
                                            GPtrArray   *results,

@@ -627,17 +627,44 @@ bm_sync_setup_from_profile (JsonObject *profile, GPtrArray *slices, const char *
       json_object_set_int_member (out, "last", last % 10000);
       json_array_add_object_element (r, out);
     }
+  /* The store checks the slices against the ranges and each other
+   * (bm_store_check_slices); the 市县码 is checked here, where the 8-digit
+   * numbers still carry it. An empty list stays empty: the store refuses it
+   * rather than splitting the ranges itself. */
   for (guint i = 0; i < slices->len; i++)
     {
       BmSyncSlice *sl = slices->pdata[i];
-      JsonObject *out = json_object_new ();
+      JsonObject *out;
+      gint64 first, last;
 
+      if (!bm_sync_slice_serials (sl, county, &first, &last, error))
+        return NULL;
+      out = json_object_new ();
       json_object_set_string_member (out, "category", sl->category);
-      json_object_set_int_member (out, "first", sl->first % 10000);
-      json_object_set_int_member (out, "last", sl->last % 10000);
+      json_object_set_int_member (out, "first", first);
+      json_object_set_int_member (out, "last", last);
       json_array_add_object_element (s, out);
     }
   return g_steal_pointer (&setup);
+}
+
+gboolean
+bm_sync_slice_serials (const BmSyncSlice *slice, const char *county_code, gint64 *first, gint64 *last,
+                       GError **error)
+{
+  gint64 county = county_code && strlen (county_code) == 4 ? g_ascii_strtoll (county_code, NULL, 10) : -1;
+
+  if (slice->first / 10000 != county || slice->last / 10000 != county
+      || slice->first % 10000 < 1 || slice->first > slice->last)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("The provincial server gave numbers %08d–%08d for category %s, which are not under this point's county code %s. They are not used."),
+                   (int) slice->first, (int) slice->last, slice->category, county_code ? county_code : "?");
+      return FALSE;
+    }
+  *first = slice->first % 10000;
+  *last = slice->last % 10000;
+  return TRUE;
 }
 
 /* "Why not sent": a sentence for the clerk, with what to do. */

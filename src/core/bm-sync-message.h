@@ -123,6 +123,12 @@ JsonObject *bm_sync_setup_from_profile  (JsonObject   *profile,
                                          const char   *workstation_id,
                                          GError      **error);
 
+gboolean    bm_sync_slice_serials       (const BmSyncSlice *slice,
+                                         const char   *county_code,
+                                         gint64       *first,
+                                         gint64       *last,
+                                         GError      **error);
+
 char       *bm_sync_explain             (const char   *code,
                                          const char   *detail);
 

@@ -428,6 +428,17 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
       results = bm_sync_parse_batch_answer (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body),
                                             batch->batch_id, batch->n_records, &parse_error);
       bm_sync_response_clear (&resp);
+      /* Results naming records or versions this batch did not carry are
+       * refused as a whole, like a garbled answer. */
+      if (results != NULL && !bm_store_sync_check_answer (self->store, batch->batch_id, results, &parse_error))
+        {
+          if (!g_error_matches (parse_error, BM_ERROR, BM_ERROR_INVALID))
+            {
+              g_propagate_error (error, g_steal_pointer (&parse_error));
+              return FALSE;
+            }
+          g_clear_pointer (&results, g_ptr_array_unref);
+        }
       if (results == NULL)
         {
           /* Garbled or someone else's answer: the same bytes again. */
@@ -528,6 +539,7 @@ top_up_slices (BmSyncClient *self, GError **error)
 {
   g_autoptr(GPtrArray) categories = bm_store_list_categories (self->store, error);
   g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
+  g_autoptr(GError) first_refusal = NULL;
 
   if (categories == NULL)
     return FALSE;
@@ -540,6 +552,7 @@ top_up_slices (BmSyncClient *self, GError **error)
       g_autofree char *rid = NULL, *path = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GPtrArray) slices = NULL;
+      g_autoptr(GError) refused = NULL;
       BmSyncResponse resp = { 0 };
 
       if (cat->remaining >= 100)
@@ -567,9 +580,31 @@ top_up_slices (BmSyncClient *self, GError **error)
         return protocol_error (error, &resp, "a request for more numbers");
       slices = bm_sync_parse_slices (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
       bm_sync_response_clear (&resp);
-      if (slices == NULL || !bm_store_sync_add_slices (self->store, slices, error)
-          || !bm_store_sync_set (self->store, key, NULL, error))
+      if (slices == NULL)
         return FALSE;
+      if (!bm_store_sync_add_slices (self->store, slices, &refused))
+        {
+          /* Slices this desk may not use (another 科类's serials, another
+           * 市县码, outside the ranges): none of the answer is kept. The
+           * other 科类 still get their top-up; the clerk is told; the next
+           * run asks again under a new request id. */
+          if (!g_error_matches (refused, BM_ERROR, BM_ERROR_INVALID))
+            {
+              g_propagate_error (error, g_steal_pointer (&refused));
+              return FALSE;
+            }
+          if (first_refusal == NULL)
+            first_refusal = g_steal_pointer (&refused);
+        }
+      if (!bm_store_sync_set (self->store, key, NULL, error))
+        return FALSE;
+    }
+  if (first_refusal != NULL)
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                   _("The provincial server's further numbers were refused: %s Numbering of that category stops when its current numbers are used up; call the county office."),
+                   first_refusal->message);
+      return FALSE;
     }
   return TRUE;
 }

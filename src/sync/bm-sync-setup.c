@@ -85,6 +85,14 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
   bm_sync_response_clear (&resp);
   if (slices == NULL)
     goto out;
+  /* The development server, and a real one, answer an empty list once the
+   * point's ranges are used up: no numbers for this desk, so no set-up. */
+  if (slices->len == 0)
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                   _("The provincial server gave this workstation no registration numbers (the point's ranges may be used up). It was not set up; ask the county office for a further range."));
+      goto out;
+    }
 
   setup = bm_sync_setup_from_profile (profile, slices, o->server_url, workstation_id, error);
   if (setup == NULL || !bm_store_init_from_setup (store, setup, error))

@@ -20,7 +20,9 @@ typedef struct
 /* A fault taken from the faults table for one request. */
 typedef struct
 {
-  char *kind;      /* close_before close_after status delay truncate repeat_old expire_token limit */
+  char *kind;      /* close_before close_after status delay truncate repeat_old expire_token limit
+                    * slices_empty slice_cross slice_county answer_other_record answer_other_version
+                    * drop_accepted (README.md) */
   int   p1;
   int   p2;
 } ProvinceFault;

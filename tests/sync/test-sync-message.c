@@ -104,6 +104,14 @@ test_setup_from_profile (void)
   slice = json_array_get_object_element (json_object_get_array_member (setup, "slices"), 0);
   g_assert_cmpint (json_object_get_int_member (slice, "first"), ==, 201);
   g_assert_cmpint (json_object_get_int_member (slice, "last"), ==, 400);
+  /* A slice under another 市县码 is refused, not cut down to its serials. */
+  {
+    g_autoptr(GPtrArray) foreign = bm_sync_parse_slices (S ("{\"slices\":[{\"category\":\"1\",\"first\":\"01030201\",\"last\":\"01030400\"}]}"), NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_nonnull (foreign);
+    g_assert_null (bm_sync_setup_from_profile (p, foreign, "https://x.test", "ws-1", &error));
+    g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
+  }
   /* A range of another 市县码 is refused. */
   g_clear_pointer (&p, json_object_unref);
   p = bm_sync_parse_profile (S ("{\"point\":{\"code\":\"010201\",\"county_code\":\"0102\"},"

@@ -174,6 +174,19 @@ test_setup_rules (void)
     "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
     "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 } ],"
     "  \"slices\": [ { \"category\": \"1\", \"first\": 90, \"last\": 120 } ] }",
+    /* slices of two 科类 over the same serials */
+    "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"0102\" }, \"workstation_id\": \"W\","
+    "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" }, { \"code\": \"5\", \"name\": \"理工\" } ],"
+    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 }, { \"category\": \"5\", \"first\": 1, \"last\": 100 } ],"
+    "  \"slices\": [ { \"category\": \"1\", \"first\": 1, \"last\": 50 }, { \"category\": \"5\", \"first\": 40, \"last\": 60 } ] }",
+    /* slices given, but none (the server's answer once the ranges are used up) */
+    "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"0102\" }, \"workstation_id\": \"W\","
+    "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 } ], \"slices\": [] }",
+    /* neither slices nor a workstation count: the whole range is never taken */
+    "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"0102\" }, \"workstation_id\": \"W\","
+    "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 } ] }",
     /* county code not 4 digits */
     "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"102\" }, \"workstation_id\": \"W\","
     "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ], \"ranges\": [] }",
