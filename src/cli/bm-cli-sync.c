@@ -246,7 +246,7 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
 
 static const char * const settable[] = {
   "ca_file", "pin", "allow_plain_http", "backoff_ms", "max_tries", "batch_records", "batch_bytes", "parallel_uploads", "photo_bundles",
-  "server_url", NULL,
+  "reconcile_interval_s", "server_url", NULL,
 };
 
 static int

@@ -527,3 +527,186 @@ fail:
   bm_store_transaction_rollback (self);
   return FALSE;
 }
+
+/* The local ledger (docs/sync-protocol.md §5.1): per 科类, the records the
+ * server accepted and that have not changed since, as count and SHA-256
+ * over "uuid:version\n" sorted by uuid, like the server's. Records with
+ * unsent changes are left out; they are in the queue anyway. */
+static GPtrArray *
+local_ledger (BmStore *self, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_ledger_free);
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+      "SELECT category, uuid, synced_version FROM candidates WHERE synced_version > 0 AND version = synced_version"
+      " ORDER BY category, uuid", error);
+  g_autoptr(GChecksum) sum = NULL;
+  BmSyncLedger *cur = NULL;
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *cat = (const char *) sqlite3_column_text (st, 0);
+      g_autofree char *line = g_strdup_printf ("%s:%" G_GINT64_FORMAT "\n", (const char *) sqlite3_column_text (st, 1),
+                                               (gint64) sqlite3_column_int64 (st, 2));
+
+      if (cur == NULL || !g_str_equal (cur->category, cat))
+        {
+          if (cur != NULL)
+            cur->digest = g_strdup (g_checksum_get_string (sum));
+          g_clear_pointer (&sum, g_checksum_free);
+          sum = g_checksum_new (G_CHECKSUM_SHA256);
+          cur = g_new0 (BmSyncLedger, 1);
+          cur->category = g_strdup (cat);
+          g_ptr_array_add (out, cur);
+        }
+      g_checksum_update (sum, (const guchar *) line, strlen (line));
+      cur->count++;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  if (cur != NULL)
+    cur->digest = g_strdup (g_checksum_get_string (sum));
+  return g_steal_pointer (&out);
+}
+
+static BmSyncLedger *
+ledger_find (GPtrArray *ledgers, const char *category)
+{
+  for (guint i = 0; ledgers && i < ledgers->len; i++)
+    if (g_str_equal (((BmSyncLedger *) ledgers->pdata[i])->category, category))
+      return ledgers->pdata[i];
+  return NULL;
+}
+
+/* The 科类 whose count or digest differ between the server's ledger and
+ * the local one: those the client asks the server to list. */
+GStrv
+bm_store_sync_ledger_mismatch (BmStore *self, GPtrArray *server, GError **error)
+{
+  g_autoptr(GPtrArray) local = local_ledger (self, error);
+  g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
+
+  if (local == NULL)
+    return NULL;
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      GPtrArray *these = pass == 0 ? local : server, *those = pass == 0 ? server : local;
+
+      for (guint i = 0; i < these->len; i++)
+        {
+          BmSyncLedger *a = these->pdata[i], *b = ledger_find (those, a->category);
+
+          if (b == NULL ? pass == 0 || a->count > 0
+                        : pass == 0 && (a->count != b->count || g_strcmp0 (a->digest, b->digest) != 0))
+            g_strv_builder_add (out, a->category);
+        }
+    }
+  return g_strv_builder_end (out);
+}
+
+/* Compares the local ledger with the server's lists of the mismatched 科类
+ * (@lists, each with its versions): a record the server accepted but no
+ * longer holds, or holds at an older version, is queued again (its
+ * synced_version cleared), in one transaction with an audit entry. The
+ * outcome is kept for `sync status` under "reconcile". */
+gboolean
+bm_store_sync_reconcile (BmStore *self, GPtrArray *server, GPtrArray *lists, guint *requeued, GError **error)
+{
+  g_autoptr(GPtrArray) local = local_ledger (self, error);
+  g_autoptr(JsonObject) report = json_object_new ();
+  g_autoptr(JsonArray) categories = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *now = bm_store_now_iso8601 ();
+  g_autofree char *text = NULL;
+  gint64 local_n = 0, server_n = 0, server_only = 0;
+  guint n = 0;
+
+  *requeued = 0;
+  if (local == NULL)
+    return FALSE;
+  for (guint i = 0; i < local->len; i++)
+    local_n += ((BmSyncLedger *) local->pdata[i])->count;
+  for (guint i = 0; i < server->len; i++)
+    server_n += ((BmSyncLedger *) server->pdata[i])->count;
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < lists->len; i++)
+    {
+      BmSyncLedger *list = lists->pdata[i];
+      g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+          "SELECT uuid, synced_version FROM candidates WHERE category = ? AND synced_version > 0"
+          " AND version = synced_version", error);
+      g_autoptr(GPtrArray) lost = g_ptr_array_new_with_free_func (g_free);
+      GHashTableIter iter;
+      gpointer key;
+
+      if (st == NULL)
+        goto fail;
+      json_array_add_string_element (categories, list->category);
+      sqlite3_bind_text (st, 1, list->category, -1, SQLITE_STATIC);
+      while (sqlite3_step (st) == SQLITE_ROW)
+        {
+          const char *uuid = (const char *) sqlite3_column_text (st, 0);
+          gint64 *held = list->versions ? g_hash_table_lookup (list->versions, uuid) : NULL;
+
+          if (held == NULL || *held < sqlite3_column_int64 (st, 1))
+            g_ptr_array_add (lost, g_strdup (uuid));
+        }
+      for (guint j = 0; j < lost->len; j++)
+        {
+          g_autoptr(sqlite3_stmt) u = bm_store_prepare (self,
+              "UPDATE candidates SET synced_version = 0 WHERE uuid = ?", error);
+          g_autoptr(sqlite3_stmt) s = bm_store_prepare (self,
+              "UPDATE sync_records SET status = 'pending', error_code = NULL, error_detail = NULL"
+              " WHERE candidate_uuid = ?", error);
+
+          if (u == NULL || s == NULL)
+            goto fail;
+          sqlite3_bind_text (u, 1, lost->pdata[j], -1, SQLITE_STATIC);
+          sqlite3_bind_text (s, 1, lost->pdata[j], -1, SQLITE_STATIC);
+          if (!step_done (self, u, error) || !step_done (self, s, error))
+            goto fail;
+          n++;
+        }
+      /* Records the server lists that this workstation does not have at
+       * all: reported, never touched. */
+      if (list->versions != NULL)
+        {
+          g_hash_table_iter_init (&iter, list->versions);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            {
+              g_autoptr(sqlite3_stmt) q = bm_store_prepare (self, "SELECT 1 FROM candidates WHERE uuid = ?", error);
+              if (q == NULL)
+                goto fail;
+              sqlite3_bind_text (q, 1, key, -1, SQLITE_STATIC);
+              if (sqlite3_step (q) != SQLITE_ROW)
+                server_only++;
+            }
+        }
+    }
+  json_object_set_string_member (report, "at", now);
+  json_object_set_int_member (report, "local", local_n);
+  json_object_set_int_member (report, "server", server_n);
+  json_object_set_int_member (report, "requeued", n);
+  json_object_set_int_member (report, "server_only", server_only);
+  json_object_set_array_member (report, "categories", json_array_ref (categories));
+  json_node_set_object (node, report);
+  text = json_to_string (node, FALSE);
+  if (!bm_store_sync_set (self, "reconcile", text, error))
+    goto fail;
+  if ((n > 0 || server_only > 0) && !bm_store_audit_append (self, NULL, NULL, "sync_reconcile", report, error))
+    goto fail;
+  if (!bm_store_transaction_commit (self, error))
+    return FALSE;
+  *requeued = n;
+  return TRUE;
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}

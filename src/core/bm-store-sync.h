@@ -61,6 +61,14 @@ gboolean     bm_store_sync_apply_changes  (BmStore     *self,
 gboolean     bm_store_sync_add_slices     (BmStore     *self,
                                            GPtrArray   *slices,
                                            GError     **error);
+GStrv        bm_store_sync_ledger_mismatch (BmStore    *self,
+                                           GPtrArray   *server,
+                                           GError     **error);
+gboolean     bm_store_sync_reconcile      (BmStore     *self,
+                                           GPtrArray   *server,
+                                           GPtrArray   *lists,
+                                           guint       *requeued,
+                                           GError     **error);
 JsonObject  *bm_store_sync_status         (BmStore     *self,
                                            GError     **error);
 JsonArray   *bm_store_sync_problems       (BmStore     *self,

@@ -581,6 +581,69 @@ bm_sync_parse_changes (const char *data, gsize len, char **next_cursor, gboolean
   return g_steal_pointer (&out);
 }
 
+void
+bm_sync_ledger_free (BmSyncLedger *ledger)
+{
+  if (ledger == NULL)
+    return;
+  g_free (ledger->category);
+  g_free (ledger->digest);
+  g_clear_pointer (&ledger->versions, g_hash_table_unref);
+  g_free (ledger);
+}
+
+/* GET …/ledger and …/ledger/{category} (protocol 1.2): per 科类 a count and
+ * a digest; the per-category answer also lists the records. */
+GPtrArray *
+bm_sync_parse_ledger (const char *data, gsize len, GError **error)
+{
+  g_autoptr(JsonObject) o = parse_object (data, len, error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_ledger_free);
+  JsonArray *a;
+
+  if (o == NULL)
+    return NULL;
+  if ((a = arr_member (o, "categories")) == NULL)
+    {
+      malformed (error, "ledger");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      JsonObject *c = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      BmSyncLedger *l = g_new0 (BmSyncLedger, 1);
+      JsonArray *records = arr_member (c, "records");
+
+      g_ptr_array_add (out, l);
+      if (c == NULL || str_member (c, "category") == NULL || str_member (c, "digest") == NULL
+          || !int_member (c, "count", &l->count) || l->count < 0)
+        {
+          malformed (error, "ledger category");
+          return NULL;
+        }
+      l->category = g_strdup (str_member (c, "category"));
+      l->digest = g_ascii_strdown (str_member (c, "digest"), -1);
+      if (records == NULL)
+        continue;
+      l->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint j = 0; j < json_array_get_length (records); j++)
+        {
+          JsonNode *rn = json_array_get_element (records, j);
+          JsonObject *r = JSON_NODE_HOLDS_OBJECT (rn) ? json_node_get_object (rn) : NULL;
+          gint64 version;
+
+          if (r == NULL || str_member (r, "uuid") == NULL || !int_member (r, "version", &version))
+            {
+              malformed (error, "ledger record");
+              return NULL;
+            }
+          g_hash_table_replace (l->versions, g_strdup (str_member (r, "uuid")), g_memdup2 (&version, sizeof version));
+        }
+    }
+  return g_steal_pointer (&out);
+}
+
 /* The lead's set-up file format (docs/setup-file.md): serials, not numbers. */
 JsonObject *
 bm_sync_setup_from_profile (JsonObject *profile, GPtrArray *slices, const char *server_url,

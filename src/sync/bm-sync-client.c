@@ -609,6 +609,85 @@ top_up_slices (BmSyncClient *self, GError **error)
   return TRUE;
 }
 
+/* Reconciliation (docs/sync-protocol.md §5.1): at most once per
+ * reconcile_interval_s (default 600 s; 0 = every run), compare the
+ * server's ledger of this workstation with the local one; for the 科类 that
+ * differ, get the server's list and queue again what it lost. Catches a
+ * server that answered "accepted" and kept nothing. A server without the
+ * ledger (404/405, protocol 1.1) is left alone. Returns the number queued
+ * again in *requeued. */
+static gboolean
+reconcile (BmSyncClient *self, guint *requeued, GError **error)
+{
+  g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
+  g_autofree char *interval_s = bm_store_sync_get (self->store, "reconcile_interval_s");
+  g_autofree char *last_s = bm_store_sync_get (self->store, "reconcile_at");
+  g_autofree char *path = NULL, *now_s = NULL;
+  g_autoptr(GPtrArray) server = NULL;
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_ledger_free);
+  g_auto(GStrv) mismatch = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint64 interval = 600, last = 0;
+  BmSyncResponse resp = { 0 };
+
+  *requeued = 0;
+  if (ws == NULL)
+    return TRUE;
+  if (interval_s != NULL)
+    g_ascii_string_to_unsigned (interval_s, 10, 0, G_MAXUINT32, &interval, NULL);
+  if (last_s != NULL && g_ascii_string_to_unsigned (last_s, 10, 0, G_MAXINT64, &last, NULL)
+      && (guint64) now >= last && (guint64) now - last < interval)
+    return TRUE;
+
+  path = g_strdup_printf ("/api/v1/workstations/%s/ledger", ws);
+  if (!call (self, "GET", path, NULL, NULL, &resp, error))
+    return FALSE;
+  if (resp.status == 404 || resp.status == 405)
+    {
+      bm_sync_response_clear (&resp);
+      return TRUE;
+    }
+  if (resp.status != 200)
+    return protocol_error (error, &resp, "the ledger");
+  server = bm_sync_parse_ledger (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+  bm_sync_response_clear (&resp);
+  if (server == NULL || (mismatch = bm_store_sync_ledger_mismatch (self->store, server, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; mismatch[i]; i++)
+    {
+      g_autofree char *escaped = g_uri_escape_string (mismatch[i], NULL, FALSE);
+      g_autofree char *cpath = g_strdup_printf ("%s/%s", path, escaped);
+      g_autoptr(GPtrArray) list = NULL;
+
+      if (!call (self, "GET", cpath, NULL, NULL, &resp, error))
+        return FALSE;
+      if (resp.status != 200)
+        return protocol_error (error, &resp, "the ledger");
+      list = bm_sync_parse_ledger (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+      bm_sync_response_clear (&resp);
+      if (list == NULL)
+        return FALSE;
+      /* The server may hold nothing of this 科类 any more: an empty list. */
+      if (list->len == 0)
+        {
+          BmSyncLedger *none = g_new0 (BmSyncLedger, 1);
+          none->category = g_strdup (mismatch[i]);
+          none->digest = g_strdup ("");
+          none->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_ptr_array_add (lists, none);
+        }
+      for (guint j = 0; j < list->len; j++)
+        {
+          BmSyncLedger *l = list->pdata[j];
+          if (g_str_equal (l->category, mismatch[i]) && l->versions != NULL)
+            g_ptr_array_add (lists, g_ptr_array_steal_index (list, j--));
+        }
+    }
+  now_s = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  return bm_store_sync_reconcile (self->store, server, lists, requeued, error)
+         && bm_store_sync_set (self->store, "reconcile_at", now_s, error);
+}
+
 static gboolean
 open_transport (BmSyncClient *self, GError **error)
 {
@@ -668,41 +747,10 @@ record_outcome (BmSyncClient *self, const GError *failure)
   return TRUE;
 }
 
+/* New batches until nothing is left. */
 static gboolean
-run (BmSyncClient *self, GError **error)
+send_new (BmSyncClient *self, GError **error)
 {
-  g_autoptr(GPtrArray) stored = NULL;
-  g_autoptr(JsonObject) status = NULL;
-
-  if (!open_transport (self, error))
-    return FALSE;
-  status = bm_store_sync_status (self->store, NULL);
-  self->total = json_object_get_int_member (status, "queue");
-  self->done = 0;
-
-  /* 1. Batches a crash left without an answer: same id, same bytes. */
-  if ((stored = bm_store_sync_stored_batches (self->store, error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < stored->len; i++)
-    {
-      gboolean too_large;
-      g_autoptr(GError) local = NULL;
-
-      if (!send_batch (self, stored->pdata[i], TRUE, &too_large, &local))
-        {
-          if (!too_large)
-            {
-              g_propagate_error (error, g_steal_pointer (&local));
-              return FALSE;
-            }
-          if (local != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local));
-              return FALSE;
-            }
-        }
-    }
-  /* 2. New batches until nothing is left. */
   for (;;)
     {
       g_autoptr(BmSyncBatch) batch = NULL;
@@ -737,10 +785,55 @@ run (BmSyncClient *self, GError **error)
           self->max_bytes = MAX (self->max_bytes / 2, 4096);
         }
     }
+  return TRUE;
+}
+
+static gboolean
+run (BmSyncClient *self, GError **error)
+{
+  g_autoptr(GPtrArray) stored = NULL;
+  guint requeued = 0;
+  g_autoptr(JsonObject) status = NULL;
+
+  if (!open_transport (self, error))
+    return FALSE;
+  status = bm_store_sync_status (self->store, NULL);
+  self->total = json_object_get_int_member (status, "queue");
+  self->done = 0;
+
+  /* 1. Batches a crash left without an answer: same id, same bytes. */
+  if ((stored = bm_store_sync_stored_batches (self->store, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < stored->len; i++)
+    {
+      gboolean too_large;
+      g_autoptr(GError) local = NULL;
+
+      if (!send_batch (self, stored->pdata[i], TRUE, &too_large, &local))
+        {
+          if (!too_large)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          if (local != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+        }
+    }
+  /* 2. New batches until nothing is left. */
+  if (!send_new (self, error))
+    return FALSE;
   /* 3. What the candidates and the county did on the server. */
   if (!pull_changes (self, error) || !refresh_profile (self, error))
     return FALSE;
-  /* 4. More numbers before the counter runs out. */
+  /* 4. Does the server still hold what it accepted? What it lost goes
+   * again, in this run. */
+  if (!reconcile (self, &requeued, error) || (requeued > 0 && !send_new (self, error)))
+    return FALSE;
+  /* 5. More numbers before the counter runs out. */
   return top_up_slices (self, error);
 }
 

@@ -59,7 +59,7 @@ setup_client --slice-size 50
 before=$(slices)
 [ "$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM number_slices WHERE last_serial - first_serial = 49")" = 2 ] \
   || fail "desk slices: $before"
-province fault add workstations slice_cross --count 2
+province fault add workstations slice_cross --count -1
 if cli sync --once >"$T/sync.out" 2>&1; then fail "a top-up over another 科类's serials was accepted"; fi
 grep -q "overlaps" "$T/sync.out" || fail "top-up cross: no clear message: $(cat "$T/sync.out")"
 [ "$(slices)" = "$before" ] || fail "top-up cross stored slices: $(slices)"
@@ -72,7 +72,7 @@ outside=$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM candidates c WHERE NOT EXISTS
 pass "top-up over another 科类's serials refused; both 科类 keep numbering"
 
 province fault clear
-province fault add workstations slice_county --count 2
+province fault add workstations slice_county --count -1
 if cli sync --once >"$T/sync.out" 2>&1; then fail "a top-up under another 市县码 was accepted"; fi
 grep -q "county code 0102" "$T/sync.out" || fail "top-up county: no clear message: $(cat "$T/sync.out")"
 [ "$(slices)" = "$before" ] || fail "top-up county stored slices: $(slices)"

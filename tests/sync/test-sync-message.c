@@ -121,6 +121,28 @@ test_setup_from_profile (void)
 }
 
 static void
+test_ledger (void)
+{
+  g_autoptr(GPtrArray) l = bm_sync_parse_ledger (S ("{\"workstation_id\":\"w\",\"categories\":["
+                                                    "{\"category\":\"1\",\"count\":2,\"digest\":\"AB\","
+                                                    "\"records\":[{\"uuid\":\"u1\",\"version\":3},{\"uuid\":\"u2\",\"version\":1}]},"
+                                                    "{\"category\":\"5\",\"count\":0,\"digest\":\"cd\"}]}"), NULL);
+  BmSyncLedger *one;
+
+  g_assert_nonnull (l);
+  g_assert_cmpuint (l->len, ==, 2);
+  one = l->pdata[0];
+  g_assert_cmpstr (one->category, ==, "1");
+  g_assert_cmpint (one->count, ==, 2);
+  g_assert_cmpstr (one->digest, ==, "ab");
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (one->versions, "u1"), ==, 3);
+  g_assert_null (((BmSyncLedger *) l->pdata[1])->versions);
+  g_assert_null (bm_sync_parse_ledger (S ("{\"categories\":[{\"category\":\"1\",\"count\":\"2\",\"digest\":\"x\"}]}"), NULL));
+  g_assert_null (bm_sync_parse_ledger (S ("{\"categories\":[{\"category\":\"1\",\"count\":1,\"digest\":\"x\","
+                                          "\"records\":[{\"uuid\":7,\"version\":1}]}]}"), NULL));
+}
+
+static void
 test_bundle (void)
 {
   const char *shas[] = { "9c1e", "77aa" };
@@ -160,6 +182,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync-message/token-and-error", test_token_and_error);
   g_test_add_func ("/sync-message/setup-from-profile", test_setup_from_profile);
   g_test_add_func ("/sync-message/bundle", test_bundle);
+  g_test_add_func ("/sync-message/ledger", test_ledger);
   g_test_add_func ("/sync-message/explain", test_explain);
   return g_test_run ();
 }
