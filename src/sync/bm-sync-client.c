@@ -642,10 +642,11 @@ reconcile (BmSyncClient *self, guint *requeued, GError **error)
   path = g_strdup_printf ("/api/v1/workstations/%s/ledger", ws);
   if (!call (self, "GET", path, NULL, NULL, &resp, error))
     return FALSE;
+  now_s = g_strdup_printf ("%" G_GINT64_FORMAT, now);
   if (resp.status == 404 || resp.status == 405)
     {
       bm_sync_response_clear (&resp);
-      return TRUE;
+      return bm_store_sync_set (self->store, "reconcile_at", now_s, error);
     }
   if (resp.status != 200)
     return protocol_error (error, &resp, "the ledger");
@@ -683,7 +684,6 @@ reconcile (BmSyncClient *self, guint *requeued, GError **error)
             g_ptr_array_add (lists, g_ptr_array_steal_index (list, j--));
         }
     }
-  now_s = g_strdup_printf ("%" G_GINT64_FORMAT, now);
   return bm_store_sync_reconcile (self->store, server, lists, requeued, error)
          && bm_store_sync_set (self->store, "reconcile_at", now_s, error);
 }
@@ -792,6 +792,7 @@ static gboolean
 run (BmSyncClient *self, GError **error)
 {
   g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) topup_error = NULL;
   guint requeued = 0;
   g_autoptr(JsonObject) status = NULL;
 
@@ -829,12 +830,23 @@ run (BmSyncClient *self, GError **error)
   /* 3. What the candidates and the county did on the server. */
   if (!pull_changes (self, error) || !refresh_profile (self, error))
     return FALSE;
-  /* 4. Does the server still hold what it accepted? What it lost goes
+  /* 4. More numbers before the counter runs out. A refused top-up does
+   * not skip the check below; its error is reported after it. */
+  if (!top_up_slices (self, &topup_error) && !g_error_matches (topup_error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL))
+    {
+      g_propagate_error (error, g_steal_pointer (&topup_error));
+      return FALSE;
+    }
+  /* 5. Does the server still hold what it accepted? What it lost goes
    * again, in this run. */
   if (!reconcile (self, &requeued, error) || (requeued > 0 && !send_new (self, error)))
     return FALSE;
-  /* 5. More numbers before the counter runs out. */
-  return top_up_slices (self, error);
+  if (topup_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&topup_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -60,7 +60,11 @@ before=$(slices)
 [ "$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM number_slices WHERE last_serial - first_serial = 49")" = 2 ] \
   || fail "desk slices: $before"
 province fault add workstations slice_cross --count -1
+cli sync set reconcile_interval_s 0
+ledgers=$(grep -c 'GET /api/v1/workstations/[^ ]*/ledger ' "$T/srv.log" || true)
 if cli sync --once >"$T/sync.out" 2>&1; then fail "a top-up over another 科类's serials was accepted"; fi
+[ "$(grep -c 'GET /api/v1/workstations/[^ ]*/ledger ' "$T/srv.log")" = $((ledgers + 1)) ] \
+  || fail "a refused top-up skipped the ledger check of the run"
 grep -q "overlaps" "$T/sync.out" || fail "top-up cross: no clear message: $(cat "$T/sync.out")"
 [ "$(slices)" = "$before" ] || fail "top-up cross stored slices: $(slices)"
 # Both 科类 still number from their own slices, without UNIQUE failures.
