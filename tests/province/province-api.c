@@ -369,7 +369,8 @@ find_fault (GList *faults, const char *kind)
 }
 
 /* Slice faults rewrite the answer as sent (what the server stored stays
- * right): slices_empty lists none; slice_cross adds a slice of @category
+ * right): slices_other_workstation names another workstation; slices_empty
+ * lists none; slice_cross adds a slice of @category
  * (or the first slice's) over another 科类's serials; slice_county moves the
  * last slice under the 市县码 p1 (default: the point's + 1). */
 static void
@@ -384,7 +385,12 @@ fault_slices (ProvinceReply *r, GList *faults, const char *category)
       || (slices = json_object_get_array_member (json_node_get_object (root), "slices")) == NULL)
     return;
   n = json_array_get_length (slices);
-  if (find_fault (faults, "slices_empty"))
+  if (find_fault (faults, "slices_other_workstation"))
+    {
+      g_autofree char *other = g_uuid_string_random ();
+      json_object_set_string_member (json_node_get_object (root), "workstation_id", other);
+    }
+  else if (find_fault (faults, "slices_empty"))
     json_object_set_array_member (json_node_get_object (root), "slices", json_array_new ());
   else if (find_fault (faults, "slice_cross") && n > 0)
     {

@@ -517,7 +517,7 @@ province_fault_add (Province *p, const char *endpoint, const char *kind, int cou
                     GError **error)
 {
   static const char *kinds[] = { "close_before", "close_after", "status", "delay", "truncate",
-                                 "repeat_old", "expire_token", "limit", "slices_empty", "slice_cross",
+                                 "repeat_old", "expire_token", "limit", "slices_empty", "slices_other_workstation", "slice_cross",
                                  "slice_county", "answer_other_record", "answer_other_version",
                                  "drop_accepted", NULL };
   sqlite3_stmt *st;

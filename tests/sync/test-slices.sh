@@ -15,7 +15,7 @@ overlaps() {
 setup_fails() {
   db=$1; shift
   if BAOMING_PASSWORD=clerk-pass "$BM_CLI" --db "$db" setup --server "https://127.0.0.1:$PORT" --point 010201 \
-       --user clerk --ca-file "$T/cert.pem" "$@" >"$T/setup.out" 2>&1; then
+       --user clerk --ca-file "$T/cert.pem" --slice-size 10 "$@" >"$T/setup.out" 2>&1; then
     fail "set-up succeeded: $(cat "$T/setup.out")"
   fi
   n=$(sqlite3 "$db" "SELECT COUNT(*) FROM number_slices" 2>/dev/null || echo 0)
@@ -53,6 +53,10 @@ province fault add workstations slice_county --count 1
 setup_fails "$T/county.db"
 grep -q "county code 0102" "$T/setup.out" || fail "county: no clear message: $(cat "$T/setup.out")"
 pass "set-up slices overlapping another 科类 or under another 市县码 are refused"
+province fault add workstations slices_other_workstation --count 1
+setup_fails "$T/other.db"
+grep -q "another workstation" "$T/setup.out" || fail "other workstation: no clear message: $(cat "$T/setup.out")"
+pass "set-up slices given to another workstation are refused"
 
 # 3. Top-ups. A desk with 50 numbers per 科类 asks for more on every run.
 setup_client --slice-size 50
