@@ -253,7 +253,7 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
 
 static const char * const settable[] = {
   "ca_file", "pin", "allow_plain_http", "backoff_ms", "max_tries", "batch_records", "batch_bytes", "parallel_uploads", "photo_bundles",
-  "server_url", "max_wait_s", "run_timeout_s", "connect_timeout_s", "request_timeout_s", "low_speed_bytes", "low_speed_s",
+  "reconcile_interval_s", "server_url", "max_wait_s", "run_timeout_s", "connect_timeout_s", "request_timeout_s", "low_speed_bytes", "low_speed_s",
   "max_stalls", "max_change_pages", NULL,
 };
 

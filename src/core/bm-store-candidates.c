@@ -262,8 +262,16 @@ allocate_number (BmStore *self, BmPointProfile *profile, const char *category, G
   if (name == NULL)
     return NULL;
 
-  pick = bm_store_statement (self, "SELECT id, next_serial FROM number_slices "
-                                 "WHERE category = ? AND next_serial <= last_serial "
+  /* Only from slices that keep the rule of bm_store_check_slices: inside a
+   * range of the 科类 and clear of every slice taken before. A store that
+   * took a bad slice before that rule existed stops numbering from it
+   * instead of handing out a number twice. */
+  pick = bm_store_statement (self, "SELECT id, next_serial FROM number_slices s "
+                                 "WHERE category = ?1 AND next_serial <= last_serial "
+                                 "AND EXISTS (SELECT 1 FROM number_ranges r WHERE r.category = s.category "
+                                 "            AND s.first_serial >= r.first_serial AND s.last_serial <= r.last_serial) "
+                                 "AND NOT EXISTS (SELECT 1 FROM number_slices o WHERE o.id < s.id "
+                                 "            AND o.first_serial <= s.last_serial AND s.first_serial <= o.last_serial) "
                                  "ORDER BY first_serial LIMIT 1", error);
   if (pick == NULL)
     return NULL;
@@ -271,6 +279,18 @@ allocate_number (BmStore *self, BmPointProfile *profile, const char *category, G
   rc = sqlite3_step (pick);
   if (rc == SQLITE_DONE)
     {
+      g_autoptr(BmCachedStmt) left = bm_store_statement (self, "SELECT 1 FROM number_slices "
+                                                             "WHERE category = ? AND next_serial <= last_serial", error);
+      if (left == NULL)
+        return NULL;
+      sqlite3_bind_text (left, 1, category, -1, SQLITE_STATIC);
+      if (sqlite3_step (left) == SQLITE_ROW)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_RANGE_EXHAUSTED,
+                       _("The numbers left for category %s (%s) on this workstation lie in a slice that overlaps another slice or lies outside the point's ranges, so none are issued. Call the county office."),
+                       category, name);
+          return NULL;
+        }
       g_set_error (error, BM_ERROR, BM_ERROR_RANGE_EXHAUSTED,
                    _("No 报名顺序号 are left for category %s (%s) on this workstation. Ask the county office for a further range."),
                    category, name);

@@ -52,6 +52,23 @@ gboolean  bm_store_set_meta             (BmStore      *self,
                                          GError      **error);
 char     *bm_store_now_iso8601          (void);
 
+/* Serials first..last (1–9999) of one 科类 (bm-store-setup.c). */
+typedef struct {
+  char   *category;
+  gint64  first;
+  gint64  last;
+} BmSerialSpan;
+void      bm_serial_span_clear          (gpointer      span);
+GArray   *bm_serial_spans_new           (void);
+gboolean  bm_store_load_spans           (BmStore      *self,
+                                         const char   *table,
+                                         GArray       *spans,
+                                         GError      **error);
+gboolean  bm_store_check_slices         (GArray       *ranges,
+                                         GArray       *held,
+                                         GArray       *fresh,
+                                         GError      **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmCachedStmt, bm_cached_stmt_release)
 

@@ -10,16 +10,41 @@
 #include "bm-json-input.h"
 #include "bm-store-private.h"
 
-typedef struct {
-  char *category;
-  gint64 first;
-  gint64 last;
-} Span;
+typedef BmSerialSpan Span;
 
-static void
-span_clear (gpointer data)
+void
+bm_serial_span_clear (gpointer data)
 {
   g_free (((Span *) data)->category);
+}
+
+GArray *
+bm_serial_spans_new (void)
+{
+  GArray *spans = g_array_new (FALSE, TRUE, sizeof (Span));
+
+  g_array_set_clear_func (spans, bm_serial_span_clear);
+  return spans;
+}
+
+/* number_ranges or number_slices as spans. */
+gboolean
+bm_store_load_spans (BmStore *self, const char *table, GArray *spans, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self, g_str_equal (table, "number_slices")
+      ? "SELECT category, first_serial, last_serial FROM number_slices ORDER BY rowid"
+      : "SELECT category, first_serial, last_serial FROM number_ranges ORDER BY rowid", error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      Span span = { g_strdup ((const char *) sqlite3_column_text (st, 0)),
+                    sqlite3_column_int64 (st, 1), sqlite3_column_int64 (st, 2) };
+      g_array_append_val (spans, span);
+    }
+  return rc == SQLITE_DONE || bm_store_set_sqlite_error (self, rc, error);
 }
 
 static const char *
@@ -128,13 +153,33 @@ check_disjoint (GArray *spans, GError **error)
   return TRUE;
 }
 
-static gboolean
-check_slices (GArray *ranges, GArray *slices, GError **error)
+/* The one rule for every slice a workstation takes, from a set-up file, the
+ * server's registration answer or a top-up: it lies inside a range of its
+ * own 科类 and overlaps no other slice of any 科类 (serials are shared by
+ * all 科类 under one 市县码). @held are the slices already in the store;
+ * @fresh the ones to add. Anything else would let two desks, or two 科类 at
+ * one desk, hand out the same 报名顺序号. */
+gboolean
+bm_store_check_slices (GArray *ranges, GArray *held, GArray *fresh, GError **error)
 {
-  for (guint i = 0; i < slices->len; i++)
+  for (guint i = 0; i < fresh->len; i++)
     {
-      Span *slice = &g_array_index (slices, Span, i);
+      Span *slice = &g_array_index (fresh, Span, i);
       gboolean inside = FALSE;
+
+      for (guint j = 0; j < fresh->len + (held ? held->len : 0); j++)
+        {
+          Span *other = j < fresh->len ? &g_array_index (fresh, Span, j) : &g_array_index (held, Span, j - fresh->len);
+
+          if (j != i && slice->first <= other->last && other->first <= slice->last)
+            {
+              g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                           _("A slice of category %s (%d–%d) overlaps the slice %d–%d of category %s."),
+                           slice->category, (int) slice->first, (int) slice->last,
+                           (int) other->first, (int) other->last, other->category);
+              return FALSE;
+            }
+        }
 
       for (guint j = 0; j < ranges->len; j++)
         {
@@ -190,14 +235,11 @@ apply_setup (BmStore *self, JsonObject *setup, gboolean training, GError **error
 {
   JsonObject *point = json_object_has_member (setup, "point") ? json_object_get_object_member (setup, "point") : NULL;
   JsonArray *categories = json_object_has_member (setup, "categories") ? json_object_get_array_member (setup, "categories") : NULL;
-  g_autoptr(GArray) ranges = g_array_new (FALSE, TRUE, sizeof (Span));
-  g_autoptr(GArray) slices = g_array_new (FALSE, TRUE, sizeof (Span));
+  g_autoptr(GArray) ranges = bm_serial_spans_new ();
+  g_autoptr(GArray) slices = bm_serial_spans_new ();
   g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *county_code = member_string (point, "county_code");
   int rc;
-
-  g_array_set_clear_func (ranges, span_clear);
-  g_array_set_clear_func (slices, span_clear);
 
   if (bm_store_is_training (self) != training)
     {
@@ -225,10 +267,32 @@ apply_setup (BmStore *self, JsonObject *setup, gboolean training, GError **error
     }
   if (!read_spans (setup, "ranges", ranges, error) || !read_spans (setup, "slices", slices, error))
     return FALSE;
-  if (slices->len == 0 && !split_ranges (setup, ranges, slices, error))
-    return FALSE;
-  if (!check_disjoint (ranges, error) || !check_disjoint (slices, error)
-      || !check_slices (ranges, slices, error))
+  /* Numbers only from slices given to this workstation: explicit ones, or
+   * the county's split by workstation_count. A set-up that gives none (the
+   * server's answer once a point's ranges are used up) is refused rather
+   * than guessed: taking the whole range would collide with other desks.
+   * Only the made-up training point, one desk, takes its whole range. */
+  if (json_object_has_member (setup, "slices"))
+    {
+      if (slices->len == 0)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                       _("The set-up gives this workstation no numbers. Ask the county office for a slice of the point's ranges."));
+          return FALSE;
+        }
+    }
+  else if (training || json_object_has_member (setup, "workstation_count"))
+    {
+      if (!split_ranges (setup, ranges, slices, error))
+        return FALSE;
+    }
+  else
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("The set-up file needs either slices or workstation_count and workstation_index, so that each workstation of the point has its own numbers."));
+      return FALSE;
+    }
+  if (!check_disjoint (ranges, error) || !bm_store_check_slices (ranges, NULL, slices, error))
     return FALSE;
 
   if (!bm_store_transaction_begin (self, error))

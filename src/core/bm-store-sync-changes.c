@@ -384,6 +384,16 @@ bm_store_sync_status (BmStore *self, GError **error)
     else
       json_object_set_null_member (o, "deadlines");
   }
+  {
+    /* The last ledger reconciliation (bm_store_sync_reconcile), or null. */
+    g_autofree char *rec = bm_store_sync_get (self, "reconcile");
+    g_autoptr(JsonNode) node = rec ? json_from_string (rec, NULL) : NULL;
+
+    if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+      json_object_set_object_member (o, "reconcile", json_object_ref (json_node_get_object (node)));
+    else
+      json_object_set_null_member (o, "reconcile");
+  }
   if (code != NULL)
     {
       /* The sentence follows what the server did when the run stopped

@@ -375,6 +375,42 @@ upsert_state (BmStore *self, const char *uuid, const char *status, const char *c
   return step_done (self, st, error);
 }
 
+/* An answer is applied only if it is exactly about the batch sent: one
+ * result per record, in order, each naming that record's uuid and the
+ * version sent. Anything else (a result for a record not in the batch, a
+ * version never sent, one missing or one too many) refuses the whole
+ * answer: applying it would mark records as on the server that never got
+ * there. A batch already applied (gone from the outbox) passes. */
+gboolean
+bm_store_sync_check_answer (BmStore *self, const char *batch_id, GPtrArray *results, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+      "SELECT candidate_uuid, version FROM sync_batch_records WHERE batch_id = ? ORDER BY rowid", error);
+  guint i = 0;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, batch_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      BmSyncResult *r = i < results->len ? results->pdata[i] : NULL;
+
+      if (r == NULL || g_strcmp0 (r->uuid, (const char *) sqlite3_column_text (st, 0)) != 0
+          || r->version != sqlite3_column_int64 (st, 1))
+        break;
+      i++;
+    }
+  if (rc == SQLITE_DONE && (i == results->len || i == 0))
+    return TRUE;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+               _("The provincial server's answer does not match the batch sent (result %u names another record or version, or the count differs); none of it was applied."),
+               i + 1);
+  return FALSE;
+}
+
 gboolean
 bm_store_sync_apply_results (BmStore *self, const char *batch_id, GPtrArray *results, GError **error)
 {
@@ -395,6 +431,8 @@ bm_store_sync_apply_results (BmStore *self, const char *batch_id, GPtrArray *res
       bm_store_transaction_rollback (self);
       return TRUE;
     }
+  if (!bm_store_sync_check_answer (self, batch_id, results, error))
+    goto fail;
   for (guint i = 0; i < results->len; i++)
     {
       BmSyncResult *r = results->pdata[i];
@@ -524,37 +562,250 @@ bm_store_sync_mark_photos (BmStore *self, const char * const *sha256s, GError **
   return bm_store_transaction_commit (self, error);
 }
 
+/* A top-up answer lists all slices of the workstation, old and new. Held
+ * ones (same 科类 and serials) are skipped; every other one must pass the
+ * same rule as at set-up (bm_store_check_slices) and carry the point's own
+ * 市县码, or the whole answer is refused and nothing is stored: numbering
+ * of that 科类 then stops when its good slices run out, it never guesses. */
 gboolean
 bm_store_sync_add_slices (BmStore *self, GPtrArray *slices, GError **error)
 {
-  if (!bm_store_transaction_begin (self, error))
+  g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (self, error);
+  g_autoptr(GArray) ranges = bm_serial_spans_new ();
+  g_autoptr(GArray) held = bm_serial_spans_new ();
+  g_autoptr(GArray) fresh = bm_serial_spans_new ();
+
+  if (profile == NULL || !bm_store_load_spans (self, "number_ranges", ranges, error)
+      || !bm_store_load_spans (self, "number_slices", held, error))
     return FALSE;
   for (guint i = 0; i < slices->len; i++)
     {
       BmSyncSlice *s = slices->pdata[i];
-      g_autoptr(sqlite3_stmt) q = bm_store_prepare (self,
-          "SELECT 1 FROM number_slices WHERE category = ? AND first_serial <= ? AND last_serial >= ?", error);
-      g_autoptr(sqlite3_stmt) ins = NULL;
+      BmSerialSpan span = { 0 };
+      gboolean known = FALSE;
 
-      if (q == NULL)
-        goto fail;
-      sqlite3_bind_text (q, 1, s->category, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (q, 2, s->last % 10000);
-      sqlite3_bind_int64 (q, 3, s->first % 10000);
-      if (sqlite3_step (q) == SQLITE_ROW)
-        continue;   /* already held */
-      ins = bm_store_prepare (self, "INSERT INTO number_slices (category, first_serial, last_serial, next_serial)"
-                                    " VALUES (?, ?, ?, ?)", error);
+      if (!bm_sync_slice_serials (s, profile->county_code, &span.first, &span.last, error))
+        return FALSE;
+      for (guint j = 0; j < held->len && !known; j++)
+        {
+          BmSerialSpan *h = &g_array_index (held, BmSerialSpan, j);
+          known = g_str_equal (h->category, s->category) && h->first == span.first && h->last == span.last;
+        }
+      for (guint j = 0; j < fresh->len && !known; j++)
+        {
+          BmSerialSpan *h = &g_array_index (fresh, BmSerialSpan, j);
+          known = g_str_equal (h->category, s->category) && h->first == span.first && h->last == span.last;
+        }
+      if (known)
+        continue;
+      span.category = g_strdup (s->category);
+      g_array_append_val (fresh, span);
+    }
+  if (!bm_store_check_slices (ranges, held, fresh, error))
+    return FALSE;
+  if (fresh->len == 0)
+    return TRUE;
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      BmSerialSpan *s = &g_array_index (fresh, BmSerialSpan, i);
+      g_autoptr(sqlite3_stmt) ins = bm_store_prepare (self,
+          "INSERT INTO number_slices (category, first_serial, last_serial, next_serial) VALUES (?, ?, ?, ?)", error);
+
       if (ins == NULL)
         goto fail;
       sqlite3_bind_text (ins, 1, s->category, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (ins, 2, s->first % 10000);
-      sqlite3_bind_int64 (ins, 3, s->last % 10000);
-      sqlite3_bind_int64 (ins, 4, s->first % 10000);
+      sqlite3_bind_int64 (ins, 2, s->first);
+      sqlite3_bind_int64 (ins, 3, s->last);
+      sqlite3_bind_int64 (ins, 4, s->first);
       if (!step_done (self, ins, error))
         goto fail;
     }
   return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+/* The local ledger (docs/sync-protocol.md §5.1): per 科类, the records the
+ * server accepted and that have not changed since, as count and SHA-256
+ * over "uuid:version\n" sorted by uuid, like the server's. Records with
+ * unsent changes are left out; they are in the queue anyway. */
+static GPtrArray *
+local_ledger (BmStore *self, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_ledger_free);
+  g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+      "SELECT category, uuid, synced_version FROM candidates WHERE synced_version > 0 AND version = synced_version"
+      " ORDER BY category, uuid", error);
+  g_autoptr(GChecksum) sum = NULL;
+  BmSyncLedger *cur = NULL;
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *cat = (const char *) sqlite3_column_text (st, 0);
+      g_autofree char *line = g_strdup_printf ("%s:%" G_GINT64_FORMAT "\n", (const char *) sqlite3_column_text (st, 1),
+                                               (gint64) sqlite3_column_int64 (st, 2));
+
+      if (cur == NULL || !g_str_equal (cur->category, cat))
+        {
+          if (cur != NULL)
+            cur->digest = g_strdup (g_checksum_get_string (sum));
+          g_clear_pointer (&sum, g_checksum_free);
+          sum = g_checksum_new (G_CHECKSUM_SHA256);
+          cur = g_new0 (BmSyncLedger, 1);
+          cur->category = g_strdup (cat);
+          g_ptr_array_add (out, cur);
+        }
+      g_checksum_update (sum, (const guchar *) line, strlen (line));
+      cur->count++;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  if (cur != NULL)
+    cur->digest = g_strdup (g_checksum_get_string (sum));
+  return g_steal_pointer (&out);
+}
+
+static BmSyncLedger *
+ledger_find (GPtrArray *ledgers, const char *category)
+{
+  for (guint i = 0; ledgers && i < ledgers->len; i++)
+    if (g_str_equal (((BmSyncLedger *) ledgers->pdata[i])->category, category))
+      return ledgers->pdata[i];
+  return NULL;
+}
+
+/* The 科类 whose count or digest differ between the server's ledger and
+ * the local one: those the client asks the server to list. */
+GStrv
+bm_store_sync_ledger_mismatch (BmStore *self, GPtrArray *server, GError **error)
+{
+  g_autoptr(GPtrArray) local = local_ledger (self, error);
+  g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
+
+  if (local == NULL)
+    return NULL;
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      GPtrArray *these = pass == 0 ? local : server, *those = pass == 0 ? server : local;
+
+      for (guint i = 0; i < these->len; i++)
+        {
+          BmSyncLedger *a = these->pdata[i], *b = ledger_find (those, a->category);
+
+          if (b == NULL ? pass == 0 || a->count > 0
+                        : pass == 0 && (a->count != b->count || g_strcmp0 (a->digest, b->digest) != 0))
+            g_strv_builder_add (out, a->category);
+        }
+    }
+  return g_strv_builder_end (out);
+}
+
+/* Compares the local ledger with the server's lists of the mismatched 科类
+ * (@lists, each with its versions): a record the server accepted but no
+ * longer holds, or holds at an older version, is queued again (its
+ * synced_version cleared), in one transaction with an audit entry. The
+ * outcome is kept for `sync status` under "reconcile". */
+gboolean
+bm_store_sync_reconcile (BmStore *self, GPtrArray *server, GPtrArray *lists, guint *requeued, GError **error)
+{
+  g_autoptr(GPtrArray) local = local_ledger (self, error);
+  g_autoptr(JsonObject) report = json_object_new ();
+  g_autoptr(JsonArray) categories = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *now = bm_store_now_iso8601 ();
+  g_autofree char *text = NULL;
+  gint64 local_n = 0, server_n = 0, server_only = 0;
+  guint n = 0;
+
+  *requeued = 0;
+  if (local == NULL)
+    return FALSE;
+  for (guint i = 0; i < local->len; i++)
+    local_n += ((BmSyncLedger *) local->pdata[i])->count;
+  for (guint i = 0; i < server->len; i++)
+    server_n += ((BmSyncLedger *) server->pdata[i])->count;
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < lists->len; i++)
+    {
+      BmSyncLedger *list = lists->pdata[i];
+      g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
+          "SELECT uuid, synced_version FROM candidates WHERE category = ? AND synced_version > 0"
+          " AND version = synced_version", error);
+      g_autoptr(GPtrArray) lost = g_ptr_array_new_with_free_func (g_free);
+      GHashTableIter iter;
+      gpointer key;
+
+      if (st == NULL)
+        goto fail;
+      json_array_add_string_element (categories, list->category);
+      sqlite3_bind_text (st, 1, list->category, -1, SQLITE_STATIC);
+      while (sqlite3_step (st) == SQLITE_ROW)
+        {
+          const char *uuid = (const char *) sqlite3_column_text (st, 0);
+          gint64 *held = list->versions ? g_hash_table_lookup (list->versions, uuid) : NULL;
+
+          if (held == NULL || *held < sqlite3_column_int64 (st, 1))
+            g_ptr_array_add (lost, g_strdup (uuid));
+        }
+      for (guint j = 0; j < lost->len; j++)
+        {
+          g_autoptr(sqlite3_stmt) u = bm_store_prepare (self,
+              "UPDATE candidates SET synced_version = 0 WHERE uuid = ?", error);
+          g_autoptr(sqlite3_stmt) s = bm_store_prepare (self,
+              "UPDATE sync_records SET status = 'pending', error_code = NULL, error_detail = NULL"
+              " WHERE candidate_uuid = ?", error);
+
+          if (u == NULL || s == NULL)
+            goto fail;
+          sqlite3_bind_text (u, 1, lost->pdata[j], -1, SQLITE_STATIC);
+          sqlite3_bind_text (s, 1, lost->pdata[j], -1, SQLITE_STATIC);
+          if (!step_done (self, u, error) || !step_done (self, s, error))
+            goto fail;
+          n++;
+        }
+      /* Records the server lists that this workstation does not have at
+       * all: reported, never touched. */
+      if (list->versions != NULL)
+        {
+          g_hash_table_iter_init (&iter, list->versions);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            {
+              g_autoptr(sqlite3_stmt) q = bm_store_prepare (self, "SELECT 1 FROM candidates WHERE uuid = ?", error);
+              if (q == NULL)
+                goto fail;
+              sqlite3_bind_text (q, 1, key, -1, SQLITE_STATIC);
+              if (sqlite3_step (q) != SQLITE_ROW)
+                server_only++;
+            }
+        }
+    }
+  json_object_set_string_member (report, "at", now);
+  json_object_set_int_member (report, "local", local_n);
+  json_object_set_int_member (report, "server", server_n);
+  json_object_set_int_member (report, "requeued", n);
+  json_object_set_int_member (report, "server_only", server_only);
+  json_object_set_array_member (report, "categories", json_array_ref (categories));
+  json_node_set_object (node, report);
+  text = json_to_string (node, FALSE);
+  if (!bm_store_sync_set (self, "reconcile", text, error))
+    goto fail;
+  if ((n > 0 || server_only > 0) && !bm_store_audit_append (self, NULL, NULL, "sync_reconcile", report, error))
+    goto fail;
+  if (!bm_store_transaction_commit (self, error))
+    return FALSE;
+  *requeued = n;
+  return TRUE;
 
 fail:
   bm_store_transaction_rollback (self);

@@ -34,6 +34,10 @@ BmSyncBatch *bm_store_sync_make_batch     (BmStore     *self,
 gboolean     bm_store_sync_drop_batch     (BmStore     *self,
                                            const char  *batch_id,
                                            GError     **error);
+gboolean     bm_store_sync_check_answer   (BmStore     *self,
+                                           const char  *batch_id,
+                                           GPtrArray   *results,
+                                           GError     **error);
 gboolean     bm_store_sync_set_aside      (BmStore     *self,
                                            const char  *batch_id,
                                            const char  *code,
@@ -61,6 +65,14 @@ gboolean     bm_store_sync_apply_changes  (BmStore     *self,
                                            GError     **error);
 gboolean     bm_store_sync_add_slices     (BmStore     *self,
                                            GPtrArray   *slices,
+                                           GError     **error);
+GStrv        bm_store_sync_ledger_mismatch (BmStore    *self,
+                                           GPtrArray   *server,
+                                           GError     **error);
+gboolean     bm_store_sync_reconcile      (BmStore     *self,
+                                           GPtrArray   *server,
+                                           GPtrArray   *lists,
+                                           guint       *requeued,
                                            GError     **error);
 JsonObject  *bm_store_sync_status         (BmStore     *self,
                                            GError     **error);

@@ -584,6 +584,69 @@ bm_sync_parse_changes (const char *data, gsize len, char **next_cursor, gboolean
   return g_steal_pointer (&out);
 }
 
+void
+bm_sync_ledger_free (BmSyncLedger *ledger)
+{
+  if (ledger == NULL)
+    return;
+  g_free (ledger->category);
+  g_free (ledger->digest);
+  g_clear_pointer (&ledger->versions, g_hash_table_unref);
+  g_free (ledger);
+}
+
+/* GET …/ledger and …/ledger/{category} (protocol 1.2): per 科类 a count and
+ * a digest; the per-category answer also lists the records. */
+GPtrArray *
+bm_sync_parse_ledger (const char *data, gsize len, GError **error)
+{
+  g_autoptr(JsonObject) o = parse_object (data, len, error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_ledger_free);
+  JsonArray *a;
+
+  if (o == NULL)
+    return NULL;
+  if ((a = arr_member (o, "categories")) == NULL)
+    {
+      malformed (error, "ledger");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      JsonObject *c = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      BmSyncLedger *l = g_new0 (BmSyncLedger, 1);
+      JsonArray *records = arr_member (c, "records");
+
+      g_ptr_array_add (out, l);
+      if (c == NULL || str_member (c, "category") == NULL || str_member (c, "digest") == NULL
+          || !int_member (c, "count", &l->count) || l->count < 0)
+        {
+          malformed (error, "ledger category");
+          return NULL;
+        }
+      l->category = g_strdup (str_member (c, "category"));
+      l->digest = g_ascii_strdown (str_member (c, "digest"), -1);
+      if (records == NULL)
+        continue;
+      l->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint j = 0; j < json_array_get_length (records); j++)
+        {
+          JsonNode *rn = json_array_get_element (records, j);
+          JsonObject *r = JSON_NODE_HOLDS_OBJECT (rn) ? json_node_get_object (rn) : NULL;
+          gint64 version;
+
+          if (r == NULL || str_member (r, "uuid") == NULL || !int_member (r, "version", &version))
+            {
+              malformed (error, "ledger record");
+              return NULL;
+            }
+          g_hash_table_replace (l->versions, g_strdup (str_member (r, "uuid")), g_memdup2 (&version, sizeof version));
+        }
+    }
+  return g_steal_pointer (&out);
+}
+
 /* The lead's set-up file format (docs/setup-file.md): serials, not numbers. */
 JsonObject *
 bm_sync_setup_from_profile (JsonObject *profile, GPtrArray *slices, const char *server_url,
@@ -630,17 +693,44 @@ bm_sync_setup_from_profile (JsonObject *profile, GPtrArray *slices, const char *
       json_object_set_int_member (out, "last", last % 10000);
       json_array_add_object_element (r, out);
     }
+  /* The store checks the slices against the ranges and each other
+   * (bm_store_check_slices); the 市县码 is checked here, where the 8-digit
+   * numbers still carry it. An empty list stays empty: the store refuses it
+   * rather than splitting the ranges itself. */
   for (guint i = 0; i < slices->len; i++)
     {
       BmSyncSlice *sl = slices->pdata[i];
-      JsonObject *out = json_object_new ();
+      JsonObject *out;
+      gint64 first, last;
 
+      if (!bm_sync_slice_serials (sl, county, &first, &last, error))
+        return NULL;
+      out = json_object_new ();
       json_object_set_string_member (out, "category", sl->category);
-      json_object_set_int_member (out, "first", sl->first % 10000);
-      json_object_set_int_member (out, "last", sl->last % 10000);
+      json_object_set_int_member (out, "first", first);
+      json_object_set_int_member (out, "last", last);
       json_array_add_object_element (s, out);
     }
   return g_steal_pointer (&setup);
+}
+
+gboolean
+bm_sync_slice_serials (const BmSyncSlice *slice, const char *county_code, gint64 *first, gint64 *last,
+                       GError **error)
+{
+  gint64 county = county_code && strlen (county_code) == 4 ? g_ascii_strtoll (county_code, NULL, 10) : -1;
+
+  if (slice->first / 10000 != county || slice->last / 10000 != county
+      || slice->first % 10000 < 1 || slice->first > slice->last)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("The provincial server gave numbers %08d–%08d for category %s, which are not under this point's county code %s. They are not used."),
+                   (int) slice->first, (int) slice->last, slice->category, county_code ? county_code : "?");
+      return FALSE;
+    }
+  *first = slice->first % 10000;
+  *last = slice->last % 10000;
+  return TRUE;
 }
 
 /* "Why not sent": a sentence for the clerk, with what to do. */

@@ -73,6 +73,15 @@ typedef struct {
   gint64  last;
 } BmSyncSlice;
 
+/* One 科类 of the server's ledger of a workstation (protocol 1.2). */
+typedef struct {
+  char       *category;
+  gint64      count;
+  char       *digest;                /* hex SHA-256 over "uuid:version\n", sorted by uuid */
+  GHashTable *versions;              /* uuid → gint64*, only in a per-category answer */
+} BmSyncLedger;
+
+void bm_sync_ledger_free       (BmSyncLedger      *ledger);
 void bm_sync_token_free        (BmSyncToken       *token);
 void bm_sync_server_error_free (BmSyncServerError *error);
 void bm_sync_result_free       (BmSyncResult      *result);
@@ -113,6 +122,7 @@ GPtrArray         *bm_sync_parse_slices       (const char *data, gsize len, GErr
 GPtrArray         *bm_sync_parse_batch_answer (const char *data, gsize len,
                                                const char *batch_id, guint n_records,
                                                GError **error);
+GPtrArray         *bm_sync_parse_ledger       (const char *data, gsize len, GError **error);
 GPtrArray         *bm_sync_parse_changes      (const char *data, gsize len,
                                                char **next_cursor, gboolean *more,
                                                GError **error);
@@ -121,6 +131,12 @@ JsonObject *bm_sync_setup_from_profile  (JsonObject   *profile,
                                          GPtrArray    *slices,
                                          const char   *server_url,
                                          const char   *workstation_id,
+                                         GError      **error);
+
+gboolean    bm_sync_slice_serials       (const BmSyncSlice *slice,
+                                         const char   *county_code,
+                                         gint64       *first,
+                                         gint64       *last,
                                          GError      **error);
 
 char       *bm_sync_explain             (const char   *code,

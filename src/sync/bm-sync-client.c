@@ -507,6 +507,17 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
       results = bm_sync_parse_batch_answer (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body),
                                             batch->batch_id, batch->n_records, &parse_error);
       bm_sync_response_clear (&resp);
+      /* Results naming records or versions this batch did not carry are
+       * refused as a whole, like a garbled answer. */
+      if (results != NULL && !bm_store_sync_check_answer (self->store, batch->batch_id, results, &parse_error))
+        {
+          if (!g_error_matches (parse_error, BM_ERROR, BM_ERROR_INVALID))
+            {
+              g_propagate_error (error, g_steal_pointer (&parse_error));
+              return FALSE;
+            }
+          g_clear_pointer (&results, g_ptr_array_unref);
+        }
       if (results == NULL)
         {
           /* Garbled or someone else's answer: the same bytes again. */
@@ -633,6 +644,7 @@ top_up_slices (BmSyncClient *self, GError **error)
 {
   g_autoptr(GPtrArray) categories = bm_store_list_categories (self->store, error);
   g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
+  g_autoptr(GError) first_refusal = NULL;
 
   if (categories == NULL)
     return FALSE;
@@ -645,6 +657,7 @@ top_up_slices (BmSyncClient *self, GError **error)
       g_autofree char *rid = NULL, *path = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GPtrArray) slices = NULL;
+      g_autoptr(GError) refused = NULL;
       BmSyncResponse resp = { 0 };
 
       if (cat->remaining >= 100)
@@ -672,11 +685,112 @@ top_up_slices (BmSyncClient *self, GError **error)
         return protocol_error (error, &resp, "a request for more numbers");
       slices = bm_sync_parse_slices (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
       bm_sync_response_clear (&resp);
-      if (slices == NULL || !bm_store_sync_add_slices (self->store, slices, error)
-          || !bm_store_sync_set (self->store, key, NULL, error))
+      if (slices == NULL)
+        return FALSE;
+      if (!bm_store_sync_add_slices (self->store, slices, &refused))
+        {
+          /* Slices this desk may not use (another 科类's serials, another
+           * 市县码, outside the ranges): none of the answer is kept. The
+           * other 科类 still get their top-up; the clerk is told; the next
+           * run asks again under a new request id. */
+          if (!g_error_matches (refused, BM_ERROR, BM_ERROR_INVALID))
+            {
+              g_propagate_error (error, g_steal_pointer (&refused));
+              return FALSE;
+            }
+          if (first_refusal == NULL)
+            first_refusal = g_steal_pointer (&refused);
+        }
+      if (!bm_store_sync_set (self->store, key, NULL, error))
         return FALSE;
     }
+  if (first_refusal != NULL)
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                   _("The provincial server's further numbers were refused: %s Numbering of that category stops when its current numbers are used up; call the county office."),
+                   first_refusal->message);
+      return FALSE;
+    }
   return TRUE;
+}
+
+/* Reconciliation (docs/sync-protocol.md §5.1): at most once per
+ * reconcile_interval_s (default 600 s; 0 = every run), compare the
+ * server's ledger of this workstation with the local one; for the 科类 that
+ * differ, get the server's list and queue again what it lost. Catches a
+ * server that answered "accepted" and kept nothing. A server without the
+ * ledger (404/405, protocol 1.1) is left alone. Returns the number queued
+ * again in *requeued. */
+static gboolean
+reconcile (BmSyncClient *self, guint *requeued, GError **error)
+{
+  g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
+  g_autofree char *interval_s = bm_store_sync_get (self->store, "reconcile_interval_s");
+  g_autofree char *last_s = bm_store_sync_get (self->store, "reconcile_at");
+  g_autofree char *path = NULL, *now_s = NULL;
+  g_autoptr(GPtrArray) server = NULL;
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_ledger_free);
+  g_auto(GStrv) mismatch = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint64 interval = 600, last = 0;
+  BmSyncResponse resp = { 0 };
+
+  *requeued = 0;
+  if (ws == NULL)
+    return TRUE;
+  if (interval_s != NULL)
+    g_ascii_string_to_unsigned (interval_s, 10, 0, G_MAXUINT32, &interval, NULL);
+  if (last_s != NULL && g_ascii_string_to_unsigned (last_s, 10, 0, G_MAXINT64, &last, NULL)
+      && (guint64) now >= last && (guint64) now - last < interval)
+    return TRUE;
+
+  path = g_strdup_printf ("/api/v1/workstations/%s/ledger", ws);
+  if (!call (self, "GET", path, NULL, NULL, &resp, error))
+    return FALSE;
+  now_s = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  if (resp.status == 404 || resp.status == 405)
+    {
+      bm_sync_response_clear (&resp);
+      return bm_store_sync_set (self->store, "reconcile_at", now_s, error);
+    }
+  if (resp.status != 200)
+    return protocol_error (error, &resp, "the ledger");
+  server = bm_sync_parse_ledger (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+  bm_sync_response_clear (&resp);
+  if (server == NULL || (mismatch = bm_store_sync_ledger_mismatch (self->store, server, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; mismatch[i]; i++)
+    {
+      g_autofree char *escaped = g_uri_escape_string (mismatch[i], NULL, FALSE);
+      g_autofree char *cpath = g_strdup_printf ("%s/%s", path, escaped);
+      g_autoptr(GPtrArray) list = NULL;
+
+      if (!call (self, "GET", cpath, NULL, NULL, &resp, error))
+        return FALSE;
+      if (resp.status != 200)
+        return protocol_error (error, &resp, "the ledger");
+      list = bm_sync_parse_ledger (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+      bm_sync_response_clear (&resp);
+      if (list == NULL)
+        return FALSE;
+      /* The server may hold nothing of this 科类 any more: an empty list. */
+      if (list->len == 0)
+        {
+          BmSyncLedger *none = g_new0 (BmSyncLedger, 1);
+          none->category = g_strdup (mismatch[i]);
+          none->digest = g_strdup ("");
+          none->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_ptr_array_add (lists, none);
+        }
+      for (guint j = 0; j < list->len; j++)
+        {
+          BmSyncLedger *l = list->pdata[j];
+          if (g_str_equal (l->category, mismatch[i]) && l->versions != NULL)
+            g_ptr_array_add (lists, g_ptr_array_steal_index (list, j--));
+        }
+    }
+  return bm_store_sync_reconcile (self->store, server, lists, requeued, error)
+         && bm_store_sync_set (self->store, "reconcile_at", now_s, error);
 }
 
 static gboolean
@@ -759,45 +873,10 @@ record_outcome (BmSyncClient *self, const GError *failure)
   return TRUE;
 }
 
+/* New batches until nothing is left. */
 static gboolean
-run (BmSyncClient *self, GError **error)
+send_new (BmSyncClient *self, GError **error)
 {
-  g_autoptr(GPtrArray) stored = NULL;
-  g_autoptr(JsonObject) status = NULL;
-
-  /* The deadline counts from the start, the log-in included. */
-  self->run_timeout_s = MIN (setting_uint (self->store, "run_timeout_s", 900), 7 * 86400);
-  self->deadline = g_get_monotonic_time () + (gint64) self->run_timeout_s * G_USEC_PER_SEC;
-  self->stalls = 0;
-  if (!open_transport (self, error))
-    return FALSE;
-  status = bm_store_sync_status (self->store, NULL);
-  self->total = json_object_get_int_member (status, "queue");
-  self->done = 0;
-
-  /* 1. Batches a crash left without an answer: same id, same bytes. */
-  if ((stored = bm_store_sync_stored_batches (self->store, error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < stored->len; i++)
-    {
-      gboolean too_large;
-      g_autoptr(GError) local = NULL;
-
-      if (!send_batch (self, stored->pdata[i], TRUE, &too_large, &local))
-        {
-          if (!too_large)
-            {
-              g_propagate_error (error, g_steal_pointer (&local));
-              return FALSE;
-            }
-          if (local != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local));
-              return FALSE;
-            }
-        }
-    }
-  /* 2. New batches until nothing is left. */
   for (;;)
     {
       g_autoptr(BmSyncBatch) batch = NULL;
@@ -834,11 +913,72 @@ run (BmSyncClient *self, GError **error)
           self->max_bytes = MAX (self->max_bytes / 2, 4096);
         }
     }
+  return TRUE;
+}
+
+static gboolean
+run (BmSyncClient *self, GError **error)
+{
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) topup_error = NULL;
+  guint requeued = 0;
+  g_autoptr(JsonObject) status = NULL;
+
+  /* The deadline counts from the start, the log-in included. */
+  self->run_timeout_s = MIN (setting_uint (self->store, "run_timeout_s", 900), 7 * 86400);
+  self->deadline = g_get_monotonic_time () + (gint64) self->run_timeout_s * G_USEC_PER_SEC;
+  self->stalls = 0;
+  if (!open_transport (self, error))
+    return FALSE;
+  status = bm_store_sync_status (self->store, NULL);
+  self->total = json_object_get_int_member (status, "queue");
+  self->done = 0;
+
+  /* 1. Batches a crash left without an answer: same id, same bytes. */
+  if ((stored = bm_store_sync_stored_batches (self->store, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < stored->len; i++)
+    {
+      gboolean too_large;
+      g_autoptr(GError) local = NULL;
+
+      if (!send_batch (self, stored->pdata[i], TRUE, &too_large, &local))
+        {
+          if (!too_large)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          if (local != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+        }
+    }
+  /* 2. New batches until nothing is left. */
+  if (!send_new (self, error))
+    return FALSE;
   /* 3. What the candidates and the county did on the server. */
   if (!pull_changes (self, error) || !refresh_profile (self, error))
     return FALSE;
-  /* 4. More numbers before the counter runs out. */
-  return top_up_slices (self, error);
+  /* 4. More numbers before the counter runs out. A refused top-up does
+   * not skip the check below; its error is reported after it. */
+  if (!top_up_slices (self, &topup_error) && !g_error_matches (topup_error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL))
+    {
+      g_propagate_error (error, g_steal_pointer (&topup_error));
+      return FALSE;
+    }
+  /* 5. Does the server still hold what it accepted? What it lost goes
+   * again, in this run. */
+  if (!reconcile (self, &requeued, error) || (requeued > 0 && !send_new (self, error)))
+    return FALSE;
+  if (topup_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&topup_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -36,6 +36,25 @@ expect_200 (BmSyncResponse *resp, const char *what, GError **error)
   return FALSE;
 }
 
+/* Slices count only if they were given to this workstation: the
+ * registration answer must name it (docs/sync-protocol.md §5). The body
+ * already passed bm_sync_parse_slices. */
+static gboolean
+answer_names_workstation (GBytes *body, const char *workstation_id)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root, *ws;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+
+  if (!json_parser_load_from_data (parser, data, len, NULL) || (root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root)
+      || (ws = json_object_get_member (json_node_get_object (root), "workstation_id")) == NULL
+      || !JSON_NODE_HOLDS_VALUE (ws) || json_node_get_value_type (ws) != G_TYPE_STRING)
+    return FALSE;
+  return g_strcmp0 (json_node_get_string (ws), workstation_id) == 0;
+}
+
 gboolean
 bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancellable, GError **error)
 {
@@ -82,9 +101,23 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
       || !expect_200 (&resp, "the workstation registration", error))
     goto out;
   slices = bm_sync_parse_slices (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+  if (slices != NULL && !answer_names_workstation (resp.body, workstation_id))
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                   _("The provincial server's registration answer is for another workstation; its numbers are not used and this workstation was not set up."));
+      g_clear_pointer (&slices, g_ptr_array_unref);
+    }
   bm_sync_response_clear (&resp);
   if (slices == NULL)
     goto out;
+  /* The development server, and a real one, answer an empty list once the
+   * point's ranges are used up: no numbers for this desk, so no set-up. */
+  if (slices->len == 0)
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+                   _("The provincial server gave this workstation no registration numbers (the point's ranges may be used up). It was not set up; ask the county office for a further range."));
+      goto out;
+    }
 
   setup = bm_sync_setup_from_profile (profile, slices, o->server_url, workstation_id, error);
   if (setup == NULL || !bm_store_init_from_setup (store, setup, error))

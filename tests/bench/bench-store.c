@@ -35,7 +35,8 @@ main (int argc, char **argv)
     "{ \"point\": { \"code\": \"430102001\", \"name\": \"长沙市一中\", \"county_code\": \"0102\" },"
     "  \"workstation_id\": \"430102001-01\","
     "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" }, { \"code\": \"5\", \"name\": \"理工\" } ],"
-    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 9000 }, { \"category\": \"5\", \"first\": 9001, \"last\": 9999 } ] }";
+    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 9000 }, { \"category\": \"5\", \"first\": 9001, \"last\": 9999 } ],"
+    "  \"workstation_count\": 1, \"workstation_index\": 1 }";
 
   /* A point has at most 9,999 numbers under its 市县码, far fewer than the
    * 100,000 rows the targets speak of. To measure a table of that size

@@ -51,6 +51,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     case 3:
       {
         g_autoptr(GPtrArray) s = bm_sync_parse_slices (body, len, NULL);
+        g_autoptr(GPtrArray) l = bm_sync_parse_ledger (body, len, NULL);   /* same shape: a list of objects */
         break;
       }
     case 4:

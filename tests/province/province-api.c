@@ -359,6 +359,77 @@ allocate_slice (Province *p, const char *point, const char *ws, const char *cate
   return TRUE;
 }
 
+static ProvinceFault *
+find_fault (GList *faults, const char *kind)
+{
+  for (GList *l = faults; l; l = l->next)
+    if (g_strcmp0 (((ProvinceFault *) l->data)->kind, kind) == 0)
+      return l->data;
+  return NULL;
+}
+
+/* Slice faults rewrite the answer as sent (what the server stored stays
+ * right): slices_other_workstation names another workstation; slices_empty
+ * lists none; slice_cross adds a slice of @category
+ * (or the first slice's) over another 科类's serials; slice_county moves the
+ * last slice under the 市县码 p1 (default: the point's + 1). */
+static void
+fault_slices (ProvinceReply *r, GList *faults, const char *category)
+{
+  g_autoptr(JsonNode) root = r->body ? json_from_string (r->body, NULL) : NULL;
+  JsonArray *slices;
+  ProvinceFault *f;
+  guint n;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || (slices = json_object_get_array_member (json_node_get_object (root), "slices")) == NULL)
+    return;
+  n = json_array_get_length (slices);
+  if (find_fault (faults, "slices_other_workstation"))
+    {
+      g_autofree char *other = g_uuid_string_random ();
+      json_object_set_string_member (json_node_get_object (root), "workstation_id", other);
+    }
+  else if (find_fault (faults, "slices_empty"))
+    json_object_set_array_member (json_node_get_object (root), "slices", json_array_new ());
+  else if (find_fault (faults, "slice_cross") && n > 0)
+    {
+      const char *cat = category ? category
+                                 : json_object_get_string_member (json_array_get_object_element (slices, 0), "category");
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *other = json_array_get_object_element (slices, i);
+          if (g_strcmp0 (json_object_get_string_member (other, "category"), cat) != 0)
+            {
+              JsonObject *bad = json_object_new ();
+              json_object_set_int_member (bad, "slice_id", 999999);
+              json_object_set_string_member (bad, "category", cat);
+              json_object_set_string_member (bad, "first", json_object_get_string_member (other, "first"));
+              json_object_set_string_member (bad, "last", json_object_get_string_member (other, "last"));
+              json_array_add_object_element (slices, bad);
+              break;
+            }
+        }
+    }
+  else if ((f = find_fault (faults, "slice_county")) != NULL && n > 0)
+    {
+      JsonObject *last = json_array_get_object_element (slices, n - 1);
+      const char *first_s = json_object_get_string_member (last, "first");
+      const char *last_s = json_object_get_string_member (last, "last");
+      int county = f->p1 > 0 ? f->p1 : (int) (g_ascii_strtoll (first_s, NULL, 10) / 10000 + 1) % 10000;
+      char buf[16];
+
+      g_snprintf (buf, sizeof buf, "%04d%s", county, first_s + 4);
+      json_object_set_string_member (last, "first", buf);
+      g_snprintf (buf, sizeof buf, "%04d%s", county, last_s + 4);
+      json_object_set_string_member (last, "last", buf);
+    }
+  else
+    return;
+  g_free (r->body);
+  r->body = json_to_string (root, FALSE);
+}
+
 static char *
 workstation_point (Province *p, const char *ws)
 {
@@ -374,7 +445,7 @@ workstation_point (Province *p, const char *ws)
 }
 
 static void
-do_workstation (Province *p, const char *point, GBytes *body, ProvinceReply *r)
+do_workstation (Province *p, const char *point, GBytes *body, GList *faults, ProvinceReply *r)
 {
   JsonParser *parser = NULL;
   JsonObject *o = parse_object (body, &parser);
@@ -431,11 +502,12 @@ do_workstation (Province *p, const char *point, GBytes *body, ProvinceReply *r)
   add_slices (p, b, ws);
   json_builder_end_object (b);
   reply_builder (r, 200, b);
+  fault_slices (r, faults, NULL);
   g_object_unref (parser);
 }
 
 static void
-do_more_slices (Province *p, const char *point, const char *ws, GBytes *body, ProvinceReply *r)
+do_more_slices (Province *p, const char *point, const char *ws, GBytes *body, GList *faults, ProvinceReply *r)
 {
   JsonParser *parser = NULL;
   JsonObject *o = parse_object (body, &parser);
@@ -502,6 +574,7 @@ do_more_slices (Province *p, const char *point, const char *ws, GBytes *body, Pr
   sqlite3_step (st);
   sqlite3_finalize (st);
   province_commit (p);
+  fault_slices (r, faults, cat);
   g_object_unref (parser);
 }
 
@@ -560,13 +633,91 @@ do_changes (Province *p, const char *point, const char *cursor, const char *limi
 }
 
 
-static ProvinceFault *
-find_fault (GList *faults, const char *kind)
+/* GET /workstations/{ws}/ledger[/{category}] (protocol 1.2): per 科类 the
+ * count of records of this workstation and SHA-256 over "uuid:version\n"
+ * sorted by uuid; with a category, also the records themselves. */
+static void
+do_ledger (Province *p, const char *point, const char *ws, const char *only, ProvinceReply *r)
 {
-  for (GList *l = faults; l; l = l->next)
-    if (g_strcmp0 (((ProvinceFault *) l->data)->kind, kind) == 0)
-      return l->data;
-  return NULL;
+  g_autofree char *owner = workstation_point (p, ws);
+  JsonBuilder *b;
+  sqlite3_stmt *st;
+  GChecksum *sum = NULL;
+  g_autofree char *cat = NULL;
+  gint64 count = 0;
+  int rc;
+
+  if (g_strcmp0 (owner, point) != 0)
+    {
+      reply_error (r, 403, "workstation_unknown", "unknown workstation", 0, NULL);
+      return;
+    }
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "workstation_id");
+  json_builder_add_string_value (b, ws);
+  json_builder_set_member_name (b, "categories");
+  json_builder_begin_array (b);
+  sqlite3_prepare_v2 (p->db, "SELECT COALESCE (json_extract (record, '$.category'), '') AS c, uuid, version"
+                             " FROM records WHERE workstation_id = ?1 AND (?2 IS NULL OR c = ?2)"
+                             " ORDER BY c, uuid", -1, &st, NULL);
+  sqlite3_bind_text (st, 1, ws, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, only, -1, SQLITE_TRANSIENT);
+  do
+    {
+      const char *c;
+
+      rc = sqlite3_step (st);
+      c = rc == SQLITE_ROW ? (const char *) sqlite3_column_text (st, 0) : NULL;
+      if (cat != NULL && (c == NULL || g_strcmp0 (c, cat) != 0))
+        {
+          if (only != NULL)
+            json_builder_end_array (b);
+          json_builder_set_member_name (b, "count");
+          json_builder_add_int_value (b, count);
+          json_builder_set_member_name (b, "digest");
+          json_builder_add_string_value (b, g_checksum_get_string (sum));
+          json_builder_end_object (b);
+          g_clear_pointer (&sum, g_checksum_free);
+          g_clear_pointer (&cat, g_free);
+        }
+      if (c == NULL)
+        break;
+      if (cat == NULL)
+        {
+          cat = g_strdup (c);
+          sum = g_checksum_new (G_CHECKSUM_SHA256);
+          count = 0;
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "category");
+          json_builder_add_string_value (b, cat);
+          if (only != NULL)
+            {
+              json_builder_set_member_name (b, "records");
+              json_builder_begin_array (b);
+            }
+        }
+      {
+        g_autofree char *line = g_strdup_printf ("%s:%lld\n", (const char *) sqlite3_column_text (st, 1),
+                                                 (long long) sqlite3_column_int64 (st, 2));
+        g_checksum_update (sum, (const guchar *) line, strlen (line));
+      }
+      count++;
+      if (only != NULL)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "uuid");
+          json_builder_add_string_value (b, (const char *) sqlite3_column_text (st, 1));
+          json_builder_set_member_name (b, "version");
+          json_builder_add_int_value (b, sqlite3_column_int64 (st, 2));
+          json_builder_end_object (b);
+        }
+    }
+  while (TRUE);
+  sqlite3_finalize (st);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  reply_builder (r, 200, b);
 }
 
 void
@@ -616,10 +767,13 @@ province_handle (Province *p, const char *method, const char *path, const char *
       return;
     }
   if (n == 1 && g_str_equal (parts[0], "workstations") && g_str_equal (method, "POST"))
-    return do_workstation (p, point, body, r);
+    return do_workstation (p, point, body, faults, r);
   if (n == 3 && g_str_equal (parts[0], "workstations") && g_str_equal (parts[2], "slices")
       && g_str_equal (method, "POST"))
-    return do_more_slices (p, point, parts[1], body, r);
+    return do_more_slices (p, point, parts[1], body, faults, r);
+  if ((n == 3 || n == 4) && g_str_equal (parts[0], "workstations") && g_str_equal (parts[2], "ledger")
+      && g_str_equal (method, "GET"))
+    return do_ledger (p, point, parts[1], n == 4 ? parts[3] : NULL, r);
   if (n == 2 && g_str_equal (parts[0], "photos") && g_str_equal (parts[1], "bundle")
       && g_str_equal (method, "POST"))
     return province_do_photo_bundle (p, point, body, r);

@@ -280,6 +280,34 @@ find_fault (GList *faults, const char *kind)
   return NULL;
 }
 
+/* answer_other_record / answer_other_version: the answer as sent names a
+ * record that was not in the batch, or a version that was never sent, in
+ * its first result (what the server stored stays right, so a resend after
+ * the fault is spent gets the true answer). */
+static void
+fault_answer (ProvinceReply *r, GList *faults)
+{
+  g_autoptr(JsonNode) root = r->body ? json_from_string (r->body, NULL) : NULL;
+  JsonArray *results;
+  JsonObject *first;
+
+  if ((!find_fault (faults, "answer_other_record") && !find_fault (faults, "answer_other_version"))
+      || root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || (results = json_object_get_array_member (json_node_get_object (root), "results")) == NULL
+      || json_array_get_length (results) == 0)
+    return;
+  first = json_array_get_object_element (results, 0);
+  if (find_fault (faults, "answer_other_record"))
+    {
+      g_autofree char *other = g_uuid_string_random ();
+      json_object_set_string_member (first, "uuid", other);
+    }
+  else
+    json_object_set_int_member (first, "version", json_object_get_int_member_with_default (first, "version", 0) + 1);
+  g_free (r->body);
+  r->body = json_to_string (root, FALSE);
+}
+
 void
 province_do_batch (Province *p, const char *point, GBytes *body, GList *faults, ProvinceReply *r)
 {
@@ -346,6 +374,7 @@ province_do_batch (Province *p, const char *point, GBytes *body, GList *faults, 
         province_reply_error (r, 409, "batch_id_reused", "batch id already used with another body", 0, NULL);
       sqlite3_finalize (st);
       province_rollback (p);
+      fault_answer (r, faults);
       return;
     }
   sqlite3_finalize (st);
@@ -404,6 +433,9 @@ province_do_batch (Province *p, const char *point, GBytes *body, GList *faults, 
   }
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
+  /* drop_accepted: answer as usual, then forget the records (the answer is
+   * still stored): a server that says "accepted" and keeps nothing. */
+  sqlite3_exec (p->db, "SAVEPOINT records", NULL, NULL, NULL);
   for (guint i = 0; i < json_array_get_length (records); i++)
     {
       JsonNode *item = json_array_get_element (records, i);
@@ -418,6 +450,9 @@ province_do_batch (Province *p, const char *point, GBytes *body, GList *faults, 
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
+  if (find_fault (faults, "drop_accepted"))
+    sqlite3_exec (p->db, "ROLLBACK TO records", NULL, NULL, NULL);
+  sqlite3_exec (p->db, "RELEASE records", NULL, NULL, NULL);
   {
     g_autoptr(JsonNode) root = json_builder_get_root (b);
     province_reply_clear (r);
@@ -434,4 +469,5 @@ province_do_batch (Province *p, const char *point, GBytes *body, GList *faults, 
   sqlite3_step (st);
   sqlite3_finalize (st);
   province_commit (p);
+  fault_answer (r, faults);
 }

@@ -518,7 +518,10 @@ province_fault_add (Province *p, const char *endpoint, const char *kind, int cou
 {
   static const char *kinds[] = { "close_before", "close_after", "status", "delay", "truncate",
                                  "repeat_old", "expire_token", "limit",
-                                 "silent", "slow", "endless", "deep", "record_too_large", NULL };
+                                 "silent", "slow", "endless", "deep", "record_too_large",
+                                 "slices_empty", "slices_other_workstation", "slice_cross",
+                                 "slice_county", "answer_other_record", "answer_other_version",
+                                 "drop_accepted", NULL };
   sqlite3_stmt *st;
 
   if (!g_strv_contains (kinds, kind))

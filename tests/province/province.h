@@ -21,7 +21,9 @@ typedef struct
 typedef struct
 {
   char *kind;      /* close_before close_after status delay truncate repeat_old expire_token limit
-                    * silent slow endless deep record_too_large (README.md) */
+                    * silent slow endless deep record_too_large
+                    * slices_empty slices_other_workstation slice_cross slice_county answer_other_record answer_other_version
+                    * drop_accepted (README.md) */
   int   p1;
   int   p2;
 } ProvinceFault;

@@ -104,12 +104,42 @@ test_setup_from_profile (void)
   slice = json_array_get_object_element (json_object_get_array_member (setup, "slices"), 0);
   g_assert_cmpint (json_object_get_int_member (slice, "first"), ==, 201);
   g_assert_cmpint (json_object_get_int_member (slice, "last"), ==, 400);
+  /* A slice under another 市县码 is refused, not cut down to its serials. */
+  {
+    g_autoptr(GPtrArray) foreign = bm_sync_parse_slices (S ("{\"slices\":[{\"category\":\"1\",\"first\":\"01030201\",\"last\":\"01030400\"}]}"), NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_nonnull (foreign);
+    g_assert_null (bm_sync_setup_from_profile (p, foreign, "https://x.test", "ws-1", &error));
+    g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
+  }
   /* A range of another 市县码 is refused. */
   g_clear_pointer (&p, json_object_unref);
   p = bm_sync_parse_profile (S ("{\"point\":{\"code\":\"010201\",\"county_code\":\"0102\"},"
                                 "\"categories\":[{\"code\":\"1\",\"name\":\"文史\"}],"
                                 "\"ranges\":[{\"category\":\"1\",\"first\":\"01030001\",\"last\":\"01032999\"}]}"), NULL);
   g_assert_null (bm_sync_setup_from_profile (p, slices, "https://x.test", "ws-1", NULL));
+}
+
+static void
+test_ledger (void)
+{
+  g_autoptr(GPtrArray) l = bm_sync_parse_ledger (S ("{\"workstation_id\":\"w\",\"categories\":["
+                                                    "{\"category\":\"1\",\"count\":2,\"digest\":\"AB\","
+                                                    "\"records\":[{\"uuid\":\"u1\",\"version\":3},{\"uuid\":\"u2\",\"version\":1}]},"
+                                                    "{\"category\":\"5\",\"count\":0,\"digest\":\"cd\"}]}"), NULL);
+  BmSyncLedger *one;
+
+  g_assert_nonnull (l);
+  g_assert_cmpuint (l->len, ==, 2);
+  one = l->pdata[0];
+  g_assert_cmpstr (one->category, ==, "1");
+  g_assert_cmpint (one->count, ==, 2);
+  g_assert_cmpstr (one->digest, ==, "ab");
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (one->versions, "u1"), ==, 3);
+  g_assert_null (((BmSyncLedger *) l->pdata[1])->versions);
+  g_assert_null (bm_sync_parse_ledger (S ("{\"categories\":[{\"category\":\"1\",\"count\":\"2\",\"digest\":\"x\"}]}"), NULL));
+  g_assert_null (bm_sync_parse_ledger (S ("{\"categories\":[{\"category\":\"1\",\"count\":1,\"digest\":\"x\","
+                                          "\"records\":[{\"uuid\":7,\"version\":1}]}]}"), NULL));
 }
 
 static void
@@ -152,6 +182,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync-message/token-and-error", test_token_and_error);
   g_test_add_func ("/sync-message/setup-from-profile", test_setup_from_profile);
   g_test_add_func ("/sync-message/bundle", test_bundle);
+  g_test_add_func ("/sync-message/ledger", test_ledger);
   g_test_add_func ("/sync-message/explain", test_explain);
   return g_test_run ();
 }

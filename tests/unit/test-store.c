@@ -160,6 +160,42 @@ test_exhausted (void)
   bm_test_remove_dir (dir);
 }
 
+/* A store that took bad slices before they were checked (issue 10): it
+ * never numbers from a slice outside its 科类's range (another 科类's
+ * serials) or one overlapping a slice taken earlier. */
+static void
+test_bad_slices_unused (void)
+{
+  static const char setup[] =
+    "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"0102\" }, \"workstation_id\": \"W\","
+    "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" }, { \"code\": \"5\", \"name\": \"理工\" } ],"
+    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 }, { \"category\": \"5\", \"first\": 101, \"last\": 200 } ],"
+    "  \"slices\": [ { \"category\": \"1\", \"first\": 1, \"last\": 2 }, { \"category\": \"5\", \"first\": 101, \"last\": 102 } ] }";
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_with_setup (dir, "real.db", setup);
+  g_autoptr(BmCandidate) a = add_ok (store, 1, "1");
+  g_autoptr(BmCandidate) b = add_ok (store, 2, "1");
+  g_autoptr(BmCandidate) c = bm_test_make_candidate (3, "1");
+  g_autoptr(BmCandidate) d = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Written behind the checks, as an old version could have: cat. 1 over
+   * cat. 5's serials, and cat. 1 again over its own first slice. */
+  g_assert_true (bm_store_exec (store, "INSERT INTO number_slices (category, first_serial, last_serial, next_serial)"
+                                       " VALUES ('1', 101, 105, 103), ('1', 2, 10, 3)", NULL));
+  g_assert_cmpstr (bm_candidate_get (a, "number"), ==, "01020001");
+  g_assert_cmpstr (bm_candidate_get (b, "number"), ==, "01020002");
+  g_assert_false (bm_store_add_candidate (store, c, NULL, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_RANGE_EXHAUSTED);
+  g_assert_nonnull (strstr (error->message, "overlaps"));
+  g_assert_null (bm_candidate_get (c, "number"));
+  d = add_ok (store, 4, "5");
+  g_assert_cmpstr (bm_candidate_get (d, "number"), ==, "01020101");
+
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 static void
 test_setup_rules (void)
 {
@@ -174,6 +210,19 @@ test_setup_rules (void)
     "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
     "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 } ],"
     "  \"slices\": [ { \"category\": \"1\", \"first\": 90, \"last\": 120 } ] }",
+    /* slices of two 科类 over the same serials */
+    "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"0102\" }, \"workstation_id\": \"W\","
+    "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" }, { \"code\": \"5\", \"name\": \"理工\" } ],"
+    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 }, { \"category\": \"5\", \"first\": 1, \"last\": 100 } ],"
+    "  \"slices\": [ { \"category\": \"1\", \"first\": 1, \"last\": 50 }, { \"category\": \"5\", \"first\": 40, \"last\": 60 } ] }",
+    /* slices given, but none (the server's answer once the ranges are used up) */
+    "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"0102\" }, \"workstation_id\": \"W\","
+    "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 } ], \"slices\": [] }",
+    /* neither slices nor a workstation count: the whole range is never taken */
+    "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"0102\" }, \"workstation_id\": \"W\","
+    "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+    "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 100 } ] }",
     /* county code not 4 digits */
     "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"102\" }, \"workstation_id\": \"W\","
     "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ], \"ranges\": [] }",
@@ -592,6 +641,7 @@ main (int argc, char **argv)
   g_test_add ("/store/numbers", Fixture, NULL, fixture_setup, test_numbers, fixture_teardown);
   g_test_add_func ("/store/exhausted", test_exhausted);
   g_test_add_func ("/store/setup-rules", test_setup_rules);
+  g_test_add_func ("/store/bad-slices-unused", test_bad_slices_unused);
   g_test_add ("/store/duplicate-and-void", Fixture, NULL, fixture_setup, test_duplicate_and_void, fixture_teardown);
   g_test_add ("/store/lifecycle", Fixture, NULL, fixture_setup, test_lifecycle, fixture_teardown);
   g_test_add ("/store/card-fields-locked", Fixture, NULL, fixture_setup, test_card_fields_locked, fixture_teardown);
