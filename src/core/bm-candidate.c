@@ -260,24 +260,8 @@ check_code (BmCodeTable table, const char *value, const char *what, GError **err
 gboolean
 bm_candidate_check_limits (BmCandidate *self, GError **error)
 {
-  if (!bm_identity_check_limits (self->identity, error))
-    return FALSE;
-  for (int i = 0; candidate_keys[i] != NULL; i++)
-    {
-      g_autofree char *checked = NULL;
-
-      if (self->values[i] == NULL)
-        continue;
-      checked = bm_field_check (candidate_keys[i], self->values[i], error);
-      if (checked == NULL)
-        return FALSE;
-      if (!g_str_equal (checked, self->values[i]))
-        {
-          g_free (self->values[i]);
-          self->values[i] = g_steal_pointer (&checked);
-        }
-    }
-  return TRUE;
+  return bm_identity_check_limits (self->identity, error)
+         && bm_field_check_values (candidate_keys, self->values, error);
 }
 
 /* Rules on what the point adds. Whether the 科类 exists is the store's

@@ -369,6 +369,30 @@ bm_field_for_terminal (const char *value)
   return g_string_free (out, FALSE);
 }
 
+/* Checks each set value of a record's parallel @keys/@values arrays and
+ * replaces it by its NFC form where that differs (BmIdentity and
+ * BmCandidate keep their fields this way). */
+gboolean
+bm_field_check_values (const char * const *keys, char **values, GError **error)
+{
+  for (int i = 0; keys[i] != NULL; i++)
+    {
+      g_autofree char *checked = NULL;
+
+      if (values[i] == NULL)
+        continue;
+      checked = bm_field_check (keys[i], values[i], error);
+      if (checked == NULL)
+        return FALSE;
+      if (!g_str_equal (checked, values[i]))
+        {
+          g_free (values[i]);
+          values[i] = g_steal_pointer (&checked);
+        }
+    }
+  return TRUE;
+}
+
 char *
 bm_field_check (const char *key, const char *value, GError **error)
 {

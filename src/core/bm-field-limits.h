@@ -40,6 +40,9 @@ const BmFieldLimit *bm_field_limits       (guint               *n_limits);
 char               *bm_field_check        (const char          *key,
                                            const char          *value,
                                            GError             **error);
+gboolean            bm_field_check_values (const char * const *keys,
+                                           char               **values,
+                                           GError             **error);
 char               *bm_field_check_with   (const BmFieldLimit  *limit,
                                            const char          *value,
                                            GError             **error);

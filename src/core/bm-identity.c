@@ -208,22 +208,7 @@ parse_iso_date (const char *text, int *y, int *m, int *d)
 gboolean
 bm_identity_check_limits (BmIdentity *self, GError **error)
 {
-  for (int i = 0; identity_keys[i] != NULL; i++)
-    {
-      g_autofree char *checked = NULL;
-
-      if (self->values[i] == NULL)
-        continue;
-      checked = bm_field_check (identity_keys[i], self->values[i], error);
-      if (checked == NULL)
-        return FALSE;
-      if (!g_str_equal (checked, self->values[i]))
-        {
-          g_free (self->values[i]);
-          self->values[i] = g_steal_pointer (&checked);
-        }
-    }
-  return TRUE;
+  return bm_field_check_values (identity_keys, self->values, error);
 }
 
 /* What every record must satisfy whatever its source, so that the GUI form,

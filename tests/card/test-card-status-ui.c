@@ -15,18 +15,6 @@
 #include "bm-test-cardemu.h"
 #include "bm-test-util.h"
 
-static void
-pcsc_ctl (const char *what)
-{
-  const char *argv[] = { g_getenv ("BM_TEST_PCSC_CTL"), what, NULL };
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
 /* Spins the main context until the label shows @text, or 10 s. */
 static gboolean
 wait_text (BmCardStatus *status, const char *text)
@@ -77,9 +65,9 @@ test_indicator (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (note)), "No photo decoder is installed"));
 
   /* The service goes away and comes back: the indicator says how to fix it. */
-  pcsc_ctl ("pcscd-stop");
+  bm_test_pcsc_ctl ("pcscd-stop");
   g_assert_true (wait_text (status, "sudo systemctl start pcscd"));
-  pcsc_ctl ("pcscd-start");
+  bm_test_pcsc_ctl ("pcscd-start");
   g_assert_true (wait_text (status, "Place the ID card on the reader"));
 
   /* A card taken away mid-read: a specific error, no identity. */

@@ -15,18 +15,6 @@
 #include "bm-test-data.h"
 #include "bm-test-util.h"
 
-static void
-pcsc_ctl (const char *what)
-{
-  const char *argv[] = { g_getenv ("BM_TEST_PCSC_CTL"), what, NULL };
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
 static gboolean
 wait_state (BmIntake *intake, BmIntakeState state)
 {
@@ -116,11 +104,11 @@ test_flow (void)
 
   /* The reader service goes away mid-flow: the numbered record stays where
    * it is, and comes back when it does. */
-  pcsc_ctl ("pcscd-stop");
+  bm_test_pcsc_ctl ("pcscd-stop");
   g_assert_true (wait_reader (reader, BM_CARD_READER_STATE_NO_SERVICE));
   g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_PHOTO);
   g_assert_cmpstr (bm_intake_get_number (intake), ==, number);
-  pcsc_ctl ("pcscd-start");
+  bm_test_pcsc_ctl ("pcscd-start");
   g_assert_true (wait_reader (reader, BM_CARD_READER_STATE_READ));
   for (int i = 0; i < 50; i++)    /* a re-read of the same card, if any, lands */
     {

@@ -24,3 +24,16 @@ bm_test_cardemu (const char *command)
   g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), answer, sizeof answer - 1, NULL, NULL);
   return g_str_has_prefix (answer, "ok");
 }
+
+void
+bm_test_pcsc_ctl (const char *what)
+{
+  const char *argv[] = { g_getenv ("BM_TEST_PCSC_CTL"), what, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (argv[0]);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
