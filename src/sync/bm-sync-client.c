@@ -17,35 +17,9 @@
 
 #include "bm-error.h"
 #include "bm-store-sync.h"
-#include "bm-sync-client.h"
+#include "bm-sync-client-private.h"
 #include "bm-sync-message.h"
 
-struct _BmSyncClient
-{
-  GObject             parent_instance;
-  BmStore            *store;
-  BmSyncTransport    *transport;
-  GCancellable       *cancellable;
-  BmSyncProgressFunc  progress;
-  gpointer            progress_data;
-  BmSyncStats         stats;
-  guint               backoff_ms;
-  guint               max_tries;
-  guint               max_records;
-  guint               parallel;
-  gboolean            no_bundles;     /* the server has no photo bundles (protocol 1.0) */
-  gsize               max_bytes;
-  guint               base_records;   /* batch size before 413s halved it */
-  gsize               base_bytes;
-  guint               max_wait_ms;    /* cap of any single wait */
-  guint               run_timeout_s;
-  gint64              deadline;       /* monotonic; the run stops here */
-  guint               max_stalls;     /* timed-out requests per run */
-  guint               stalls;
-  guint               max_pages;      /* changes feed pages per run */
-  guint64             done;
-  guint64             total;
-};
 
 G_DEFINE_FINAL_TYPE (BmSyncClient, bm_sync_client, G_TYPE_OBJECT)
 
@@ -70,8 +44,8 @@ bm_sync_client_init (BmSyncClient *self)
 {
 }
 
-static guint
-setting_uint (BmStore *store, const char *key, guint fallback)
+guint
+bm_sync_setting_uint (BmStore *store, const char *key, guint fallback)
 {
   g_autofree char *v = bm_store_sync_get (store, key);
   guint64 n;
@@ -135,8 +109,8 @@ past_deadline (BmSyncClient *self, GError **error)
 
 /* Every wait of a run goes through here: capped at max_wait_s, and never
  * past the run's deadline (then the run ends now rather than sleep). */
-static gboolean
-wait_ms (BmSyncClient *self, guint ms, GError **error)
+gboolean
+bm_sync_client_wait_ms (BmSyncClient *self, guint ms, GError **error)
 {
   ms = MIN (ms, self->max_wait_ms);
   if (self->deadline > 0 && g_get_monotonic_time () + (gint64) ms * 1000 >= self->deadline)
@@ -144,8 +118,8 @@ wait_ms (BmSyncClient *self, guint ms, GError **error)
   return pause_ms (self->cancellable, ms, error);
 }
 
-static guint
-backoff_delay (BmSyncClient *self, guint attempt, int retry_after)
+guint
+bm_sync_client_backoff_delay (BmSyncClient *self, guint attempt, int retry_after)
 {
   double base = (double) self->backoff_ms * (1u << MIN (attempt, 16u));
   double capped = MIN (base, (double) self->max_wait_ms);
@@ -156,8 +130,8 @@ backoff_delay (BmSyncClient *self, guint attempt, int retry_after)
 
 static gboolean refresh_token (BmSyncClient *self, GError **error);
 
-static GBytes *
-take_string (char *s)
+GBytes *
+bm_sync_take_string (char *s)
 {
   gsize len = strlen (s);
   return g_bytes_new_take (s, len);
@@ -166,8 +140,8 @@ take_string (char *s)
 /* A request with retries. Returns FALSE only for errors that retrying does
  * not cure (or when the retries are used up); otherwise the response, whose
  * status the caller interprets. */
-static gboolean
-call (BmSyncClient *self, const char *method, const char *path, GBytes *body, const char *ctype,
+gboolean
+bm_sync_client_call (BmSyncClient *self, const char *method, const char *path, GBytes *body, const char *ctype,
       BmSyncResponse *resp, GError **error)
 {
   gboolean refreshed = FALSE;
@@ -190,7 +164,7 @@ call (BmSyncClient *self, const char *method, const char *path, GBytes *body, co
       if (attempt > 0)
         {
           self->stats.retries++;
-          if (!wait_ms (self, backoff_delay (self, attempt - 1, last_retry_after), error))
+          if (!bm_sync_client_wait_ms (self, bm_sync_client_backoff_delay (self, attempt - 1, last_retry_after), error))
             return FALSE;
         }
       last_retry_after = 0;
@@ -282,9 +256,9 @@ refresh_token (BmSyncClient *self, GError **error)
       g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_AUTH, _("This workstation has no login for the provincial server; run the set-up."));
       return FALSE;
     }
-  body = take_string (bm_sync_build_refresh (refresh));
+  body = bm_sync_take_string (bm_sync_build_refresh (refresh));
   bm_sync_transport_set_token (self->transport, NULL);
-  if (!call (self, "POST", "/api/v1/token/refresh", body, NULL, &resp, error))
+  if (!bm_sync_client_call (self, "POST", "/api/v1/token/refresh", body, NULL, &resp, error))
     return FALSE;
   if (resp.status != 200)
     {
@@ -303,8 +277,8 @@ refresh_token (BmSyncClient *self, GError **error)
   return store_token (self->store, t, error);
 }
 
-static gboolean
-protocol_error (GError **error, BmSyncResponse *resp, const char *what)
+gboolean
+bm_sync_protocol_error (GError **error, BmSyncResponse *resp, const char *what)
 {
   g_set_error (error, BM_SYNC_ERROR, resp->status == 401 || resp->status == 403 ? BM_SYNC_ERROR_AUTH
                                                                                  : BM_SYNC_ERROR_PROTOCOL,
@@ -320,10 +294,10 @@ put_one (BmSyncClient *self, const char *sha, GError **error)
   g_autoptr(GBytes) jpeg = bm_store_sync_get_photo (self->store, sha, error);
   BmSyncResponse resp = { 0 };
 
-  if (jpeg == NULL || !call (self, "PUT", path, jpeg, "image/jpeg", &resp, error))
+  if (jpeg == NULL || !bm_sync_client_call (self, "PUT", path, jpeg, "image/jpeg", &resp, error))
     return FALSE;
   if (resp.status != 200 && resp.status != 201)
-    return protocol_error (error, &resp, "a photo upload");
+    return bm_sync_protocol_error (error, &resp, "a photo upload");
   bm_sync_response_clear (&resp);
   self->stats.photos_uploaded++;
   return TRUE;
@@ -402,7 +376,7 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
           BmSyncResponse resp = { 0 };
           long status;
 
-          if (!call (self, "HEAD", path, NULL, NULL, &resp, error))
+          if (!bm_sync_client_call (self, "HEAD", path, NULL, NULL, &resp, error))
             return FALSE;
           status = resp.status;
           bm_sync_response_clear (&resp);
@@ -476,7 +450,7 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
       g_autoptr(GPtrArray) results = NULL;
       g_autoptr(GError) parse_error = NULL;
 
-      if (!call (self, "POST", "/api/v1/batches", batch->body, NULL, &resp, error))
+      if (!bm_sync_client_call (self, "POST", "/api/v1/batches", batch->body, NULL, &resp, error))
         return FALSE;
       if (resp.status == 413 || resp.status == 409)
         {
@@ -503,7 +477,7 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
           return bm_store_sync_drop_batch (self->store, batch->batch_id, error) && FALSE;
         }
       if (resp.status != 200)
-        return protocol_error (error, &resp, "a batch");
+        return bm_sync_protocol_error (error, &resp, "a batch");
       results = bm_sync_parse_batch_answer (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body),
                                             batch->batch_id, batch->n_records, &parse_error);
       bm_sync_response_clear (&resp);
@@ -527,7 +501,7 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
               return FALSE;
             }
           self->stats.retries++;
-          if (!wait_ms (self, backoff_delay (self, tries, 0), error))
+          if (!bm_sync_client_wait_ms (self, bm_sync_client_backoff_delay (self, tries, 0), error))
             return FALSE;
           continue;
         }
@@ -546,253 +520,6 @@ send_batch (BmSyncClient *self, BmSyncBatch *batch, gboolean resend, gboolean *t
  * pages by max_change_pages per run (the cursor is kept, the next run goes
  * on), and a page that says "more" without moving the cursor ends the run
  * at once, since asking again would get the same page for ever. */
-static gboolean
-pull_changes (BmSyncClient *self, GError **error)
-{
-  guint pages = 0, garbled = 0;
-
-  for (;;)
-    {
-      g_autofree char *cursor = bm_store_sync_get (self->store, "cursor");
-      g_autofree char *escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
-      g_autofree char *path = g_strdup_printf ("/api/v1/changes?limit=500&cursor=%s", escaped);
-      g_autofree char *next = NULL;
-      g_autoptr(GPtrArray) changes = NULL;
-      BmSyncResponse resp = { 0 };
-      gboolean more = FALSE, stuck;
-
-      if (pages++ >= self->max_pages)
-        {
-          self->stats.error_kind = "changes_feed_endless";
-          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
-                       _("The changes feed did not end after %u pages; the next run goes on from here."),
-                       self->max_pages);
-          return FALSE;
-        }
-      if (!call (self, "GET", path, NULL, NULL, &resp, error))
-        return FALSE;
-      if (resp.status != 200)
-        return protocol_error (error, &resp, "the changes feed");
-      changes = bm_sync_parse_changes (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body),
-                                       &next, &more, NULL);
-      bm_sync_response_clear (&resp);
-      if (changes == NULL)
-        {
-          /* A truncated page: ask again (the cursor has not moved). */
-          self->stats.retries++;
-          if (++garbled >= self->max_tries)
-            {
-              self->stats.error_kind = "changes_feed_garbled";
-              g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
-                           _("The changes feed could not be read after %u tries."), garbled);
-              return FALSE;
-            }
-          if (!wait_ms (self, backoff_delay (self, garbled - 1, 0), error))
-            return FALSE;
-          continue;
-        }
-      garbled = 0;
-      stuck = more && changes->len > 0 && g_strcmp0 (next, cursor ? cursor : "") == 0;
-      if (!bm_store_sync_apply_changes (self->store, changes, next, error))
-        return FALSE;
-      self->stats.changes_applied += changes->len;
-      if (stuck)
-        {
-          self->stats.error_kind = "changes_feed_stuck";
-          g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
-                       _("The changes feed does not move on: the server sent the same position again."));
-          return FALSE;
-        }
-      if (!more || changes->len == 0)
-        return TRUE;
-    }
-}
-
-/* The feed said the point profile changed: keep the new one (deadlines,
- * site URL, limits) for the status and the countdown. */
-static gboolean
-refresh_profile (BmSyncClient *self, GError **error)
-{
-  g_autofree char *seen = bm_store_sync_get (self->store, "profile_version_seen");
-  g_autofree char *have = bm_store_sync_get (self->store, "profile_version");
-  g_autoptr(JsonObject) profile = NULL;
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL, *version = NULL;
-  BmSyncResponse resp = { 0 };
-
-  if (seen == NULL || g_ascii_strtoll (seen, NULL, 10) <= (have ? g_ascii_strtoll (have, NULL, 10) : 0))
-    return TRUE;
-  if (!call (self, "GET", "/api/v1/profile", NULL, NULL, &resp, error))
-    return FALSE;
-  if (resp.status != 200)
-    return protocol_error (error, &resp, "the profile");
-  profile = bm_sync_parse_profile (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
-  bm_sync_response_clear (&resp);
-  if (profile == NULL)
-    return FALSE;
-  json_node_set_object (node, profile);
-  text = json_to_string (node, FALSE);
-  version = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (profile, "profile_version", 0));
-  return bm_store_sync_set (self->store, "profile", text, error)
-         && bm_store_sync_set (self->store, "profile_version", version, error);
-}
-
-/* Ask for another slice of numbers when a category runs low. The request id
- * is stored first, so a retry after a crash gets the same slice back. */
-static gboolean
-top_up_slices (BmSyncClient *self, GError **error)
-{
-  g_autoptr(GPtrArray) categories = bm_store_list_categories (self->store, error);
-  g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
-  g_autoptr(GError) first_refusal = NULL;
-
-  if (categories == NULL)
-    return FALSE;
-  if (ws == NULL)
-    return TRUE;
-  for (guint i = 0; i < categories->len; i++)
-    {
-      BmCategory *cat = categories->pdata[i];
-      g_autofree char *key = g_strconcat ("slice_request_", cat->code, NULL);
-      g_autofree char *rid = NULL, *path = NULL;
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GPtrArray) slices = NULL;
-      g_autoptr(GError) refused = NULL;
-      BmSyncResponse resp = { 0 };
-
-      if (cat->remaining >= 100)
-        continue;
-      if ((rid = bm_store_sync_get (self->store, key)) == NULL)
-        {
-          rid = g_uuid_string_random ();
-          if (!bm_store_sync_set (self->store, key, rid, error))
-            return FALSE;
-        }
-      body = take_string (bm_sync_build_slice_request (rid, cat->code, 500));
-      path = g_strdup_printf ("/api/v1/workstations/%s/slices", ws);
-      if (!call (self, "POST", path, body, NULL, &resp, error))
-        return FALSE;
-      if (resp.status == 409)
-        {
-          /* range_exhausted (or a reused id): the clerk sees the range
-           * message when numbering; try again with a new id next time. */
-          bm_sync_response_clear (&resp);
-          if (!bm_store_sync_set (self->store, key, NULL, error))
-            return FALSE;
-          continue;
-        }
-      if (resp.status != 200)
-        return protocol_error (error, &resp, "a request for more numbers");
-      slices = bm_sync_parse_slices (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
-      bm_sync_response_clear (&resp);
-      if (slices == NULL)
-        return FALSE;
-      if (!bm_store_sync_add_slices (self->store, slices, &refused))
-        {
-          /* Slices this desk may not use (another 科类's serials, another
-           * 市县码, outside the ranges): none of the answer is kept. The
-           * other 科类 still get their top-up; the clerk is told; the next
-           * run asks again under a new request id. */
-          if (!g_error_matches (refused, BM_ERROR, BM_ERROR_INVALID))
-            {
-              g_propagate_error (error, g_steal_pointer (&refused));
-              return FALSE;
-            }
-          if (first_refusal == NULL)
-            first_refusal = g_steal_pointer (&refused);
-        }
-      if (!bm_store_sync_set (self->store, key, NULL, error))
-        return FALSE;
-    }
-  if (first_refusal != NULL)
-    {
-      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
-                   _("The provincial server's further numbers were refused: %s Numbering of that category stops when its current numbers are used up; call the county office."),
-                   first_refusal->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Reconciliation (docs/sync-protocol.md §5.1): at most once per
- * reconcile_interval_s (default 600 s; 0 = every run), compare the
- * server's ledger of this workstation with the local one; for the 科类 that
- * differ, get the server's list and queue again what it lost. Catches a
- * server that answered "accepted" and kept nothing. A server without the
- * ledger (404/405, protocol 1.1) is left alone. Returns the number queued
- * again in *requeued. */
-static gboolean
-reconcile (BmSyncClient *self, guint *requeued, GError **error)
-{
-  g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
-  g_autofree char *interval_s = bm_store_sync_get (self->store, "reconcile_interval_s");
-  g_autofree char *last_s = bm_store_sync_get (self->store, "reconcile_at");
-  g_autofree char *path = NULL, *now_s = NULL;
-  g_autoptr(GPtrArray) server = NULL;
-  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_ledger_free);
-  g_auto(GStrv) mismatch = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  guint64 interval = 600, last = 0;
-  BmSyncResponse resp = { 0 };
-
-  *requeued = 0;
-  if (ws == NULL)
-    return TRUE;
-  if (interval_s != NULL)
-    g_ascii_string_to_unsigned (interval_s, 10, 0, G_MAXUINT32, &interval, NULL);
-  if (last_s != NULL && g_ascii_string_to_unsigned (last_s, 10, 0, G_MAXINT64, &last, NULL)
-      && (guint64) now >= last && (guint64) now - last < interval)
-    return TRUE;
-
-  path = g_strdup_printf ("/api/v1/workstations/%s/ledger", ws);
-  if (!call (self, "GET", path, NULL, NULL, &resp, error))
-    return FALSE;
-  now_s = g_strdup_printf ("%" G_GINT64_FORMAT, now);
-  if (resp.status == 404 || resp.status == 405)
-    {
-      bm_sync_response_clear (&resp);
-      return bm_store_sync_set (self->store, "reconcile_at", now_s, error);
-    }
-  if (resp.status != 200)
-    return protocol_error (error, &resp, "the ledger");
-  server = bm_sync_parse_ledger (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
-  bm_sync_response_clear (&resp);
-  if (server == NULL || (mismatch = bm_store_sync_ledger_mismatch (self->store, server, error)) == NULL)
-    return FALSE;
-  for (guint i = 0; mismatch[i]; i++)
-    {
-      g_autofree char *escaped = g_uri_escape_string (mismatch[i], NULL, FALSE);
-      g_autofree char *cpath = g_strdup_printf ("%s/%s", path, escaped);
-      g_autoptr(GPtrArray) list = NULL;
-
-      if (!call (self, "GET", cpath, NULL, NULL, &resp, error))
-        return FALSE;
-      if (resp.status != 200)
-        return protocol_error (error, &resp, "the ledger");
-      list = bm_sync_parse_ledger (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
-      bm_sync_response_clear (&resp);
-      if (list == NULL)
-        return FALSE;
-      /* The server may hold nothing of this 科类 any more: an empty list. */
-      if (list->len == 0)
-        {
-          BmSyncLedger *none = g_new0 (BmSyncLedger, 1);
-          none->category = g_strdup (mismatch[i]);
-          none->digest = g_strdup ("");
-          none->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          g_ptr_array_add (lists, none);
-        }
-      for (guint j = 0; j < list->len; j++)
-        {
-          BmSyncLedger *l = list->pdata[j];
-          if (g_str_equal (l->category, mismatch[i]) && l->versions != NULL)
-            g_ptr_array_add (lists, g_ptr_array_steal_index (list, j--));
-        }
-    }
-  return bm_store_sync_reconcile (self->store, server, lists, requeued, error)
-         && bm_store_sync_set (self->store, "reconcile_at", now_s, error);
-}
-
 static gboolean
 open_transport (BmSyncClient *self, GError **error)
 {
@@ -813,26 +540,26 @@ open_transport (BmSyncClient *self, GError **error)
   self->transport = bm_sync_transport_new (url, ca, pin, g_strcmp0 (plain, "1") == 0, error);
   if (self->transport == NULL)
     return FALSE;
-  self->backoff_ms = setting_uint (self->store, "backoff_ms", 1000);
-  self->max_tries = setting_uint (self->store, "max_tries", 8);
-  self->max_records = setting_uint (self->store, "batch_records", 200);
-  self->max_bytes = setting_uint (self->store, "batch_bytes", 4 * 1024 * 1024);
+  self->backoff_ms = bm_sync_setting_uint (self->store, "backoff_ms", 1000);
+  self->max_tries = bm_sync_setting_uint (self->store, "max_tries", 8);
+  self->max_records = bm_sync_setting_uint (self->store, "batch_records", 200);
+  self->max_bytes = bm_sync_setting_uint (self->store, "batch_bytes", 4 * 1024 * 1024);
   self->base_records = self->max_records;
   self->base_bytes = self->max_bytes;
-  self->max_wait_ms = MIN (setting_uint (self->store, "max_wait_s", 300), 86400) * 1000;
-  self->max_stalls = setting_uint (self->store, "max_stalls", 2);
-  self->max_pages = setting_uint (self->store, "max_change_pages", 200);
+  self->max_wait_ms = MIN (bm_sync_setting_uint (self->store, "max_wait_s", 300), 86400) * 1000;
+  self->max_stalls = bm_sync_setting_uint (self->store, "max_stalls", 2);
+  self->max_pages = bm_sync_setting_uint (self->store, "max_change_pages", 200);
   {
     BmSyncLimits limits = {
-      .connect_s = setting_uint (self->store, "connect_timeout_s", 15),
-      .low_speed_bytes = setting_uint (self->store, "low_speed_bytes", 100),
-      .low_speed_s = setting_uint (self->store, "low_speed_s", 30),
-      .request_s = setting_uint (self->store, "request_timeout_s", 300),
+      .connect_s = bm_sync_setting_uint (self->store, "connect_timeout_s", 15),
+      .low_speed_bytes = bm_sync_setting_uint (self->store, "low_speed_bytes", 100),
+      .low_speed_s = bm_sync_setting_uint (self->store, "low_speed_s", 30),
+      .request_s = bm_sync_setting_uint (self->store, "request_timeout_s", 300),
       .deadline = self->deadline,
     };
     bm_sync_transport_set_limits (self->transport, &limits);
   }
-  self->parallel = MIN (setting_uint (self->store, "parallel_uploads", 4), BM_SYNC_MAX_PARALLEL);
+  self->parallel = MIN (bm_sync_setting_uint (self->store, "parallel_uploads", 4), BM_SYNC_MAX_PARALLEL);
   {
     g_autofree char *bundles = bm_store_sync_get (self->store, "photo_bundles");
     self->no_bundles = g_strcmp0 (bundles, "0") == 0;
@@ -925,7 +652,7 @@ run (BmSyncClient *self, GError **error)
   g_autoptr(JsonObject) status = NULL;
 
   /* The deadline counts from the start, the log-in included. */
-  self->run_timeout_s = MIN (setting_uint (self->store, "run_timeout_s", 900), 7 * 86400);
+  self->run_timeout_s = MIN (bm_sync_setting_uint (self->store, "run_timeout_s", 900), 7 * 86400);
   self->deadline = g_get_monotonic_time () + (gint64) self->run_timeout_s * G_USEC_PER_SEC;
   self->stalls = 0;
   if (!open_transport (self, error))
@@ -960,18 +687,18 @@ run (BmSyncClient *self, GError **error)
   if (!send_new (self, error))
     return FALSE;
   /* 3. What the candidates and the county did on the server. */
-  if (!pull_changes (self, error) || !refresh_profile (self, error))
+  if (!bm_sync_client_pull_changes (self, error) || !bm_sync_client_refresh_profile (self, error))
     return FALSE;
   /* 4. More numbers before the counter runs out. A refused top-up does
    * not skip the check below; its error is reported after it. */
-  if (!top_up_slices (self, &topup_error) && !g_error_matches (topup_error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL))
+  if (!bm_sync_client_top_up_slices (self, &topup_error) && !g_error_matches (topup_error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL))
     {
       g_propagate_error (error, g_steal_pointer (&topup_error));
       return FALSE;
     }
   /* 5. Does the server still hold what it accepted? What it lost goes
    * again, in this run. */
-  if (!reconcile (self, &requeued, error) || (requeued > 0 && !send_new (self, error)))
+  if (!bm_sync_client_reconcile (self, &requeued, error) || (requeued > 0 && !send_new (self, error)))
     return FALSE;
   if (topup_error != NULL)
     {
