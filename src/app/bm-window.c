@@ -249,3 +249,10 @@ bm_window_get_candidates_page (BmWindow *self)
 {
   return self->candidates_page;
 }
+
+/* The header's count, as the clerk reads it. */
+const char *
+bm_window_get_count_text (BmWindow *self)
+{
+  return gtk_label_get_text (self->counts_label);
+}

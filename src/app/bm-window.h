@@ -18,5 +18,6 @@ BmWindow          *bm_window_new                 (GtkApplication *application,
 BmCounterPage     *bm_window_get_counter_page    (BmWindow       *self);
 BmEntryPage       *bm_window_get_entry_page      (BmWindow       *self);
 BmCandidatesPage  *bm_window_get_candidates_page (BmWindow       *self);
+const char        *bm_window_get_count_text      (BmWindow       *self);
 
 G_END_DECLS

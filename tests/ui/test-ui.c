@@ -237,6 +237,43 @@ test_pages (void)
   bm_test_remove_dir (dir);
 }
 
+/* Whoever changes the store (here: another part of the program, through
+ * the store directly, as the sync thread or the CLI would), the header
+ * count and the 考生 list agree with it after the change is announced,
+ * without a refresh by hand. */
+static void
+test_counts_follow_changes (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  BmWindow *window = open_window (store);
+  GListModel *model = bm_candidates_page_get_model (bm_window_get_candidates_page (window));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(BmCandidate) candidate = bm_test_make_candidate (100 + i, "1");
+      g_assert_true (bm_store_add_candidate (store, candidate, "tester", &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (bm_store_void_candidate (store, "01020002", "重复登记", "tester", &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  expected = g_strdup_printf (_("%lld registered"), (long long) bm_store_count_candidates (store, FALSE));
+  g_assert_cmpstr (bm_window_get_count_text (window), ==, expected);
+  g_assert_cmpint (bm_store_count_candidates (store, FALSE), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);   /* voided rows stay listed, marked */
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 static void
 test_chinese_glyphs (void)
 {
@@ -271,6 +308,7 @@ main (int argc, char **argv)
     gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
+  g_test_add_func ("/ui/counts-follow-changes", test_counts_follow_changes);
   g_test_add_func ("/ui/enter-and-list", test_enter_and_list);
   g_test_add_func ("/ui/counter", test_counter);
   g_test_add_func ("/ui/pages", test_pages);
