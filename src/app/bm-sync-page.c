@@ -86,14 +86,14 @@ action_button (BmSyncPage *self, const char *label, const char *number, int keep
  * wrapping label inside a horizontal box trips a GTK 4.8 box-layout
  * assertion now and then. */
 static GtkWidget *
-problem_row (BmSyncPage *self, JsonObject *p)
+problem_row (BmSyncPage *self, const BmSyncProblem *p)
 {
-  const char *number = json_object_get_string_member (p, "number");
-  const char *status = json_object_get_string_member (p, "status");
+  const char *number = p->number;
+  const char *status = p->status;
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *num = gtk_label_new (number);
-  GtkWidget *msg = gtk_label_new (json_object_get_string_member (p, "message"));
+  GtkWidget *msg = gtk_label_new (p->message);
 
   gtk_widget_set_margin_top (row, 6);
   gtk_widget_set_margin_bottom (row, 6);
@@ -114,53 +114,49 @@ problem_row (BmSyncPage *self, JsonObject *p)
     gtk_box_append (GTK_BOX (line), action_button (self, _("_Open record"), number, 0, G_CALLBACK (on_open_clicked)));
   gtk_box_append (GTK_BOX (row), line);
   gtk_box_append (GTK_BOX (row), msg);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  json_object_get_string_member (p, "message"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, p->message, -1);
   return row;
 }
 
 void
 bm_sync_page_refresh (BmSyncPage *self)
 {
-  g_autoptr(JsonObject) status = bm_store_sync_status (self->store, NULL);
-  g_autoptr(JsonArray) problems = bm_store_sync_problems (self->store, NULL);
-  g_autofree char *server = bm_store_sync_get (self->store, "server_url");
+  g_autoptr(BmSyncStatus) status = bm_store_sync_dup_status (self->store, NULL);
+  g_autoptr(GPtrArray) problems = bm_store_sync_dup_problems (self->store, NULL);
   gboolean online = g_network_monitor_get_network_available (self->monitor);
   g_autofree char *status_text = NULL, *queue_text = NULL, *indicator = NULL, *age = NULL;
+  const char *server;
   GtkWidget *child;
   gint64 queue;
 
   if (status == NULL)
     return;
-  queue = json_object_get_int_member (status, "queue");
-  age = age_text (json_object_get_int_member (status, "oldest_unsent_age_s"));
+  server = status->server_url;
+  queue = status->queue;
+  age = age_text (status->oldest_unsent_age_s);
   if (server == NULL)
     status_text = g_strdup (_("This workstation is not set up for sync with the provincial server."));
-  else if (json_object_get_null_member (status, "last_success"))
+  else if (status->last_success == NULL)
     status_text = g_strdup_printf ("%s · %s", online ? _("Online") : _("Offline"), _("never synced"));
   else
     status_text = g_strdup_printf (_("%s · last success %s"), online ? _("Online") : _("Offline"),
-                                   json_object_get_string_member (status, "last_success"));
+                                   status->last_success);
   gtk_label_set_text (self->status_label, status_text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), server != NULL);
 
   queue_text = queue > 0
     ? g_strdup_printf (_("%lld records waiting to be sent, the oldest for %s; %lld accepted; %lld rejected; %lld conflicts."),
-                       (long long) queue, age, (long long) json_object_get_int_member (status, "accepted"),
-                       (long long) json_object_get_int_member (status, "rejected"),
-                       (long long) json_object_get_int_member (status, "conflicts"))
+                       (long long) queue, age, (long long) status->accepted, (long long) status->rejected,
+                       (long long) status->conflicts)
     : g_strdup_printf (_("Nothing waiting to be sent; %lld accepted; %lld rejected; %lld conflicts."),
-                       (long long) json_object_get_int_member (status, "accepted"),
-                       (long long) json_object_get_int_member (status, "rejected"),
-                       (long long) json_object_get_int_member (status, "conflicts"));
+                       (long long) status->accepted, (long long) status->rejected, (long long) status->conflicts);
   gtk_label_set_text (self->queue_label, queue_text);
-  gtk_label_set_text (self->error_label, json_object_get_null_member (status, "last_error")
-                                         ? "" : json_object_get_string_member (status, "last_error"));
+  gtk_label_set_text (self->error_label, status->last_error ? status->last_error : "");
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->problems_list))) != NULL)
     gtk_list_box_remove (self->problems_list, child);
-  for (guint i = 0; problems && i < json_array_get_length (problems); i++)
-    gtk_list_box_append (self->problems_list, problem_row (self, json_array_get_object_element (problems, i)));
+  for (guint i = 0; problems && i < problems->len; i++)
+    gtk_list_box_append (self->problems_list, problem_row (self, problems->pdata[i]));
 
   indicator = server == NULL ? g_strdup (_("Not syncing"))
               : g_strdup_printf (_("%s · %lld to send"), online ? _("Online") : _("Offline"), (long long) queue);

@@ -208,8 +208,8 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
 {
   g_autoptr(GOptionContext) options = g_option_context_new ("status");
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) status = NULL;
-  JsonArray *problems;
+  g_autoptr(BmSyncStatus) status = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
   gboolean as_json = FALSE;
   BmStore *store;
   int code;
@@ -223,30 +223,29 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
     return code;
   if ((store = bm_cli_open_store (ctx, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
-  if ((status = bm_store_sync_status (store, &error)) == NULL
-      || (problems = bm_store_sync_problems (store, &error)) == NULL)
+  if ((status = bm_store_sync_dup_status (store, &error)) == NULL
+      || (problems = bm_store_sync_dup_problems (store, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
-  json_object_set_array_member (status, "problems", problems);
   if (as_json)
     {
-      bm_cli_print_json_object (status);
+      g_autoptr(JsonObject) o = bm_sync_status_to_json (status);
+
+      json_object_set_array_member (o, "problems", bm_sync_problems_to_json (problems));
+      bm_cli_print_json_object (o);
       return BM_CLI_EXIT_OK;
     }
   g_print (_("Queue: %lld records (oldest waiting %lld s), being sent: %lld, accepted: %lld, rejected: %lld, conflicts: %lld\n"),
-           (long long) json_object_get_int_member (status, "queue"),
-           (long long) json_object_get_int_member (status, "oldest_unsent_age_s"),
-           (long long) json_object_get_int_member (status, "sending"),
-           (long long) json_object_get_int_member (status, "accepted"),
-           (long long) json_object_get_int_member (status, "rejected"),
-           (long long) json_object_get_int_member (status, "conflicts"));
-  if (!json_object_get_null_member (status, "last_success"))
-    g_print (_("Last success: %s\n"), json_object_get_string_member (status, "last_success"));
-  if (!json_object_get_null_member (status, "last_error"))
-    g_print (_("Last error: %s\n"), json_object_get_string_member (status, "last_error"));
-  for (guint i = 0; i < json_array_get_length (problems); i++)
+           (long long) status->queue, (long long) status->oldest_unsent_age_s, (long long) status->sending,
+           (long long) status->accepted, (long long) status->rejected, (long long) status->conflicts);
+  if (status->last_success != NULL)
+    g_print (_("Last success: %s\n"), status->last_success);
+  if (status->last_error != NULL)
+    g_print (_("Last error: %s\n"), status->last_error);
+  for (guint i = 0; i < problems->len; i++)
     {
-      JsonObject *p = json_array_get_object_element (problems, i);
-      g_print ("%s  %s\n", json_object_get_string_member (p, "number"), json_object_get_string_member (p, "message"));
+      const BmSyncProblem *p = problems->pdata[i];
+
+      g_print ("%s  %s\n", p->number, p->message);
     }
   return BM_CLI_EXIT_OK;
 }

@@ -329,60 +329,143 @@ count (BmStore *self, const char *sql)
 
 #define BLOCKED "(COALESCE (s.status, 'pending') IN ('rejected', 'conflict') AND s.held_version >= c.version)"
 
+void
+bm_sync_status_free (BmSyncStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->server_url);
+  g_free (status->point_code);
+  g_free (status->user);
+  g_free (status->workstation_id);
+  g_free (status->cursor);
+  g_free (status->last_success);
+  g_free (status->last_attempt);
+  g_clear_pointer (&status->deadlines, json_object_unref);
+  g_clear_pointer (&status->reconcile, json_object_unref);
+  g_free (status->last_error_code);
+  g_free (status->last_error);
+  g_free (status->last_error_kind);
+  g_free (status);
+}
+
+BmSyncStatus *
+bm_sync_status_copy (const BmSyncStatus *status)
+{
+  BmSyncStatus *copy = g_memdup2 (status, sizeof *status);
+
+  copy->server_url = g_strdup (status->server_url);
+  copy->point_code = g_strdup (status->point_code);
+  copy->user = g_strdup (status->user);
+  copy->workstation_id = g_strdup (status->workstation_id);
+  copy->cursor = g_strdup (status->cursor);
+  copy->last_success = g_strdup (status->last_success);
+  copy->last_attempt = g_strdup (status->last_attempt);
+  copy->deadlines = status->deadlines ? json_object_ref (status->deadlines) : NULL;
+  copy->reconcile = status->reconcile ? json_object_ref (status->reconcile) : NULL;
+  copy->last_error_code = g_strdup (status->last_error_code);
+  copy->last_error = g_strdup (status->last_error);
+  copy->last_error_kind = g_strdup (status->last_error_kind);
+  return copy;
+}
+
+G_DEFINE_BOXED_TYPE (BmSyncStatus, bm_sync_status, bm_sync_status_copy, bm_sync_status_free)
+
+static void
+set_string_or_null (JsonObject *o, const char *key, const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (o, key, value);
+  else
+    json_object_set_null_member (o, key);
+}
+
+static void
+set_object_or_null (JsonObject *o, const char *key, JsonObject *value)
+{
+  if (value != NULL)
+    json_object_set_object_member (o, key, json_object_ref (value));
+  else
+    json_object_set_null_member (o, key);
+}
+
+/* `sync status --json` (docs/cli.md), less "problems". The members go in
+ * the order the output has always had. */
 JsonObject *
-bm_store_sync_status (BmStore *self, GError **error)
+bm_sync_status_to_json (const BmSyncStatus *status)
 {
   JsonObject *o = json_object_new ();
-  g_autoptr(sqlite3_stmt) st = NULL;
-  g_autofree char *code = bm_store_sync_get (self, "last_error_code");
-  g_autofree char *detail = bm_store_sync_get (self, "last_error_detail");
-  static const char * const keys[] = { "server_url", "point_code", "user", "workstation_id", "cursor",
-                                       "last_success", "last_attempt", NULL };
 
-  json_object_set_int_member (o, "queue", count (self,
+  json_object_set_int_member (o, "queue", status->queue);
+  json_object_set_int_member (o, "sending", status->sending);
+  json_object_set_int_member (o, "accepted", status->accepted);
+  json_object_set_int_member (o, "rejected", status->rejected);
+  json_object_set_int_member (o, "conflicts", status->conflicts);
+  json_object_set_int_member (o, "oldest_unsent_age_s", status->oldest_unsent_age_s);
+  set_string_or_null (o, "server_url", status->server_url);
+  set_string_or_null (o, "point_code", status->point_code);
+  set_string_or_null (o, "user", status->user);
+  set_string_or_null (o, "workstation_id", status->workstation_id);
+  set_string_or_null (o, "cursor", status->cursor);
+  set_string_or_null (o, "last_success", status->last_success);
+  set_string_or_null (o, "last_attempt", status->last_attempt);
+  set_object_or_null (o, "deadlines", status->deadlines);
+  set_object_or_null (o, "reconcile", status->reconcile);
+  set_string_or_null (o, "last_error_code", status->last_error_code);
+  set_string_or_null (o, "last_error", status->last_error);
+  set_string_or_null (o, "last_error_kind", status->last_error_kind);
+  if (status->has_retry_after)
+    json_object_set_int_member (o, "last_retry_after_s", status->last_retry_after_s);
+  else
+    json_object_set_null_member (o, "last_retry_after_s");
+  return o;
+}
+
+BmSyncStatus *
+bm_store_sync_dup_status (BmStore *self, GError **error)
+{
+  g_autoptr(BmSyncStatus) status = g_new0 (BmSyncStatus, 1);
+  g_autoptr(sqlite3_stmt) st = NULL;
+
+  status->queue = count (self,
       "SELECT COUNT(*) FROM candidates c LEFT JOIN sync_records s ON s.candidate_uuid = c.uuid"
-      " WHERE c.version > c.synced_version AND NOT " BLOCKED));
-  json_object_set_int_member (o, "sending", count (self, "SELECT COUNT(DISTINCT candidate_uuid) FROM sync_batch_records"));
-  json_object_set_int_member (o, "accepted", count (self,
-      "SELECT COUNT(*) FROM candidates WHERE version <= synced_version"));
-  json_object_set_int_member (o, "rejected", count (self,
+      " WHERE c.version > c.synced_version AND NOT " BLOCKED);
+  status->sending = count (self, "SELECT COUNT(DISTINCT candidate_uuid) FROM sync_batch_records");
+  status->accepted = count (self, "SELECT COUNT(*) FROM candidates WHERE version <= synced_version");
+  status->rejected = count (self,
       "SELECT COUNT(*) FROM candidates c JOIN sync_records s ON s.candidate_uuid = c.uuid"
-      " WHERE s.status = 'rejected' AND s.held_version >= c.version"));
-  json_object_set_int_member (o, "conflicts", count (self,
+      " WHERE s.status = 'rejected' AND s.held_version >= c.version");
+  status->conflicts = count (self,
       "SELECT COUNT(*) FROM candidates c JOIN sync_records s ON s.candidate_uuid = c.uuid"
-      " WHERE s.status = 'conflict' AND s.held_version >= c.version"));
+      " WHERE s.status = 'conflict' AND s.held_version >= c.version");
   st = bm_store_prepare (self,
       "SELECT MIN (c.updated_at) FROM candidates c LEFT JOIN sync_records s ON s.candidate_uuid = c.uuid"
       " WHERE c.version > c.synced_version AND NOT " BLOCKED, error);
-  if (st != NULL && sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0) != NULL)
+  if (st == NULL)
+    return NULL;
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0) != NULL)
     {
       g_autoptr(GDateTime) then = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (st, 0), NULL);
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      json_object_set_int_member (o, "oldest_unsent_age_s",
-                                  then ? MAX (0, g_date_time_difference (now, then) / G_TIME_SPAN_SECOND) : 0);
+
+      status->oldest_unsent_age_s = then ? MAX (0, g_date_time_difference (now, then) / G_TIME_SPAN_SECOND) : 0;
     }
-  else
-    json_object_set_int_member (o, "oldest_unsent_age_s", 0);
-  for (int i = 0; keys[i]; i++)
-    {
-      g_autofree char *v = bm_store_sync_get (self, keys[i]);
-      if (v != NULL)
-        json_object_set_string_member (o, keys[i], v);
-      else
-        json_object_set_null_member (o, keys[i]);
-    }
+  status->server_url = bm_store_sync_get (self, "server_url");
+  status->point_code = bm_store_sync_get (self, "point_code");
+  status->user = bm_store_sync_get (self, "user");
+  status->workstation_id = bm_store_sync_get (self, "workstation_id");
+  status->cursor = bm_store_sync_get (self, "cursor");
+  status->last_success = bm_store_sync_get (self, "last_success");
+  status->last_attempt = bm_store_sync_get (self, "last_attempt");
   {
     /* Deadlines from the point profile, for the countdown. */
     g_autofree char *profile = bm_store_sync_get (self, "profile");
     g_autoptr(JsonNode) node = profile ? bm_json_input_parse (profile, -1, BM_JSON_INPUT_STORED, NULL) : NULL;
-    JsonObject *deadlines = node && JSON_NODE_HOLDS_OBJECT (node)
-                            && json_object_has_member (json_node_get_object (node), "deadlines")
-                            && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (node), "deadlines"))
-                            ? json_object_get_object_member (json_node_get_object (node), "deadlines") : NULL;
-    if (deadlines != NULL)
-      json_object_set_object_member (o, "deadlines", json_object_ref (deadlines));
-    else
-      json_object_set_null_member (o, "deadlines");
+    JsonObject *root = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    JsonNode *deadlines = root ? json_object_get_member (root, "deadlines") : NULL;
+
+    if (deadlines != NULL && JSON_NODE_HOLDS_OBJECT (deadlines))
+      status->deadlines = json_object_ref (json_node_get_object (deadlines));
   }
   {
     /* The last ledger reconciliation (bm_store_sync_reconcile), or null. */
@@ -390,43 +473,88 @@ bm_store_sync_status (BmStore *self, GError **error)
     g_autoptr(JsonNode) node = rec ? json_from_string (rec, NULL) : NULL;
 
     if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-      json_object_set_object_member (o, "reconcile", json_object_ref (json_node_get_object (node)));
-    else
-      json_object_set_null_member (o, "reconcile");
+      status->reconcile = json_object_ref (json_node_get_object (node));
   }
-  if (code != NULL)
+  status->last_error_code = bm_store_sync_get (self, "last_error_code");
+  if (status->last_error_code != NULL)
     {
       /* The sentence follows what the server did when the run stopped
        * (last_error_kind) where that is known: it says more than the code. */
-      g_autofree char *kind = bm_store_sync_get (self, "last_error_kind");
+      g_autofree char *detail = bm_store_sync_get (self, "last_error_detail");
       g_autofree char *asked = bm_store_sync_get (self, "last_retry_after_s");
-      g_autofree char *msg = kind ? bm_sync_explain (kind, asked) : bm_sync_explain (code, detail);
 
-      json_object_set_string_member (o, "last_error_code", code);
-      json_object_set_string_member (o, "last_error", msg);
-      if (kind != NULL)
-        json_object_set_string_member (o, "last_error_kind", kind);
-      else
-        json_object_set_null_member (o, "last_error_kind");
-      if (asked != NULL)
-        json_object_set_int_member (o, "last_retry_after_s", g_ascii_strtoll (asked, NULL, 10));
-      else
-        json_object_set_null_member (o, "last_retry_after_s");
+      status->last_error_kind = bm_store_sync_get (self, "last_error_kind");
+      status->last_error = status->last_error_kind ? bm_sync_explain (status->last_error_kind, asked)
+                                                   : bm_sync_explain (status->last_error_code, detail);
+      status->has_retry_after = asked != NULL;
+      status->last_retry_after_s = asked ? g_ascii_strtoll (asked, NULL, 10) : 0;
     }
-  else
-    {
-      json_object_set_null_member (o, "last_error_code");
-      json_object_set_null_member (o, "last_error");
-      json_object_set_null_member (o, "last_error_kind");
-      json_object_set_null_member (o, "last_retry_after_s");
-    }
-  return o;
+  return g_steal_pointer (&status);
 }
 
-JsonArray *
-bm_store_sync_problems (BmStore *self, GError **error)
+JsonObject *
+bm_store_sync_status (BmStore *self, GError **error)
 {
-  g_autoptr(JsonArray) out = json_array_new ();
+  g_autoptr(BmSyncStatus) status = bm_store_sync_dup_status (self, error);
+
+  return status ? bm_sync_status_to_json (status) : NULL;
+}
+
+void
+bm_sync_problem_free (BmSyncProblem *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->uuid);
+  g_free (problem->number);
+  g_free (problem->status);
+  g_free (problem->code);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+BmSyncProblem *
+bm_sync_problem_copy (const BmSyncProblem *problem)
+{
+  BmSyncProblem *copy = g_new0 (BmSyncProblem, 1);
+
+  copy->uuid = g_strdup (problem->uuid);
+  copy->number = g_strdup (problem->number);
+  copy->status = g_strdup (problem->status);
+  copy->code = g_strdup (problem->code);
+  copy->message = g_strdup (problem->message);
+  return copy;
+}
+
+G_DEFINE_BOXED_TYPE (BmSyncProblem, bm_sync_problem, bm_sync_problem_copy, bm_sync_problem_free)
+
+/* `problems` of `sync status --json`: [{uuid, number, status, code, message}]. */
+JsonArray *
+bm_sync_problems_to_json (GPtrArray *problems)
+{
+  JsonArray *out = json_array_new ();
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const BmSyncProblem *p = problems->pdata[i];
+      JsonObject *o = json_object_new ();
+
+      json_object_set_string_member (o, "uuid", p->uuid);
+      json_object_set_string_member (o, "number", p->number);
+      json_object_set_string_member (o, "status", p->status);
+      json_object_set_string_member (o, "code", p->code);
+      json_object_set_string_member (o, "message", p->message);
+      json_array_add_object_element (out, o);
+    }
+  return out;
+}
+
+/* Records the clerk must look at: rejected or in conflict at their current
+ * version, or returned by the county; by number. (element-type BmSyncProblem) */
+GPtrArray *
+bm_store_sync_dup_problems (BmStore *self, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_problem_free);
   g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
       "SELECT c.uuid, c.number, s.status,"
       " CASE WHEN s.status IN ('rejected', 'conflict') AND s.held_version >= c.version THEN s.error_code ELSE 'returned' END,"
@@ -439,17 +567,24 @@ bm_store_sync_problems (BmStore *self, GError **error)
     return NULL;
   while (sqlite3_step (st) == SQLITE_ROW)
     {
-      JsonObject *p = json_object_new ();
-      g_autofree char *msg = bm_sync_explain ((const char *) sqlite3_column_text (st, 3),
-                                              (const char *) sqlite3_column_text (st, 4));
-      json_object_set_string_member (p, "uuid", (const char *) sqlite3_column_text (st, 0));
-      json_object_set_string_member (p, "number", (const char *) sqlite3_column_text (st, 1));
-      json_object_set_string_member (p, "status", (const char *) sqlite3_column_text (st, 2));
-      json_object_set_string_member (p, "code", (const char *) sqlite3_column_text (st, 3));
-      json_object_set_string_member (p, "message", msg);
-      json_array_add_object_element (out, p);
+      BmSyncProblem *p = g_new0 (BmSyncProblem, 1);
+
+      p->uuid = g_strdup ((const char *) sqlite3_column_text (st, 0));
+      p->number = g_strdup ((const char *) sqlite3_column_text (st, 1));
+      p->status = g_strdup ((const char *) sqlite3_column_text (st, 2));
+      p->code = g_strdup ((const char *) sqlite3_column_text (st, 3));
+      p->message = bm_sync_explain (p->code, (const char *) sqlite3_column_text (st, 4));
+      g_ptr_array_add (out, p);
     }
   return g_steal_pointer (&out);
+}
+
+JsonArray *
+bm_store_sync_problems (BmStore *self, GError **error)
+{
+  g_autoptr(GPtrArray) problems = bm_store_sync_dup_problems (self, error);
+
+  return problems ? bm_sync_problems_to_json (problems) : NULL;
 }
 
 /* The clerk's decision on a conflict. keep_local: the local record wins and

@@ -649,7 +649,7 @@ run (BmSyncClient *self, GError **error)
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(GError) topup_error = NULL;
   guint requeued = 0;
-  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(BmSyncStatus) status = NULL;
 
   /* The deadline counts from the start, the log-in included. */
   self->run_timeout_s = MIN (bm_sync_setting_uint (self->store, "run_timeout_s", 900), 7 * 86400);
@@ -657,8 +657,8 @@ run (BmSyncClient *self, GError **error)
   self->stalls = 0;
   if (!open_transport (self, error))
     return FALSE;
-  status = bm_store_sync_status (self->store, NULL);
-  self->total = json_object_get_int_member (status, "queue");
+  status = bm_store_sync_dup_status (self->store, NULL);
+  self->total = status ? status->queue : 0;
   self->done = 0;
 
   /* 1. Batches a crash left without an answer: same id, same bytes. */

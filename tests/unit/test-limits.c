@@ -405,6 +405,50 @@ test_queue_sets_aside (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (p, "code"), ==, "over_limit");
   g_assert_nonnull (strstr (json_object_get_string_member (p, "message"), "The school is longer than 60 characters."));
 
+  /* The typed status and problems the sync page reads say the same, and
+   * the CLI's JSON made from them keeps docs/cli.md's keys in order. */
+  {
+    static const char * const keys[] = {
+      "queue", "sending", "accepted", "rejected", "conflicts", "oldest_unsent_age_s", "server_url", "point_code",
+      "user", "workstation_id", "cursor", "last_success", "last_attempt", "deadlines", "reconcile",
+      "last_error_code", "last_error", "last_error_kind", "last_retry_after_s", NULL,
+    };
+    g_autoptr(GPtrArray) typed = bm_store_sync_dup_problems (f->store, &error);
+    g_autoptr(BmSyncStatus) status = bm_store_sync_dup_status (f->store, &error);
+    g_autoptr(BmSyncStatus) copy = NULL;
+    g_autoptr(JsonObject) o = NULL;
+    g_autoptr(JsonArray) again = NULL;
+    g_autoptr(GList) members = NULL;
+    const BmSyncProblem *tp;
+    guint i = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (typed->len, ==, 1);
+    tp = typed->pdata[0];
+    g_assert_cmpstr (tp->code, ==, "over_limit");
+    g_assert_cmpstr (tp->number, ==, json_object_get_string_member (p, "number"));
+    g_assert_cmpstr (tp->message, ==, json_object_get_string_member (p, "message"));
+    again = bm_sync_problems_to_json (typed);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (again, 0), "uuid"), ==, tp->uuid);
+
+    g_assert_nonnull (status);
+    g_assert_cmpint (status->rejected, ==, 1);
+    g_assert_cmpint (status->sending, ==, 2);
+    g_assert_cmpint (status->queue, ==, 2);    /* in the unanswered batch, still unsent */
+    g_assert_null (status->server_url);
+    g_assert_null (status->last_error);
+    g_assert_false (status->has_retry_after);
+    copy = g_boxed_copy (BM_TYPE_SYNC_STATUS, status);
+    o = bm_sync_status_to_json (copy);
+    members = json_object_get_members (o);
+    for (GList *m = members; m; m = m->next, i++)
+      g_assert_cmpstr (m->data, ==, keys[i]);
+    g_assert_null (keys[i]);
+    g_assert_cmpint (json_object_get_int_member (o, "rejected"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (o, "sending"), ==, 2);
+    g_assert_true (json_object_get_null_member (o, "last_retry_after_s"));
+  }
+
   /* Nothing else queued: no batch, and the set-aside record stays aside. */
   g_clear_pointer (&batch, bm_sync_batch_free);
   g_assert_null (bm_store_sync_make_batch (f->store, 100, 4 * 1024 * 1024, &error));
