@@ -26,3 +26,6 @@ section "camera: preview CPU share and capture-to-stored latency, fake camera (i
 
 section "main loop: stall while 5,000 records with 30 KB photos sync and a clerk registers (issue 11)"
 "$build/tests/bench/bench-stall" "$build" "$src"
+
+section "kills: 40 SIGKILLs across registering, printing, photo import and sync in one run (issue 10; the campaign proper: KILLS=200)"
+KILLS=40 tests/crash/kill-campaign.sh "$build"

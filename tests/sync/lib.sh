@@ -75,8 +75,10 @@ check_agree() {
   [ "$twice" = 0 ] || fail "$twice records were applied more often than they have versions"
   dup=$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM (SELECT number FROM records GROUP BY number HAVING COUNT(*) > 1)")
   [ "$dup" = 0 ] || fail "duplicate numbers on the server"
+  # Only standard (processed) photos are sent; an imported or captured
+  # original stays on the workstation (docs/sync-protocol.md).
   lost=$(sqlite3 "$db" "ATTACH '$T/p.db' AS s; SELECT COUNT(*) FROM photos p
-        WHERE NOT EXISTS (SELECT 1 FROM s.photos q WHERE q.sha256 = p.sha256);")
+        WHERE p.kind = 'processed' AND NOT EXISTS (SELECT 1 FROM s.photos q WHERE q.sha256 = p.sha256);")
   [ "$lost" = 0 ] || fail "$lost photos missing on the server"
   left=$(sqlite3 "$db" "SELECT COUNT(*) FROM sync_batches")
   [ "$left" = 0 ] || fail "$left batches still wait for an answer"
