@@ -22,6 +22,7 @@ struct _BmSyncPage
   BmStore *store;
   BmSyncWorker *worker;
   GNetworkMonitor *monitor;
+  guint refresh_id;
   char *indicator_text;
 
   GtkWidget *content;
@@ -201,10 +202,23 @@ sync_now_action (GtkWidget *widget, const char *name, GVariant *param)
     bm_sync_worker_sync_now (self->worker);
 }
 
+static gboolean
+refresh_now (gpointer data)
+{
+  BmSyncPage *self = data;
+
+  self->refresh_id = 0;
+  bm_sync_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A sync answer changes hundreds of records at once: one refresh after
+ * the burst, not one per record. */
 static void
 on_store_changed (BmStation *station, const char *kind, const char *uuid, BmSyncPage *self)
 {
-  bm_sync_page_refresh (self);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT, refresh_now, self, NULL);
 }
 
 static void
@@ -229,6 +243,7 @@ bm_sync_page_dispose (GObject *object)
 {
   BmSyncPage *self = BM_SYNC_PAGE (object);
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->monitor)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   if (self->worker)
