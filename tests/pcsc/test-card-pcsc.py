@@ -219,7 +219,7 @@ class Watch:
             line, self.buf = self.buf.split(b"\n", 1)
             self.events.append(json.loads(line))
 
-    def wait_for(self, pred, timeout=8.0, start=None):
+    def wait_for(self, pred, timeout=20.0, start=None):
         deadline = time.monotonic() + timeout
         i = start if start is not None else 0
         while time.monotonic() < deadline:
