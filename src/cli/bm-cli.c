@@ -47,6 +47,7 @@ bm_cli_exit_code (const GError *error)
       case BM_ERROR_STORE_DAMAGED:
       case BM_ERROR_STORE_IO:
       case BM_ERROR_MODE_MISMATCH: return BM_CLI_EXIT_STORE;
+      case BM_ERROR_PERMISSION: return BM_CLI_EXIT_PERMISSION;
       case BM_ERROR_FAILED: return BM_CLI_EXIT_FAILURE;
       }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))

@@ -21,6 +21,7 @@ typedef enum {
   BM_CLI_EXIT_UNAVAILABLE = 8,
   BM_CLI_EXIT_TIMEOUT = 9,
   BM_CLI_EXIT_CANCELLED = 10,
+  BM_CLI_EXIT_PERMISSION = 11,
 } BmCliExit;
 
 typedef struct {

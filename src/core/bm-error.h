@@ -17,6 +17,7 @@ G_BEGIN_DECLS
  * @BM_ERROR_STORE_DAMAGED: the database file failed its integrity check
  * @BM_ERROR_STORE_IO: the database could not be read or written (disk full, read-only, locked)
  * @BM_ERROR_MODE_MISMATCH: training data and real data must never meet
+ * @BM_ERROR_PERMISSION: the operator's role may not do this
  *
  * Errors of the domain core. Other layers define their own domains and may
  * pass these through.
@@ -31,6 +32,7 @@ typedef enum {
   BM_ERROR_STORE_DAMAGED,
   BM_ERROR_STORE_IO,
   BM_ERROR_MODE_MISMATCH,
+  BM_ERROR_PERMISSION,
 } BmError;
 
 GQuark bm_error_quark (void);

@@ -206,6 +206,22 @@ static const Migration migrations[] = {
     "  SELECT sha256, jpeg FROM photos WHERE length (jpeg) > 0 AND bm_sha256 (jpeg) = sha256 ORDER BY id;"
     "UPDATE photos SET jpeg = X'' WHERE length (jpeg) > 0"
     "  AND sha256 IN (SELECT sha256 FROM photo_blobs) AND bm_sha256 (jpeg) = sha256;" },
+  /* Operator accounts (bm-store-operators.c). password_hash is an Argon2id
+   * string (libsodium crypto_pwhash_str); NULL until the first password is
+   * set. It replaces migration 1's operators table, which nothing wrote. */
+  { 42,
+    "DROP TABLE IF EXISTS operators;"
+    "CREATE TABLE operators ("
+    "  user TEXT PRIMARY KEY,"
+    "  real_name TEXT NOT NULL,"
+    "  id_number TEXT,"
+    "  role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'officer')),"
+    "  enabled INTEGER NOT NULL DEFAULT 1,"
+    "  password_hash TEXT,"
+    "  must_change_password INTEGER NOT NULL DEFAULT 1,"
+    "  failed_attempts INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until TEXT,"
+    "  created_at TEXT NOT NULL);" },
 };
 
 static gboolean

@@ -8,6 +8,7 @@
 
 #include "bm-error.h"
 #include "bm-json-input.h"
+#include "bm-store-operators.h"
 #include "bm-store-private.h"
 
 typedef BmSerialSpan Span;
@@ -402,5 +403,11 @@ bm_store_init_training (BmStore *self, GError **error)
   g_autoptr(JsonNode) node = bm_json_input_parse (training_setup, -1, BM_JSON_INPUT_STORED, NULL);
 
   g_assert (node != NULL);
-  return apply_setup (self, json_node_get_object (node), TRUE, error);
+  /* Training opens with a training clerk, and a supervisor to practise the
+   * exceptional cases with; neither has a password. */
+  return apply_setup (self, json_node_get_object (node), TRUE, error)
+         && bm_store_add_operator (self, BM_TRAINING_CLERK, "培训报名员", NULL,
+                                   BM_OPERATOR_ROLE_CLERK, BM_ACTOR_SYSTEM, error)
+         && bm_store_add_operator (self, BM_TRAINING_SUPERVISOR, "培训负责人", NULL,
+                                   BM_OPERATOR_ROLE_SUPERVISOR, BM_ACTOR_SYSTEM, error);
 }
