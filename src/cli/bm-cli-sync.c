@@ -35,10 +35,10 @@ static int
 sync_fail (GError *error)
 {
   int code = sync_exit_code (error);
-  g_autofree char *why = error->domain == BM_SYNC_ERROR ? bm_sync_explain (bm_sync_error_code (error), NULL) : NULL;
+  g_autofree char *why = error->domain == BM_SYNC_ERROR ? bm_sync_explain (bm_sync_error_code (error), error->message) : NULL;
 
   g_printerr ("baoming-cli: %s\n", error->message);
-  if (why != NULL)
+  if (why != NULL && g_strcmp0 (why, error->message) != 0)
     g_printerr ("baoming-cli: %s\n", why);
   g_error_free (error);
   return code;
@@ -171,7 +171,7 @@ print_stats (const BmSyncStats *s, gboolean ok, const GError *error, gboolean as
         {
           g_autofree char *asked = s->retry_after_s > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, s->retry_after_s) : NULL;
           g_autofree char *why = s->error_kind ? bm_sync_explain (s->error_kind, asked)
-                                               : bm_sync_explain (bm_sync_error_code (error), NULL);
+                                               : bm_sync_explain (bm_sync_error_code (error), error->message);
           json_object_set_string_member (o, "error_code", bm_sync_error_code (error));
           json_object_set_string_member (o, "error", why);
           if (s->error_kind != NULL)

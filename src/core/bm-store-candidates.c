@@ -267,11 +267,7 @@ allocate_number (BmStore *self, BmPointProfile *profile, const char *category, G
    * took a bad slice before that rule existed stops numbering from it
    * instead of handing out a number twice. */
   pick = bm_store_statement (self, "SELECT id, next_serial FROM number_slices s "
-                                 "WHERE category = ?1 AND next_serial <= last_serial "
-                                 "AND EXISTS (SELECT 1 FROM number_ranges r WHERE r.category = s.category "
-                                 "            AND s.first_serial >= r.first_serial AND s.last_serial <= r.last_serial) "
-                                 "AND NOT EXISTS (SELECT 1 FROM number_slices o WHERE o.id < s.id "
-                                 "            AND o.first_serial <= s.last_serial AND s.first_serial <= o.last_serial) "
+                                 "WHERE category = ?1 AND next_serial <= last_serial AND " BM_SLICE_USABLE_SQL " "
                                  "ORDER BY first_serial LIMIT 1", error);
   if (pick == NULL)
     return NULL;

@@ -64,6 +64,16 @@ gboolean  bm_store_load_spans           (BmStore      *self,
                                          const char   *table,
                                          GArray       *spans,
                                          GError      **error);
+/* SQL condition on a number_slices row aliased "s": the slice keeps the rule
+ * of bm_store_check_slices (inside a range of its 科类, clear of every slice
+ * taken before it). Numbering and the counts of numbers left both use it, so
+ * a bad slice from before that rule is neither used nor counted. */
+#define BM_SLICE_USABLE_SQL \
+  "EXISTS (SELECT 1 FROM number_ranges r WHERE r.category = s.category " \
+  "        AND s.first_serial >= r.first_serial AND s.last_serial <= r.last_serial) " \
+  "AND NOT EXISTS (SELECT 1 FROM number_slices o WHERE o.id < s.id " \
+  "        AND o.first_serial <= s.last_serial AND s.first_serial <= o.last_serial)"
+
 gboolean  bm_store_check_slices         (GArray       *ranges,
                                          GArray       *held,
                                          GArray       *fresh,

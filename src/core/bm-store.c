@@ -589,7 +589,8 @@ bm_store_list_categories (BmStore *self, GError **error)
 
   stmt = bm_store_prepare (self,
                            "SELECT c.code, c.name, min (s.first_serial), max (s.last_serial),"
-                           "       coalesce (sum (s.last_serial + 1 - s.next_serial), 0) "
+                           "       coalesce (sum (CASE WHEN " BM_SLICE_USABLE_SQL
+                           "                      THEN s.last_serial + 1 - s.next_serial ELSE 0 END), 0) "
                            "FROM categories c LEFT JOIN number_slices s ON s.category = c.code "
                            "GROUP BY c.code ORDER BY c.code", error);
   if (stmt == NULL)

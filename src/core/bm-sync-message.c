@@ -779,6 +779,10 @@ bm_sync_explain (const char *code, const char *detail)
     return g_strdup (_("The login to the provincial server is no longer valid. Run the set-up with the point account again."));
   if (g_str_equal (code, "insecure"))
     return g_strdup (_("The server address is not HTTPS. Ask the county IT office for the correct address."));
+  /* The refusal's own sentence names the slice and what the clerk does. */
+  if (g_str_equal (code, "slices_refused"))
+    return detail && *detail ? g_strdup (detail)
+                             : g_strdup (_("The provincial server's further numbers were refused. Numbering of that category stops when its current numbers are used up; call the county office."));
   /* What the server did when a run stopped (last_error_kind, docs/cli.md). */
   if (g_str_equal (code, "too_large"))
     return g_strdup_printf (_("The provincial server refuses this record because it is too large (%s bytes), even on its own. It is set aside and not sent again until it is changed: check its photos and long fields, save it again, or call the county IT office."), d);

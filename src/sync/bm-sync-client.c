@@ -691,7 +691,7 @@ run (BmSyncClient *self, GError **error)
     return FALSE;
   /* 4. More numbers before the counter runs out. A refused top-up does
    * not skip the check below; its error is reported after it. */
-  if (!bm_sync_client_top_up_slices (self, &topup_error) && !g_error_matches (topup_error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL))
+  if (!bm_sync_client_top_up_slices (self, &topup_error) && !g_error_matches (topup_error, BM_SYNC_ERROR, BM_SYNC_ERROR_SLICES_REFUSED))
     {
       g_propagate_error (error, g_steal_pointer (&topup_error));
       return FALSE;

@@ -172,7 +172,7 @@ bm_sync_client_top_up_slices (BmSyncClient *self, GError **error)
     }
   if (first_refusal != NULL)
     {
-      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL,
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_SLICES_REFUSED,
                    _("The provincial server's further numbers were refused: %s Numbering of that category stops when its current numbers are used up; call the county office."),
                    first_refusal->message);
       return FALSE;

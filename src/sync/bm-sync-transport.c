@@ -50,6 +50,7 @@ bm_sync_error_code (const GError *error)
     case BM_SYNC_ERROR_AUTH: return "auth";
     case BM_SYNC_ERROR_CANCELLED: return "cancelled";
     case BM_SYNC_ERROR_NOT_SET_UP: return "not_set_up";
+    case BM_SYNC_ERROR_SLICES_REFUSED: return "slices_refused";
     case BM_SYNC_ERROR_PROTOCOL:
     default: return "protocol";
     }

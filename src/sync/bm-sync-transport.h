@@ -18,6 +18,7 @@ typedef enum {
   BM_SYNC_ERROR_PROTOCOL,    /* an answer we do not understand */
   BM_SYNC_ERROR_CANCELLED,
   BM_SYNC_ERROR_NOT_SET_UP,
+  BM_SYNC_ERROR_SLICES_REFUSED, /* further numbers the workstation may not use */
 } BmSyncError;
 
 GQuark      bm_sync_error_quark (void);

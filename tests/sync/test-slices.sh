@@ -70,6 +70,12 @@ if cli sync --once >"$T/sync.out" 2>&1; then fail "a top-up over another 科类'
 [ "$(grep -c 'GET /api/v1/workstations/[^ ]*/ledger ' "$T/srv.log")" = $((ledgers + 1)) ] \
   || fail "a refused top-up skipped the ledger check of the run"
 grep -q "overlaps" "$T/sync.out" || fail "top-up cross: no clear message: $(cat "$T/sync.out")"
+# The run's JSON and sync status carry the refusal's own sentence, not the
+# generic "answer not understood" one.
+if cli sync --once --json >"$T/run.json" 2>/dev/null; then fail "second refused top-up accepted"; fi
+grep -q '"error_code" : "slices_refused"' "$T/run.json" || fail "top-up refusal code: $(cat "$T/run.json")"
+grep -q '"error" : ".*overlaps' "$T/run.json" || fail "top-up refusal sentence: $(cat "$T/run.json")"
+cli sync status --json | grep -q '"last_error" : ".*overlaps' || fail "sync status: $(cli sync status --json)"
 [ "$(slices)" = "$before" ] || fail "top-up cross stored slices: $(slices)"
 # Both 科类 still number from their own slices, without UNIQUE failures.
 "$SYNC_FILL" add "$T/ws.db" 10 2000 0 || fail "numbering after a refused top-up"

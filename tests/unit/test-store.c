@@ -191,6 +191,17 @@ test_bad_slices_unused (void)
   g_assert_null (bm_candidate_get (c, "number"));
   d = add_ok (store, 4, "5");
   g_assert_cmpstr (bm_candidate_get (d, "number"), ==, "01020101");
+  /* The counts of numbers left agree with numbering: the bad slices' 3 + 8
+   * serials are not counted for cat. 1. */
+  g_clear_error (&error);
+  {
+    g_autoptr(GPtrArray) categories = bm_store_list_categories (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (categories->len, ==, 2);
+    g_assert_cmpuint (((BmCategory *) categories->pdata[0])->remaining, ==, 0);
+    g_assert_cmpuint (((BmCategory *) categories->pdata[1])->remaining, ==, 1);
+  }
 
   g_clear_object (&store);
   bm_test_remove_dir (dir);
