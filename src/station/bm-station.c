@@ -24,6 +24,7 @@ struct _BmStation
   char *camera_dir;
   GHashTable *cameras;   /* path -> HeldCamera */
   BmSyncWorker *worker;
+  BmStoreWriter *writer;
   BmPrintService *print_service;
   BmIntake *intake;
   char *operator_name;
@@ -72,6 +73,9 @@ bm_station_dispose (GObject *object)
   if (self->reader != NULL)
     g_signal_handlers_disconnect_by_data (self->reader, self);
   g_clear_object (&self->worker);
+  if (self->writer != NULL)
+    g_signal_handlers_disconnect_by_data (self->writer, self);
+  g_clear_object (&self->writer);
   g_clear_object (&self->intake);
   g_clear_object (&self->print_service);
   g_clear_object (&self->reader);
@@ -212,6 +216,8 @@ bm_station_new (BmStore *store, GSettings *settings)
   self->store = g_object_ref (store);
   self->settings = settings ? g_object_ref (settings) : NULL;
   g_signal_connect (store, "changed", G_CALLBACK (on_store_changed), self);
+  self->writer = bm_store_writer_new (bm_store_get_path (store), bm_store_is_training (store));
+  g_signal_connect (self->writer, "store-changed", G_CALLBACK (on_store_changed), self);
 
   self->reader = bm_card_reader_new ();
   apply_reader_settings (self);
@@ -250,6 +256,19 @@ bm_station_get_settings (BmStation *self)
 {
   g_return_val_if_fail (BM_IS_STATION (self), NULL);
   return self->settings;
+}
+
+/**
+ * bm_station_get_writer:
+ *
+ * Returns: (transfer none): the station's writer: widgets write through it,
+ *   so a commit never stalls the main loop
+ */
+BmStoreWriter *
+bm_station_get_writer (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), NULL);
+  return self->writer;
 }
 
 BmPrintService *

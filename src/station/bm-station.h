@@ -8,6 +8,7 @@
 #include "bm-intake.h"
 #include "bm-print-service.h"
 #include "bm-store.h"
+#include "bm-store-writer.h"
 #include "bm-sync-worker.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,7 @@ BmCameraMonitor *bm_station_get_camera_monitor (BmStation    *self);
 BmSyncWorker    *bm_station_get_sync_worker    (BmStation    *self);
 BmPrintService  *bm_station_get_print_service  (BmStation    *self);
 BmIntake        *bm_station_get_intake         (BmStation    *self);
+BmStoreWriter   *bm_station_get_writer         (BmStation    *self);
 const char      *bm_station_get_operator       (BmStation    *self);
 void             bm_station_set_operator       (BmStation    *self,
                                                 const char   *operator_name);

@@ -5,6 +5,8 @@
 
 #include <locale.h>
 
+#include "bm-error.h"
+#include "bm-operator.h"
 #include "bm-station.h"
 #include "bm-store-photo.h"
 #include "bm-test-util.h"
@@ -97,6 +99,107 @@ test_lifetime (void)
   bm_test_remove_dir (dir);
 }
 
+typedef struct {
+  GPtrArray *order;      /* "changed:<uuid>" and "done:<uuid>" / "error:…" in arrival order */
+  guint      pending;
+} Writes;
+
+static gboolean
+write_candidate (BmStore *store, gpointer data, GError **error)
+{
+  return bm_store_add_candidate (store, data, BM_TRAINING_CLERK, error);
+}
+
+static void
+on_written_changed (GObject *source, const char *kind, const char *uuid, Writes *writes)
+{
+  g_ptr_array_add (writes->order, g_strdup_printf ("changed:%s", uuid));
+}
+
+static void
+on_written (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Writes *writes = data;
+  g_autoptr(GError) error = NULL;
+
+  /* The main thread owns the callback. */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  if (bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error))
+    g_ptr_array_add (writes->order, g_strdup ("done"));
+  else
+    g_ptr_array_add (writes->order, g_strdup_printf ("error:%d", error->code));
+  writes->pending--;
+}
+
+/* Writes run off the main thread, in the order asked, each announced
+ * before its callback; a refused write reports its error and leaves
+ * nothing; the main connection reads what the writer committed. */
+static void
+test_writer (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(BmStation) station = bm_station_new (store, NULL);
+  BmStoreWriter *writer = bm_station_get_writer (station);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  Writes writes = { g_ptr_array_new_with_free_func (g_free), 0 };
+  guint i, seen_done = 0;
+
+  g_signal_connect (station, "store-changed", G_CALLBACK (on_written_changed), &writes);
+  for (i = 0; i < 20; i++)
+    {
+      BmCandidate *candidate = bm_test_make_candidate (i, (i % 2) ? "5" : "1");
+
+      g_ptr_array_add (candidates, g_object_ref (candidate));
+      writes.pending++;
+      bm_store_writer_write_async (writer, write_candidate, candidate, g_object_unref, NULL, on_written, &writes);
+    }
+  /* The same ID number as the first: refused. */
+  writes.pending++;
+  bm_store_writer_write_async (writer, write_candidate, bm_test_make_candidate (0, "1"), g_object_unref,
+                               NULL, on_written, &writes);
+  /* Cancelled before it starts: never runs. */
+  g_cancellable_cancel (cancelled);
+  writes.pending++;
+  bm_store_writer_write_async (writer, write_candidate, bm_test_make_candidate (30, "1"), g_object_unref,
+                               cancelled, on_written, &writes);
+  while (writes.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (writes.order->len, ==, 20 * 2 + 2);
+  for (i = 0; i < 20; i++)
+    {
+      g_autofree char *changed = g_strdup_printf ("changed:%s", bm_candidate_get (candidates->pdata[i], "uuid"));
+
+      g_assert_cmpstr (writes.order->pdata[2 * i], ==, changed);
+      g_assert_cmpstr (writes.order->pdata[2 * i + 1], ==, "done");
+      seen_done++;
+    }
+  g_assert_cmpuint (seen_done, ==, 20);
+  {
+    g_autofree char *duplicate = g_strdup_printf ("error:%d", BM_ERROR_DUPLICATE);
+    g_autofree char *cancel = g_strdup_printf ("error:%d", G_IO_ERROR_CANCELLED);
+
+    g_assert_cmpstr (writes.order->pdata[40], ==, duplicate);
+    g_assert_cmpstr (writes.order->pdata[41], ==, cancel);
+  }
+  /* Numbers were given in the order the writes were asked for. */
+  {
+    g_autoptr(BmCandidate) first = bm_store_find_by_id_number (store, bm_identity_get (bm_candidate_get_identity (candidates->pdata[0]), "id_number"), NULL);
+    g_autoptr(BmCandidate) third = bm_store_find_by_id_number (store, bm_identity_get (bm_candidate_get_identity (candidates->pdata[2]), "id_number"), NULL);
+
+    g_assert_nonnull (first);
+    g_assert_nonnull (third);
+    g_assert_cmpstr (bm_candidate_get (first, "number"), <, bm_candidate_get (third, "number"));
+  }
+  g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 20);
+  g_ptr_array_unref (writes.order);
+  g_clear_object (&station);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -106,5 +209,6 @@ main (int argc, char **argv)
   g_setenv ("PCSCLITE_CSOCK_NAME", "/nonexistent/pcscd.comm", TRUE);
   g_test_add_func ("/station/store-changes", test_store_changes);
   g_test_add_func ("/station/lifetime", test_lifetime);
+  g_test_add_func ("/station/writer", test_writer);
   return g_test_run ();
 }
