@@ -2,8 +2,10 @@
  * station's sync worker sends N records with 30 KB photos to the
  * development server and a clerk keeps registering on the main thread.
  *   probe:  a 5 ms timer; a stall is how late it fires (p50, p99, max);
- *   clerk:  one registration every 100 ms on the main-thread connection;
- *           the time each write takes, lock waits included (p50, p99, max).
+ *   clerk:  one registration every 100 ms through the station's writer
+ *           (its own thread and connection), then the record read back on
+ *           the main connection, as the counter page does; the time from
+ *           asking to reading back (p50, p99, max).
  * Target (issue 11): no stall over 50 ms.
  * Usage: bench-stall BUILD_DIR SOURCE_DIR [N=5000] [PHOTO=30000] */
 #include "bm-config.h"
@@ -28,6 +30,7 @@ static const char spec[] =
 typedef struct {
   GMainLoop *loop;
   BmStore *store;
+  BmStoreWriter *writer;
   GArray *stalls_us;     /* gint64 */
   GArray *writes_us;     /* gint64 */
   gint64 last_probe;
@@ -48,19 +51,58 @@ probe (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+typedef struct {
+  Bench *bench;
+  BmCandidate *candidate;
+  gint64 asked;
+} ClerkWrite;
+
+static void
+clerk_write_free (gpointer data)
+{
+  ClerkWrite *w = data;
+
+  g_object_unref (w->candidate);
+  g_free (w);
+}
+
+static gboolean
+add_candidate (BmStore *store, gpointer data, GError **error)
+{
+  ClerkWrite *w = data;
+
+  return bm_store_add_candidate (store, w->candidate, "clerk", error);
+}
+
+static void
+on_clerk_written (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ClerkWrite *w = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmCandidate) shown = NULL;
+  gint64 took;
+
+  if (!bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error))
+    g_error ("clerk: %s", error->message);
+  shown = bm_store_find_by_uuid (w->bench->store, bm_candidate_get (w->candidate, "uuid"), &error);
+  if (shown == NULL)
+    g_error ("clerk: read back: %s", error ? error->message : "missing");
+  took = g_get_monotonic_time () - w->asked;
+  g_array_append_val (w->bench->writes_us, took);
+}
+
 static gboolean
 clerk (gpointer data)
 {
   Bench *b = data;
-  g_autoptr(BmCandidate) candidate = bm_test_make_candidate (b->clerk_next++, "5");
-  g_autoptr(GError) error = NULL;
-  gint64 t0 = g_get_monotonic_time ();
-  gint64 took;
+  ClerkWrite *w = g_new0 (ClerkWrite, 1);
 
-  if (!bm_store_add_candidate (b->store, candidate, "clerk", &error))
-    g_error ("clerk: %s", error->message);
-  took = g_get_monotonic_time () - t0;
-  g_array_append_val (b->writes_us, took);
+  w->bench = b;
+  w->candidate = bm_test_make_candidate (b->clerk_next++, "5");
+  w->asked = g_get_monotonic_time ();
+  /* The write data lives until the write is done; the callback reads it
+   * before the writer frees it. */
+  bm_store_writer_write_async (b->writer, add_candidate, w, clerk_write_free, NULL, on_clerk_written, w);
   return G_SOURCE_CONTINUE;
 }
 
@@ -126,6 +168,7 @@ main (int argc, char **argv)
   if (b.store == NULL)
     g_error ("%s", error->message);
   station = bm_station_new (b.store, NULL);
+  b.writer = bm_station_get_writer (station);
   g_signal_connect (bm_station_get_sync_worker (station), "run-finished", G_CALLBACK (on_run_finished), &b);
 
   b.last_probe = g_get_monotonic_time ();
@@ -144,7 +187,7 @@ main (int argc, char **argv)
            n, photo, (g_get_monotonic_time () - t0) / 1e6, b.ok ? "ok" : "stopped");
   report ("main-loop stall (5 ms probe lateness)", b.stalls_us);
   g_print ("stalls over 50 ms: %" G_GINT64_FORMAT "\n", over_50);
-  report ("clerk registration (main thread, lock waits included)", b.writes_us);
+  report ("clerk registration (writer thread, asked to read back)", b.writes_us);
 
   bm_station_stop (station);
   g_clear_object (&station);
