@@ -43,6 +43,8 @@ bm_cli_exit_code (const GError *error)
       case BM_ERROR_NOT_FOUND: return BM_CLI_EXIT_NOT_FOUND;
       case BM_ERROR_DUPLICATE:
       case BM_ERROR_ILLEGAL_TRANSITION: return BM_CLI_EXIT_CONFLICT;
+      case BM_ERROR_INCOMPLETE:
+      case BM_ERROR_DEADLINE_PASSED: return BM_CLI_EXIT_CONFLICT;
       case BM_ERROR_RANGE_EXHAUSTED: return BM_CLI_EXIT_RANGE_EXHAUSTED;
       case BM_ERROR_STORE_DAMAGED:
       case BM_ERROR_STORE_IO:

@@ -9,6 +9,7 @@
 #include "bm-error.h"
 #include "bm-password.h"
 #include "bm-random.h"
+#include "bm-store-deadline.h"
 #include "bm-store-private.h"
 
 /* Identity columns that come from a chip and may only be changed with a reason. */
@@ -425,7 +426,11 @@ bm_store_add_candidates (BmStore *self, GPtrArray *candidates, const char *opera
     goto fail;
   for (guint i = 0; i < candidates->len; i++)
     {
-      BmCandidate *record = add_one (self, g_ptr_array_index (candidates, i), operator_name, profile, error);
+      BmCandidate *record = NULL;
+
+      /* No new number after the profile's deadline (bm-store-deadline.c). */
+      if (bm_store_check_registration_open (self, bm_candidate_get (g_ptr_array_index (candidates, i), "category"), error))
+        record = add_one (self, g_ptr_array_index (candidates, i), operator_name, profile, error);
       if (record == NULL)
         goto fail;
       g_ptr_array_add (records, record);
