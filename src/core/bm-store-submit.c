@@ -550,6 +550,33 @@ fail:
   return NULL;
 }
 
+/* Forgets a stored submission the server will never answer (it does not
+ * take submissions, or refused the id): its records' pending outcome
+ * becomes a refusal with @code, and they may be submitted again. */
+gboolean
+bm_store_submit_drop (BmStore *self, const char *submission_id, const char *code, GError **error)
+{
+  g_autoptr(BmCachedStmt) mark = NULL;
+  g_autoptr(BmCachedStmt) del1 = NULL;
+  g_autoptr(BmCachedStmt) del2 = NULL;
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  if ((mark = bm_store_statement (self, "UPDATE submission_results SET status = 'refused', code = ?2"
+                                        " WHERE submission_id = ?1 AND status = 'pending'", error)) == NULL
+      || (sqlite3_bind_text (mark, 1, submission_id, -1, SQLITE_STATIC),
+          sqlite3_bind_text (mark, 2, code, -1, SQLITE_STATIC), !step_done (self, mark, error))
+      || (del1 = bm_store_statement (self, "DELETE FROM submission_records WHERE submission_id = ?", error)) == NULL
+      || (sqlite3_bind_text (del1, 1, submission_id, -1, SQLITE_STATIC), !step_done (self, del1, error))
+      || (del2 = bm_store_statement (self, "DELETE FROM submissions WHERE submission_id = ?", error)) == NULL
+      || (sqlite3_bind_text (del2, 1, submission_id, -1, SQLITE_STATIC), !step_done (self, del2, error)))
+    {
+      bm_store_transaction_rollback (self);
+      return FALSE;
+    }
+  return bm_store_transaction_commit (self, error);
+}
+
 JsonObject *
 bm_submit_result_to_json (const BmSubmitResult *r)
 {

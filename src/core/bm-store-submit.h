@@ -61,6 +61,10 @@ GPtrArray    *bm_store_submit_apply_answer   (BmStore     *self,
                                               const char  *data,
                                               gsize        len,
                                               GError     **error);
+gboolean      bm_store_submit_drop           (BmStore     *self,
+                                              const char  *submission_id,
+                                              const char  *code,
+                                              GError     **error);
 JsonObject   *bm_store_submit_get_outcome    (BmStore     *self,
                                               const char  *uuid);
 JsonObject   *bm_submit_result_to_json       (const BmSubmitResult *result);

@@ -573,6 +573,19 @@ open_transport (BmSyncClient *self, GError **error)
   return TRUE;
 }
 
+/* For a call outside a full run (the final submission, bm-sync-submit.c):
+ * the same limits and deadline as a run, and the transport logged in. */
+gboolean
+bm_sync_client_open (BmSyncClient *self, GCancellable *cancellable, GError **error)
+{
+  memset (&self->stats, 0, sizeof self->stats);
+  self->cancellable = cancellable;
+  self->run_timeout_s = MIN (bm_sync_setting_uint (self->store, "run_timeout_s", 900), 7 * 86400);
+  self->deadline = g_get_monotonic_time () + (gint64) self->run_timeout_s * G_USEC_PER_SEC;
+  self->stalls = 0;
+  return open_transport (self, error);
+}
+
 static gboolean
 record_outcome (BmSyncClient *self, const GError *failure)
 {
