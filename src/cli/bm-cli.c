@@ -29,6 +29,7 @@ static const struct {
   { "sync", bm_cli_sync, N_("Send records to the provincial server and pull changes; sync status") },
   { "camera", bm_cli_camera, N_("List cameras and take a picture") },
   { "photo", bm_cli_photo, N_("Check, import and export registration photos") },
+  { "submit", bm_cli_submit, N_("Final submission of complete records to the province") },
 };
 
 int
