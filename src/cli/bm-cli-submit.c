@@ -82,7 +82,6 @@ bm_cli_submit (BmCliContext *ctx, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_submit_result_free);
   g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GPtrArray) ready = NULL;
   g_autoptr(BmSyncClient) client = NULL;
   g_auto(GStrv) numbers = NULL;
   g_autofree char *list = NULL;
@@ -118,14 +117,7 @@ bm_cli_submit (BmCliContext *ctx, int argc, char **argv)
   /* Registration data first (§7): what the province must hold to judge. */
   if (!no_sync && !bm_sync_client_run (client, NULL, &error))
     return report_error (g_steal_pointer (&error), as_json);
-  if (all)
-    {
-      if ((ready = bm_store_submit_list_ready (store, &error)) == NULL)
-        return report_error (g_steal_pointer (&error), as_json);
-      g_ptr_array_add (ready, NULL);
-    }
-  results = bm_sync_client_submit (client, all ? (const char * const *) ready->pdata : (const char * const *) numbers,
-                                   force, refused, NULL, &error);
+  results = bm_sync_client_submit (client, all ? NULL : (const char * const *) numbers, force, refused, NULL, &error);
   if (results == NULL)
     return report_error (g_steal_pointer (&error), as_json);
 

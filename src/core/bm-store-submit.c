@@ -233,7 +233,8 @@ bm_store_submit_prepare (BmStore *self, const char * const *numbers, gboolean fo
         }
       if (kept != NULL)
         {
-          if (!record_outcome (self, kept, NULL, error))
+          /* An already submitted record keeps its accepted outcome. */
+          if (g_strcmp0 (kept->code, "already_submitted") != 0 && !record_outcome (self, kept, NULL, error))
             {
               bm_submit_result_free (kept);
               goto fail;

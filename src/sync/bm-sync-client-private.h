@@ -61,6 +61,10 @@ gboolean  bm_sync_client_open           (BmSyncClient    *self,
                                          GCancellable    *cancellable,
                                          GError         **error);
 
+/* bm-sync-submit.c */
+gboolean  bm_sync_client_resend_submission (BmSyncClient *self,
+                                         GError         **error);
+
 /* bm-sync-pull.c */
 gboolean  bm_sync_client_pull_changes   (BmSyncClient    *self,
                                          GError         **error);

@@ -696,8 +696,9 @@ run (BmSyncClient *self, GError **error)
             }
         }
     }
-  /* 2. New batches until nothing is left. */
-  if (!send_new (self, error))
+  /* 2. New batches until nothing is left; then a final submission
+   * (§11) whose answer was lost, same id and bytes. */
+  if (!send_new (self, error) || !bm_sync_client_resend_submission (self, error))
     return FALSE;
   /* 3. What the candidates and the county did on the server. */
   if (!bm_sync_client_pull_changes (self, error) || !bm_sync_client_refresh_profile (self, error))

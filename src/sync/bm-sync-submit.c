@@ -80,6 +80,25 @@ send_submission (BmSyncClient *self, BmSubmission *sub, GPtrArray *out, GError *
     }
 }
 
+/* Step 3 of a sync run (§9): a submission whose answer was lost goes again
+ * with the run, so the background worker finishes it too. Its outcome is
+ * stored on the records (candidate show). */
+gboolean
+bm_sync_client_resend_submission (BmSyncClient *self, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_submit_result_free);
+  g_autoptr(BmSubmission) stored = NULL;
+  g_autoptr(GError) local = NULL;
+
+  stored = bm_store_submit_stored (self->store, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return stored == NULL || send_submission (self, stored, out, error);
+}
+
 static void
 free_results (gpointer p)
 {
@@ -88,7 +107,8 @@ free_results (gpointer p)
 
 /**
  * bm_sync_client_submit:
- * @numbers: the 报名顺序号 to submit (at most BM_SUBMIT_MAX_RECORDS)
+ * @numbers: (nullable): the 报名顺序号 to submit (at most
+ *   BM_SUBMIT_MAX_RECORDS); %NULL for every complete record not yet submitted
  * @force: send incomplete or not yet uploaded records too (the province
  *   then refuses them, with its reasons)
  * @refused: (element-type BmSubmitResult): receives the records the client
@@ -105,6 +125,7 @@ bm_sync_client_submit (BmSyncClient *self, const char * const *numbers, gboolean
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (free_results);
   g_autoptr(BmSubmission) stored = NULL;
   g_autoptr(BmSubmission) fresh = NULL;
+  g_autoptr(GPtrArray) ready = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *lock_path = g_strconcat (bm_store_get_path (self->store), ".sync-lock", NULL);
   gboolean ok = FALSE;
@@ -124,7 +145,17 @@ bm_sync_client_submit (BmSyncClient *self, const char * const *numbers, gboolean
   stored = bm_store_submit_stored (self->store, &local);
   if (local != NULL || (stored != NULL && !send_submission (self, stored, out, &local)))
     goto out;
-  if (numbers != NULL && numbers[0] != NULL)
+  /* All complete records: listed only now, after the resend above has
+   * settled the records it carried. */
+  if (numbers == NULL)
+    {
+      ready = bm_store_submit_list_ready (self->store, &local);
+      if (ready == NULL)
+        goto out;
+      g_ptr_array_add (ready, NULL);
+      numbers = (const char * const *) ready->pdata;
+    }
+  if (numbers[0] != NULL)
     {
       fresh = bm_store_submit_prepare (self->store, numbers, force, refused, &local);
       if (local != NULL || (fresh != NULL && !send_submission (self, fresh, out, &local)))

@@ -20,15 +20,16 @@ make_cert; provision; start_server
 setup_client
 "$SYNC_FILL" add "$T/ws.db" 6 2000 0 || fail "fill"
 "$SYNC_FILL" add "$T/ws.db" 1 0 50 || fail "fill without photo"
-"$SYNC_FILL" complete "$T/ws.db" 3 >"$T/complete.txt" || fail "complete"
+"$SYNC_FILL" complete "$T/ws.db" 4 >"$T/complete.txt" || fail "complete"
 N1=$(sed -n 1p "$T/complete.txt"); N2=$(sed -n 2p "$T/complete.txt"); N3=$(sed -n 3p "$T/complete.txt")
+NG=$(sed -n 4p "$T/complete.txt")
 N4=$(sqlite3 "$T/ws.db" "SELECT number FROM candidates c WHERE state = 'numbered'
                           AND EXISTS (SELECT 1 FROM photos p WHERE p.candidate_uuid = c.uuid) ORDER BY number LIMIT 1")
 NP=$(sqlite3 "$T/ws.db" "SELECT c.number FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.candidate_uuid = c.uuid)")
-[ -n "$N3" ] && [ -n "$N4" ] && [ -n "$NP" ] || fail "test records"
+[ -n "$NG" ] && [ -n "$N4" ] && [ -n "$NP" ] || fail "test records"
 sync_until_ok 1
 check_agree
-[ "$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM records WHERE json_extract(record, '\$.state') = 'signed'")" = 3 ] \
+[ "$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM records WHERE json_extract(record, '\$.state') = 'signed'")" = 4 ] \
   || fail "signed records not on the server"
 
 # 1. The client keeps an incomplete record back and names what is missing; nothing is sent.
@@ -58,35 +59,47 @@ cli candidate show "$N4" | grep -q "^submission .*refused" || fail "text show la
 pass "forced incomplete records refused by the province, reasons per record, shown on the record"
 
 # 3. A lost answer: the province applied the submission, the client never heard.
-cli sync set max_tries 1
-province fault add submissions close_after --count 1
-rc=0; cli submit --numbers "$N1" --json >"$T/s3.json" 2>>"$T/cli.log" || rc=$?
-[ $rc = 8 ] || fail "lost answer exit $rc: $(cat "$T/s3.json")"
-[ "$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM submissions")" = 1 ] || fail "submission not kept for resending"
+lose_answer() {  # NUMBER
+  cli sync set max_tries 1
+  province fault add submissions close_after --count 1
+  rc=0; cli submit --numbers "$1" --json >"$T/lost.json" 2>>"$T/cli.log" || rc=$?
+  [ $rc = 8 ] || fail "lost answer exit $rc: $(cat "$T/lost.json")"
+  [ "$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM submissions")" = 1 ] || fail "submission not kept for resending"
+  [ "$(state_of "$1")" = signed ] || fail "submitted without an answer"
+  cli sync set max_tries 40
+}
+lose_answer "$N1"
 [ "$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM submitted")" = 1 ] || fail "server did not apply it"
-[ "$(state_of "$N1")" = signed ] || fail "submitted without an answer"
-body1=$(sqlite3 "$T/ws.db" "SELECT hex(body) FROM submissions")
-cli sync set max_tries 40
-# The next submit resends the stored one first (same id, same bytes), then N2.
-cli submit --numbers "$N2" --json >"$T/s4.json" || fail "resend: $(cat "$T/s4.json")"
-[ "$(js "$T/s4.json" "sorted((r['number'], r['status']) for r in d['results'])")" \
-  = "[('$N1', 'accepted'), ('$N2', 'accepted')]" ] || fail "resend results: $(cat "$T/s4.json")"
-[ "$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM submissions")" = 3 ] || fail "server holds $(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM submissions") submissions, not 3"
+# The next sync run (the background worker's too) sends it again, same id and bytes.
+sync_until_ok 1
+[ "$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM submissions")" = 0 ] || fail "stored submission left after sync"
+[ "$(state_of "$N1")" = submitted ] || fail "N1 not submitted after the resend"
+[ "$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM submissions")" = 2 ] || fail "server holds $(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM submissions") submissions, not 2"
+# Lost again; this time the next submit sends it first, then the new one.
+lose_answer "$N2"
+cli submit --no-sync --all-complete --json >"$T/s4.json" || fail "resend: $(cat "$T/s4.json")"
+# The resent one first, then the new one.
+[ "$(js "$T/s4.json" "d['results'][0]['number'], sorted((r['number'], r['status']) for r in d['results'])")" \
+  = "$(python3 -c "import sys; print(('$N2', sorted((n, 'accepted') for n in sys.argv[1:])))" "$N2" "$N3" "$NG")" ] \
+  || fail "resend results: $(cat "$T/s4.json")"
+[ "$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM submissions")" = 4 ] || fail "server holds $(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM submissions") submissions, not 4"
 [ "$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM submissions")" = 0 ] || fail "stored submission left"
-[ "$(audit_count submitted "$N1")" = 1 ] || fail "N1 submitted $(audit_count submitted "$N1") times in the audit log"
-[ "$(sqlite3 "$T/ws.db" "SELECT operator FROM audit_log WHERE action = 'submitted' LIMIT 1")" = province ] \
+for n in "$N1" "$N2"; do [ "$(audit_count submitted "$n")" = 1 ] || fail "$n submitted $(audit_count submitted "$n") times in the audit log"; done
+[ "$(sqlite3 "$T/ws.db" "SELECT DISTINCT operator FROM audit_log WHERE action = 'submitted'")" = province ] \
   || fail "submitted not audited as province"
-[ -n "$body1" ] || fail "no stored body"
-pass "lost answer: the same submission resent, applied once"
+pass "lost answers: the same submission resent (by sync and by submit), applied once"
 
 # 4. An answer naming another record is refused whole; the same bytes go again.
+"$SYNC_FILL" complete "$T/ws.db" 1 >"$T/complete3.txt" || fail "complete 3"
+NH=$(cat "$T/complete3.txt")
 province fault add submissions answer_other_record --count 1
-cli submit --numbers "$N3" --json >"$T/s5.json" || fail "garbled answer: $(cat "$T/s5.json")"
+cli submit --numbers "$NH" --json >"$T/s5.json" || fail "garbled answer: $(cat "$T/s5.json")"
 [ "$(js "$T/s5.json" "d['accepted'], d['refused']")" = "(1, 0)" ] || fail "after garbled answer: $(cat "$T/s5.json")"
-for n in "$N1" "$N2" "$N3"; do [ "$(state_of "$n")" = submitted ] || fail "$n not submitted"; done
-[ "$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM candidates WHERE state = 'submitted'")" = 3 ] || fail "other records submitted"
+for n in "$N1" "$N2" "$N3" "$NG" "$NH"; do [ "$(state_of "$n")" = submitted ] || fail "$n not submitted"; done
+[ "$(sqlite3 "$T/ws.db" "SELECT COUNT(*) FROM candidates WHERE state = 'submitted'")" = 5 ] || fail "other records submitted"
 province dump --records >"$T/dump.json"
-[ "$(js "$T/dump.json" "sorted(r['number'] for r in d['record_list'] if r['submitted'])")" = "['$N1', '$N2', '$N3']" ] \
+[ "$(js "$T/dump.json" "sorted(r['number'] for r in d['record_list'] if r['submitted'])")" \
+  = "$(printf '%s\n' "$N1" "$N2" "$N3" "$NG" "$NH" | sort | python3 -c "import sys; print(sorted(sys.stdin.read().split()))")" ] \
   || fail "server dump: $(js "$T/dump.json" "[(r['number'], r['submitted']) for r in d['record_list']]")"
 # Submitting is not a change of the record: nothing is uploaded again, no batch says "submitted".
 cli sync --once --json | grep -q '"records_sent" : 0' || fail "submitted records uploaded again"
