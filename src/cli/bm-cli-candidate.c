@@ -8,6 +8,7 @@
 #include "bm-error.h"
 #include "bm-field-limits.h"
 #include "bm-id-number.h"
+#include "bm-store-submit.h"
 
 static int
 candidate_add (BmCliContext *ctx, int argc, char **argv)
@@ -139,6 +140,14 @@ candidate_show (BmCliContext *ctx, int argc, char **argv)
   if (store == NULL || (candidate = bm_store_find_by_number (store, argv[1], &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   object = bm_candidate_to_json (candidate);
+  {
+    /* The last final submission's outcome (bm-store-submit.c), with the reason of a refusal. */
+    JsonObject *outcome = bm_store_submit_get_outcome (store, bm_candidate_get (candidate, "uuid"));
+    if (outcome != NULL)
+      json_object_set_object_member (object, "submission", outcome);
+    else
+      json_object_set_null_member (object, "submission");
+  }
   if (as_json)
     bm_cli_print_json_object (object);
   else

@@ -29,6 +29,7 @@ static const struct {
   { "sync", bm_cli_sync, N_("Send records to the provincial server and pull changes; sync status") },
   { "camera", bm_cli_camera, N_("List cameras and take a picture") },
   { "photo", bm_cli_photo, N_("Check, import and export registration photos") },
+  { "submit", bm_cli_submit, N_("Final submission of complete records to the province") },
 };
 
 int
@@ -43,6 +44,8 @@ bm_cli_exit_code (const GError *error)
       case BM_ERROR_NOT_FOUND: return BM_CLI_EXIT_NOT_FOUND;
       case BM_ERROR_DUPLICATE:
       case BM_ERROR_ILLEGAL_TRANSITION: return BM_CLI_EXIT_CONFLICT;
+      case BM_ERROR_INCOMPLETE:
+      case BM_ERROR_DEADLINE_PASSED: return BM_CLI_EXIT_CONFLICT;
       case BM_ERROR_RANGE_EXHAUSTED: return BM_CLI_EXIT_RANGE_EXHAUSTED;
       case BM_ERROR_STORE_DAMAGED:
       case BM_ERROR_STORE_IO:

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * @BM_ERROR_STORE_IO: the database could not be read or written (disk full, read-only, locked)
  * @BM_ERROR_MODE_MISMATCH: training data and real data must never meet
  * @BM_ERROR_PERMISSION: the operator's role may not do this
+ * @BM_ERROR_INCOMPLETE: the record lacks what the final submission needs
+ * @BM_ERROR_DEADLINE_PASSED: a deadline of the point profile has passed
  *
  * Errors of the domain core. Other layers define their own domains and may
  * pass these through.
@@ -33,6 +35,8 @@ typedef enum {
   BM_ERROR_STORE_IO,
   BM_ERROR_MODE_MISMATCH,
   BM_ERROR_PERMISSION,
+  BM_ERROR_INCOMPLETE,
+  BM_ERROR_DEADLINE_PASSED,
 } BmError;
 
 GQuark bm_error_quark (void);

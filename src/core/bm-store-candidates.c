@@ -9,6 +9,7 @@
 #include "bm-error.h"
 #include "bm-password.h"
 #include "bm-random.h"
+#include "bm-store-deadline.h"
 #include "bm-store-private.h"
 
 /* Identity columns that come from a chip and may only be changed with a reason. */
@@ -421,7 +422,11 @@ bm_store_add_candidates (BmStore *self, GPtrArray *candidates, const char *opera
     goto fail;
   for (guint i = 0; i < candidates->len; i++)
     {
-      BmCandidate *record = add_one (self, g_ptr_array_index (candidates, i), operator_name, profile, error);
+      BmCandidate *record = NULL;
+
+      /* No new number after the profile's deadline (bm-store-deadline.c). */
+      if (bm_store_check_registration_open (self, bm_candidate_get (g_ptr_array_index (candidates, i), "category"), error))
+        record = add_one (self, g_ptr_array_index (candidates, i), operator_name, profile, error);
       if (record == NULL)
         goto fail;
       g_ptr_array_add (records, record);
@@ -504,16 +509,18 @@ state_mutation (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject
 {
   BmRecordState from = bm_candidate_get_state (candidate);
   BmRecordState to = GPOINTER_TO_INT (data);
-  const char *review = bm_candidate_get (candidate, "review_state");
 
-  if (!bm_record_state_check_move (from, to, error))
-    return FALSE;
-  if (to == BM_RECORD_STATE_SUBMITTED && g_strcmp0 (review, "not_required") != 0 && g_strcmp0 (review, "approved") != 0)
+  /* The province's answers: `submitted` only through the final submission
+   * (bm-store-submit.c), the county's decisions only from the changes feed. */
+  if (to == BM_RECORD_STATE_SUBMITTED || to == BM_RECORD_STATE_COUNTY_REVIEWED || to == BM_RECORD_STATE_RETURNED)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
-                   _("A manually entered identity must be approved by the county before the record is submitted."));
+                   _("The state “%s” is set only by the provincial server's answer; submit complete records with “baoming-cli submit”."),
+                   bm_record_state_get_label (to));
       return FALSE;
     }
+  if (!bm_record_state_check_move (from, to, error))
+    return FALSE;
   bm_candidate_set (candidate, "state", bm_record_state_to_string (to));
   bm_candidate_set_flag (candidate, "signature_confirmed",
                          to == BM_RECORD_STATE_SIGNED || (to > BM_RECORD_STATE_SIGNED && to != BM_RECORD_STATE_RETURNED));

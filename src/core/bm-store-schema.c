@@ -222,6 +222,31 @@ static const Migration migrations[] = {
     "  failed_attempts INTEGER NOT NULL DEFAULT 0,"
     "  locked_until TEXT,"
     "  created_at TEXT NOT NULL);" },
+  /* 44: the final submission (docs/sync-protocol.md §11, bm-store-submit.c):
+   * the request stored before its first send (resent byte for byte), the
+   * records it carries, and each record's last submission outcome. (IF NOT
+   * EXISTS: a test winds a store back to an older user_version and migrates
+   * it again.) */
+  { 44,
+    "CREATE TABLE IF NOT EXISTS submissions ("
+    "  submission_id TEXT PRIMARY KEY,"
+    "  body BLOB NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS submission_records ("
+    "  submission_id TEXT NOT NULL,"
+    "  position INTEGER NOT NULL,"
+    "  candidate_uuid TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  PRIMARY KEY (submission_id, position));"
+    "CREATE TABLE IF NOT EXISTS submission_results ("
+    "  candidate_uuid TEXT PRIMARY KEY,"
+    "  status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'refused')),"
+    "  version INTEGER NOT NULL,"
+    "  code TEXT,"
+    "  reason TEXT,"
+    "  missing TEXT,"
+    "  submission_id TEXT,"
+    "  at TEXT NOT NULL);" },
 };
 
 static gboolean

@@ -15,6 +15,7 @@
 
 #include "bm-error.h"
 #include "bm-store-private.h"
+#include "bm-store-submit.h"
 #include "bm-store-sync.h"
 
 void
@@ -205,6 +206,7 @@ bm_store_sync_make_batch (BmStore *self, guint max_records, gsize max_bytes, GEr
       if (c == NULL)
         goto fail;
       json = bm_candidate_to_json (c);
+      bm_submit_scrub_batch_record (json);   /* §7 never says "submitted" */
       shas = record_photos (self, uuid);
       item = bm_sync_build_record_item (json, base, (const char * const *) shas->pdata);
       text = json_to_string (item, FALSE);

@@ -57,6 +57,14 @@ gboolean  bm_sync_protocol_error        (GError         **error,
                                          BmSyncResponse  *resp,
                                          const char      *what);
 
+gboolean  bm_sync_client_open           (BmSyncClient    *self,
+                                         GCancellable    *cancellable,
+                                         GError         **error);
+
+/* bm-sync-submit.c */
+gboolean  bm_sync_client_resend_submission (BmSyncClient *self,
+                                         GError         **error);
+
 /* bm-sync-pull.c */
 gboolean  bm_sync_client_pull_changes   (BmSyncClient    *self,
                                          GError         **error);

@@ -573,6 +573,19 @@ open_transport (BmSyncClient *self, GError **error)
   return TRUE;
 }
 
+/* For a call outside a full run (the final submission, bm-sync-submit.c):
+ * the same limits and deadline as a run, and the transport logged in. */
+gboolean
+bm_sync_client_open (BmSyncClient *self, GCancellable *cancellable, GError **error)
+{
+  memset (&self->stats, 0, sizeof self->stats);
+  self->cancellable = cancellable;
+  self->run_timeout_s = MIN (bm_sync_setting_uint (self->store, "run_timeout_s", 900), 7 * 86400);
+  self->deadline = g_get_monotonic_time () + (gint64) self->run_timeout_s * G_USEC_PER_SEC;
+  self->stalls = 0;
+  return open_transport (self, error);
+}
+
 static gboolean
 record_outcome (BmSyncClient *self, const GError *failure)
 {
@@ -683,8 +696,9 @@ run (BmSyncClient *self, GError **error)
             }
         }
     }
-  /* 2. New batches until nothing is left. */
-  if (!send_new (self, error))
+  /* 2. New batches until nothing is left; then a final submission
+   * (§11) whose answer was lost, same id and bytes. */
+  if (!send_new (self, error) || !bm_sync_client_resend_submission (self, error))
     return FALSE;
   /* 3. What the candidates and the county did on the server. */
   if (!bm_sync_client_pull_changes (self, error) || !bm_sync_client_refresh_profile (self, error))

@@ -47,6 +47,14 @@ gboolean      bm_sync_client_run          (BmSyncClient        *self,
                                            GError             **error);
 const BmSyncStats *bm_sync_client_get_stats (BmSyncClient      *self);
 
+/* The final submission (bm-sync-submit.c, docs/sync-protocol.md §11). */
+GPtrArray    *bm_sync_client_submit       (BmSyncClient        *self,
+                                           const char * const  *numbers,
+                                           gboolean             force,
+                                           GPtrArray           *refused,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
+
 gboolean      bm_sync_setup               (BmStore             *store,
                                            const BmSyncSetupOptions *options,
                                            GCancellable        *cancellable,

@@ -782,6 +782,8 @@ province_handle (Province *p, const char *method, const char *path, const char *
     return province_do_photo (p, method, parts[1], body, r);
   if (n == 1 && g_str_equal (parts[0], "batches") && g_str_equal (method, "POST"))
     return province_do_batch (p, point, body, faults, r);
+  if (n == 1 && g_str_equal (parts[0], "submissions") && g_str_equal (method, "POST"))
+    return province_do_submission (p, point, body, faults, r);
   if (n == 1 && g_str_equal (parts[0], "changes") && g_str_equal (method, "GET"))
     return do_changes (p, point, cursor, limit, r);
   reply_error (r, 404, "not_found", "no such endpoint", 0, NULL);
@@ -816,7 +818,7 @@ const char *
 province_endpoint_name (const char *path)
 {
   static const char *names[] = { "login", "token", "profile", "workstations", "photos", "batches",
-                                 "changes", NULL };
+                                 "changes", "submissions", NULL };
 
   if (!g_str_has_prefix (path, "/api/v1/"))
     return "other";

@@ -263,6 +263,7 @@ one_record (Province *p, const char *point, const char *ws, JsonNode *profile, J
   sqlite3_bind_text (st, 10, text, -1, SQLITE_TRANSIENT);
   sqlite3_step (st);
   sqlite3_finalize (st);
+  province_submit_note_photos (p, uuid, photos);
   result_base (b, uuid, version, "accepted");
   json_builder_set_member_name (b, "server_rev");
   json_builder_add_int_value (b, rev);

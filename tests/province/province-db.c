@@ -34,7 +34,13 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY, point_code TEXT, kind TEXT,"
   "  body TEXT);"
   "CREATE TABLE IF NOT EXISTS faults (id INTEGER PRIMARY KEY, endpoint TEXT, kind TEXT,"
-  "  remaining INTEGER, p1 INTEGER, p2 INTEGER);";
+  "  remaining INTEGER, p1 INTEGER, p2 INTEGER);"
+  /* The final submission (province-submit.c). */
+  "CREATE TABLE IF NOT EXISTS record_photos (uuid TEXT, sha256 TEXT, PRIMARY KEY (uuid, sha256));"
+  "CREATE TABLE IF NOT EXISTS submissions (submission_id TEXT PRIMARY KEY, body_sha TEXT,"
+  "  response TEXT, created INTEGER);"
+  "CREATE TABLE IF NOT EXISTS submitted (uuid TEXT PRIMARY KEY, version INTEGER,"
+  "  submission_id TEXT, at INTEGER);";
 
 Province *
 province_open (const char *path, GError **error)
@@ -432,6 +438,10 @@ province_dump (Province *p, gboolean with_records)
   json_builder_add_int_value (b, count_of (p, "SELECT COUNT(*) FROM batches"));
   json_builder_set_member_name (b, "changes");
   json_builder_add_int_value (b, count_of (p, "SELECT COUNT(*) FROM changes"));
+  json_builder_set_member_name (b, "submissions");
+  json_builder_add_int_value (b, count_of (p, "SELECT COUNT(*) FROM submissions"));
+  json_builder_set_member_name (b, "submitted");
+  json_builder_add_int_value (b, count_of (p, "SELECT COUNT(*) FROM submitted"));
   json_builder_set_member_name (b, "workstations");
   json_builder_begin_array (b);
   sqlite3_prepare_v2 (p->db, "SELECT id, point_code, name FROM workstations ORDER BY id", -1, &st, NULL);
@@ -477,7 +487,10 @@ province_dump (Province *p, gboolean with_records)
       json_builder_set_member_name (b, "record_list");
       json_builder_begin_array (b);
       sqlite3_prepare_v2 (p->db, "SELECT uuid, number, version, server_rev, voided, review_state,"
-                                 " accepted_count, workstation_id, record FROM records ORDER BY number",
+                                 " accepted_count, workstation_id, record,"
+                                 " EXISTS (SELECT 1 FROM submitted s WHERE s.uuid = records.uuid"
+                                 "         AND s.version = records.version)"
+                                 " FROM records ORDER BY number",
                           -1, &st, NULL);
       while (sqlite3_step (st) == SQLITE_ROW)
         {
@@ -499,6 +512,8 @@ province_dump (Province *p, gboolean with_records)
           json_builder_add_int_value (b, sqlite3_column_int64 (st, 6));
           json_builder_set_member_name (b, "workstation_id");
           json_builder_add_string_value (b, (const char *) sqlite3_column_text (st, 7));
+          json_builder_set_member_name (b, "submitted");
+          json_builder_add_boolean_value (b, sqlite3_column_int (st, 9));
           json_builder_set_member_name (b, "record");
           json_builder_add_value (b, rec ? rec : json_node_new (JSON_NODE_NULL));
           json_builder_end_object (b);

@@ -82,4 +82,9 @@ void      province_do_photo_bundle (Province *p, const char *point, GBytes *body
 void      province_do_batch      (Province *p, const char *point, GBytes *body, GList *faults,
                                   ProvinceReply *r);
 
+/* province-submit.c */
+void      province_do_submission (Province *p, const char *point, GBytes *body, GList *faults,
+                                  ProvinceReply *r);
+void      province_submit_note_photos (Province *p, const char *uuid, JsonArray *photos);
+
 G_END_DECLS

@@ -32,10 +32,10 @@ check_agree
 pass "online fields and county decisions applied through the audit log"
 
 # Deadlines come with the profile; a re-provisioned point is pulled again.
-cli sync status --json | grep -q '"registration_closes" : "2026-11-08T10:00:00Z"' || fail "no deadlines in status"
-sed 's/2026-11-08T10:00:00Z/2026-11-09T10:00:00Z/' "$POINT_JSON" >"$T/point2.json"
+cli sync status --json | grep -q '"registration_closes" : "2099-11-08T10:00:00Z"' || fail "no deadlines in status"
+sed 's/2099-11-08T10:00:00Z/2099-11-09T10:00:00Z/' "$POINT_JSON" >"$T/point2.json"
 province provision "$T/point2.json" || fail "re-provision"
 cli sync --once >/dev/null || fail "sync after profile change"
-cli sync status --json | grep -q '"registration_closes" : "2026-11-09T10:00:00Z"' || fail "new profile not pulled"
+cli sync status --json | grep -q '"registration_closes" : "2099-11-09T10:00:00Z"' || fail "new profile not pulled"
 [ "$(sqlite3 "$T/ws.db" "SELECT value FROM meta WHERE key = 'sync.profile_version'")" = 2 ] || fail "profile version"
 pass "profile changes pulled (deadlines in the status)"
