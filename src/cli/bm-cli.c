@@ -29,6 +29,7 @@ static const struct {
   { "sync", bm_cli_sync, N_("Send records to the provincial server and pull changes; sync status") },
   { "camera", bm_cli_camera, N_("List cameras and take a picture") },
   { "photo", bm_cli_photo, N_("Check, import and export registration photos") },
+  { "profile", bm_cli_profile, N_("Show the point profile in force; apply a new profile version") },
 };
 
 int

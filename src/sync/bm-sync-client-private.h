@@ -61,6 +61,9 @@ gboolean  bm_sync_protocol_error        (GError         **error,
 gboolean  bm_sync_client_pull_changes   (BmSyncClient    *self,
                                          GError         **error);
 gboolean  bm_sync_client_refresh_profile (BmSyncClient   *self,
+                                         GError         **refused,
+                                         GError         **error);
+gboolean  bm_sync_client_report_refusal (BmSyncClient    *self,
                                          GError         **error);
 gboolean  bm_sync_client_top_up_slices  (BmSyncClient    *self,
                                          GError         **error);
