@@ -137,3 +137,53 @@ show
 [ "$(jget "$T/show.json" '$.profile_version')" = 5 ] || fail "version 5 not applied: $(cat "$T/show.json")"
 [ "$(jget "$T/show.json" '$.refusal')" = "" ] || fail "old refusal still shown"
 pass "an older profile version is refused; the true one is applied after"
+
+# 6. From a file (baoming-cli profile apply), audited as the operator's: a
+#    removed 科类 without records takes its unused slice with it; a removed
+#    科类 with records and another 市县码 are refused (exit 3) and not sent
+#    to the server.
+[ "$(q "SELECT COUNT(*) FROM candidates WHERE category = '3'")" = 0 ] || fail "科类 3 has records"
+cat >"$T/f10.json" <<'EOF2'
+{ "profile_version": 10, "point": { "county_code": "0102" },
+  "categories": [ { "code": "1", "name": "历史类" }, { "code": "5", "name": "物理类" } ],
+  "ranges": [ { "category": "1", "first": 1, "last": 2999 }, { "category": "5", "first": 3001, "last": 5999 } ],
+  "deadlines": { "registration_closes": "2027-07-01T10:00:00Z" },
+  "code_tables": { "foreign_language": [ { "code": "1", "name": "英语" } ] } }
+EOF2
+cli profile apply "$T/f10.json" --operator admin --json >"$T/show.json" || fail "file v10 refused"
+[ "$(jget "$T/show.json" '$.profile_version')" = 10 ] || fail "file v10 not in force"
+[ "$(jget "$T/show.json" '$.applied.actor')" = admin ] || fail "file actor"
+[ "$(jget "$T/show.json" '$.applied.changes.categories_removed[0].code')" = 3 ] || fail "removal not shown"
+[ "$(jget "$T/show.json" '$.applied.changes.categories_renamed[0].to')" = "物理类" ] || fail "file rename not shown"
+[ "$(jget "$T/show.json" '$.applied.changes.slices_dropped[0]')" != "" ] || fail "dropped slice not shown"
+[ "$(jget "$T/show.json" '$.code_tables.foreign_language[0].name')" = "英语" ] || fail "code table not kept"
+[ "$(jget "$T/show.json" '$.online_fields_allowed')" = "" ] || fail "a file without an allow-list kept the old one"
+[ "$(q "SELECT COUNT(*) FROM categories WHERE code = '3'") $(q "SELECT COUNT(*) FROM number_slices WHERE category = '3'")" = "0 0" ] \
+  || fail "科类 3 or its slice left: $(tables)"
+[ "$(q "SELECT name FROM categories WHERE code = '5'")" = "物理类" ] || fail "file rename not applied"
+[ "$(q "SELECT json_extract(value, '\$.deadlines.registration_closes') FROM meta WHERE key = 'sync.profile'")" = "2027-07-01T10:00:00Z" ] \
+  || fail "file deadline not applied"
+[ "$(q "SELECT COUNT(*) FROM audit_log WHERE action = 'profile_apply' AND operator = 'admin'")" = 1 ] || fail "file apply not audited"
+pass "a file's version is applied and audited as the operator's; an unused removed 科类 takes its slice"
+
+province dump >"$T/dump.json"; reported=$(sqlite3 :memory: "SELECT json_array_length(CAST(readfile('$T/dump.json') AS TEXT), '\$.profile_refusals')")
+before=$(tables)
+sed -e 's/"profile_version": 10/"profile_version": 11/' -e 's/, { "code": "5", "name": "物理类" }//' \
+    -e 's/, { "category": "5", "first": 3001, "last": 5999 }//' "$T/f10.json" >"$T/f11.json"
+cli profile apply "$T/f11.json" --operator admin >"$T/apply.out" 2>&1 && fail "file removing 科类 5 applied"
+rc=0; cli profile apply "$T/f11.json" --operator admin >/dev/null 2>&1 || rc=$?
+[ "$rc" = 3 ] || fail "file refusal exit $rc"
+grep -q "category 5 (物理类) would be removed but has 3 records" "$T/apply.out" || fail "file: no clear message: $(cat "$T/apply.out")"
+sed -e 's/"profile_version": 10/"profile_version": 12/' -e 's/"0102"/"0103"/' "$T/f10.json" >"$T/f12.json"
+cli profile apply "$T/f12.json" --operator admin >"$T/apply.out" 2>&1 && fail "another 市县码 applied"
+grep -q "county code would change from 0102 to 0103" "$T/apply.out" || fail "county: no clear message: $(cat "$T/apply.out")"
+[ "$(tables)" = "$before" ] || fail "a refused file changed the tables"
+show
+[ "$(jget "$T/show.json" '$.refusal.reasons[0].code')" = county_code_changed ] || fail "county reason"
+[ "$(q "SELECT COUNT(*) FROM audit_log WHERE action = 'profile_refused' AND operator = 'admin'")" = 2 ] \
+  || fail "file refusals not audited"
+sync_until_ok
+province dump >"$T/dump.json"
+[ "$(sqlite3 :memory: "SELECT json_array_length(CAST(readfile('$T/dump.json') AS TEXT), '\$.profile_refusals')")" = "$reported" ] \
+  || fail "a file's refusal was sent to the server"
+pass "a file that strands records or changes the 市县码 is refused (exit 3), audited, not sent to the server"
