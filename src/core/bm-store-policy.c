@@ -706,23 +706,29 @@ record_refusal (BmStore *self, gint64 version, gint64 in_force, const char *sour
   return bm_store_transaction_commit (self, error);
 }
 
-static BmPolicyOutcome
-refuse (BmStore *self, gint64 version, gint64 in_force, const char *source, const char *actor,
-        JsonArray *reasons, char *message, JsonArray **reasons_out, GError **error)
-{
-  g_autofree char *owned = message;
+/* A refusal found inside the transaction, recorded after it was rolled back. */
+typedef struct {
+  gint64     version;
+  gint64     in_force;
+  JsonArray *reasons;
+  char      *message;
+} Refusal;
 
-  if (!record_refusal (self, version, in_force, source, actor, reasons, message, error))
-    return BM_POLICY_FAILED;
-  if (reasons_out)
-    *reasons_out = json_array_ref (reasons);
-  g_set_error_literal (error, BM_ERROR, BM_ERROR_INVALID, message);
+static BmPolicyOutcome
+refuse (Refusal *out, gint64 version, gint64 in_force, JsonArray *reasons, char *message)
+{
+  out->version = version;
+  out->in_force = in_force;
+  out->reasons = json_array_ref (reasons);
+  out->message = message;
   return BM_POLICY_REFUSED;
 }
 
-BmPolicyOutcome
-bm_store_policy_apply (BmStore *self, JsonObject *policy, JsonObject *profile, const char *source,
-                       const char *actor, JsonArray **reasons_out, GError **error)
+/* Runs inside the caller's transaction, so that no record or number can be
+ * added between the checks and the writes. */
+static BmPolicyOutcome
+apply_locked (BmStore *self, JsonObject *policy, JsonObject *profile, const char *source,
+              const char *actor, Refusal *refusal, GError **error)
 {
   Policy p = { 0 };
   g_autoptr(GArray) ranges = bm_serial_spans_new ();
@@ -741,8 +747,6 @@ bm_store_policy_apply (BmStore *self, JsonObject *policy, JsonObject *profile, c
   gint64 in_force = bm_store_policy_version (self);
 
   p.ranges = ranges;
-  if (reasons_out)
-    *reasons_out = NULL;
   if ((point = bm_store_get_point_profile (self, error)) == NULL)
     return BM_POLICY_FAILED;
   if (!policy_read (policy, &p, &bad))
@@ -750,20 +754,18 @@ bm_store_policy_apply (BmStore *self, JsonObject *policy, JsonObject *profile, c
       JsonObject *r = reason_new ("invalid", NULL);
       json_object_set_string_member (r, "detail", bad->message);
       json_array_add_object_element (reasons, r);
-      return refuse (self, p.version, in_force, source, actor, reasons,
+      return refuse (refusal, p.version, in_force, reasons,
                      g_strdup_printf (_("A new profile was not applied; the current one (version %d) stays in force. %s"),
-                                      (int) in_force, bad->message),
-                     reasons_out, error);
+                                      (int) in_force, bad->message));
     }
   if (p.version < in_force)
     {
       JsonObject *r = reason_new ("version_older", NULL);
       json_object_set_int_member (r, "in_force", in_force);
       json_array_add_object_element (reasons, r);
-      return refuse (self, p.version, in_force, source, actor, reasons,
+      return refuse (refusal, p.version, in_force, reasons,
                      g_strdup_printf (_("Profile version %d is older than version %d, which is in force; it was not applied."),
-                                      (int) p.version, (int) in_force),
-                     reasons_out, error);
+                                      (int) p.version, (int) in_force));
     }
   if (p.version == in_force)
     return BM_POLICY_UNCHANGED;
@@ -774,10 +776,9 @@ bm_store_policy_apply (BmStore *self, JsonObject *policy, JsonObject *profile, c
       || !find_stranded (self, &p, point->county_code, old_categories, slices, reasons, why, dropped, error))
     return BM_POLICY_FAILED;
   if (json_array_get_length (reasons) > 0)
-    return refuse (self, p.version, in_force, source, actor, reasons,
+    return refuse (refusal, p.version, in_force, reasons,
                    g_strdup_printf (_("Profile version %d was not applied; the current one (version %d) stays in force, because %s."),
-                                    (int) p.version, (int) in_force, why->str),
-                   reasons_out, error);
+                                    (int) p.version, (int) in_force, why->str));
 
   {
     g_autoptr(JsonObject) changes = describe_changes (&p, point->county_code, old_categories, old_ranges, dropped,
@@ -804,8 +805,6 @@ bm_store_policy_apply (BmStore *self, JsonObject *policy, JsonObject *profile, c
     json_object_set_string_member (detail, "source", source);
     json_object_set_object_member (detail, "changes", json_object_ref (changes));
 
-    if (!bm_store_transaction_begin (self, error))
-      return BM_POLICY_FAILED;
     if (!write_tables (self, &p, old_categories, dropped, error)
         || !bm_store_sync_set (self, "profile", stored_text, error)
         || !bm_store_sync_set (self, "profile_version", version, error)
@@ -813,12 +812,37 @@ bm_store_policy_apply (BmStore *self, JsonObject *policy, JsonObject *profile, c
         || !set_or_delete_meta (self, "policy.code_tables", ct, error)
         || !set_or_delete_meta (self, "policy.applied", applied_node, error)
         || !set_or_delete_meta (self, "policy.refusal", NULL, error)
-        || !bm_store_audit_append (self, actor, NULL, "profile_apply", detail, error)
-        || !bm_store_transaction_commit (self, error))
-      {
-        bm_store_transaction_rollback (self);
-        return BM_POLICY_FAILED;
-      }
+        || !bm_store_audit_append (self, actor, NULL, "profile_apply", detail, error))
+      return BM_POLICY_FAILED;
   }
   return BM_POLICY_APPLIED;
+}
+
+BmPolicyOutcome
+bm_store_policy_apply (BmStore *self, JsonObject *policy, JsonObject *profile, const char *source,
+                       const char *actor, JsonArray **reasons_out, GError **error)
+{
+  Refusal refusal = { 0 };
+  g_autoptr(JsonArray) reasons = NULL;
+  g_autofree char *message = NULL;
+  BmPolicyOutcome outcome;
+
+  if (reasons_out)
+    *reasons_out = NULL;
+  if (!bm_store_transaction_begin (self, error))
+    return BM_POLICY_FAILED;
+  outcome = apply_locked (self, policy, profile, source, actor, &refusal, error);
+  reasons = refusal.reasons;
+  message = refusal.message;
+  if (outcome == BM_POLICY_APPLIED || outcome == BM_POLICY_UNCHANGED)
+    return bm_store_transaction_commit (self, error) ? outcome : BM_POLICY_FAILED;
+  bm_store_transaction_rollback (self);
+  if (outcome == BM_POLICY_FAILED)
+    return outcome;
+  if (!record_refusal (self, refusal.version, refusal.in_force, source, actor, reasons, message, error))
+    return BM_POLICY_FAILED;
+  if (reasons_out)
+    *reasons_out = json_array_ref (reasons);
+  g_set_error_literal (error, BM_ERROR, BM_ERROR_INVALID, message);
+  return BM_POLICY_REFUSED;
 }
