@@ -131,10 +131,31 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
   if (json_object_has_member (profile, "profile_version"))
     {
       g_autoptr(JsonObject) policy = bm_policy_from_profile (profile, error);
-      if (policy == NULL
-          || bm_store_policy_apply (store, policy, profile, "province", BM_POLICY_ACTOR_PROVINCE, NULL, error)
-             != BM_POLICY_APPLIED)
+      g_autoptr(GError) refused = NULL;
+
+      if (policy == NULL)
         goto out;
+      switch (bm_store_policy_apply (store, policy, profile, "province", BM_POLICY_ACTOR_PROVINCE, NULL, &refused))
+        {
+        case BM_POLICY_FAILED:
+          g_propagate_error (error, g_steal_pointer (&refused));
+          goto out;
+        case BM_POLICY_REFUSED:
+          /* The point and its numbers are set up already (from this very
+           * profile); what it could not take (a malformed deadline or
+           * allow-list) stays refused, on `profile show` and reported by
+           * the first sync run. Its text is kept as before. */
+          {
+            g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), profile);
+            profile_text = json_to_string (node, FALSE);
+            if (!bm_store_sync_set (store, "profile", profile_text, error))
+              goto out;
+          }
+          break;
+        case BM_POLICY_APPLIED:
+        case BM_POLICY_UNCHANGED:
+          break;
+        }
     }
   else
     {

@@ -187,3 +187,22 @@ province dump >"$T/dump.json"
 [ "$(sqlite3 :memory: "SELECT json_array_length(CAST(readfile('$T/dump.json') AS TEXT), '\$.profile_refusals')")" = "$reported" ] \
   || fail "a file's refusal was sent to the server"
 pass "a file that strands records or changes the 市县码 is refused (exit 3), audited, not sent to the server"
+
+# 7. Set-up from a server whose first profile has a malformed deadline: the
+#    workstation is set up (its numbers came with it), the profile version is
+#    refused, shown, and reported by the first sync.
+spec bad "json_set(X, '\$.point.code', '010203', '\$.deadlines.registration_closes', 'soon')"
+province provision "$T/bad.json" || fail "provision bad"
+BAOMING_PASSWORD=clerk-pass "$BM_CLI" --db "$T/ws2.db" setup --server "https://127.0.0.1:$PORT" --point 010203 \
+    --user clerk --ca-file "$T/cert.pem" >"$T/setup.out" 2>&1 || fail "set-up with a bad deadline: $(cat "$T/setup.out")"
+WS_DB=$T/ws2.db cli profile show --json >"$T/show.json"
+[ "$(jget "$T/show.json" '$.profile_version')" = "" ] || fail "a malformed profile was put in force"
+[ "$(jget "$T/show.json" '$.refusal.reasons[0].code')" = invalid ] || fail "bad deadline: $(cat "$T/show.json")"
+[ "$(jget "$T/show.json" '$.refusal.reported')" = 0 ] || fail "reported before any sync"
+WS_DB=$T/ws2.db cli sync --once >/dev/null 2>&1 && fail "a sync under a refused profile reported success"
+province dump >"$T/dump.json"
+[ "$(sqlite3 :memory: "SELECT COUNT(*) FROM json_each(CAST(readfile('$T/dump.json') AS TEXT), '\$.profile_refusals')
+                        WHERE json_extract(value, '\$.point_code') = '010203'
+                          AND json_extract(value, '\$.reasons[0].code') = 'invalid'")" = 1 ] \
+  || fail "set-up refusal not reported: $(cat "$T/dump.json")"
+pass "a malformed first profile: set up, refused, shown and reported by the first sync"
