@@ -104,6 +104,8 @@ bm_sync_client_refresh_profile (BmSyncClient *self, GError **refused, GError **e
         {
           /* A profile we cannot read is refused like one that strands
            * records: the old one stays, the server hears why. */
+          g_debug ("profile not readable: %s", local ? local->message : "?");
+          g_clear_error (&local);
           policy = json_object_new ();
           if (profile != NULL && json_object_has_member (profile, "profile_version"))
             json_object_set_member (policy, "profile_version",
