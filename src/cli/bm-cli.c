@@ -30,6 +30,7 @@ static const struct {
   { "camera", bm_cli_camera, N_("List cameras and take a picture") },
   { "photo", bm_cli_photo, N_("Check, import and export registration photos") },
   { "submit", bm_cli_submit, N_("Final submission of complete records to the province") },
+  { "profile", bm_cli_profile, N_("Show the point profile in force; apply a new profile version") },
 };
 
 int

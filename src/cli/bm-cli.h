@@ -62,5 +62,6 @@ int bm_cli_sync      (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_camera    (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_photo     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_submit    (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_profile   (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

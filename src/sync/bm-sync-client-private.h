@@ -69,6 +69,9 @@ gboolean  bm_sync_client_resend_submission (BmSyncClient *self,
 gboolean  bm_sync_client_pull_changes   (BmSyncClient    *self,
                                          GError         **error);
 gboolean  bm_sync_client_refresh_profile (BmSyncClient   *self,
+                                         GError         **refused,
+                                         GError         **error);
+gboolean  bm_sync_client_report_refusal (BmSyncClient    *self,
                                          GError         **error);
 gboolean  bm_sync_client_top_up_slices  (BmSyncClient    *self,
                                          GError         **error);

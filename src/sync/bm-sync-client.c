@@ -661,6 +661,7 @@ run (BmSyncClient *self, GError **error)
 {
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(GError) topup_error = NULL;
+  g_autoptr(GError) profile_refused = NULL;
   guint requeued = 0;
   g_autoptr(BmSyncStatus) status = NULL;
 
@@ -701,7 +702,8 @@ run (BmSyncClient *self, GError **error)
   if (!send_new (self, error) || !bm_sync_client_resend_submission (self, error))
     return FALSE;
   /* 3. What the candidates and the county did on the server. */
-  if (!bm_sync_client_pull_changes (self, error) || !bm_sync_client_refresh_profile (self, error))
+  if (!bm_sync_client_pull_changes (self, error)
+      || !bm_sync_client_refresh_profile (self, &profile_refused, error))
     return FALSE;
   /* 4. More numbers before the counter runs out. A refused top-up does
    * not skip the check below; its error is reported after it. */
@@ -717,6 +719,13 @@ run (BmSyncClient *self, GError **error)
   if (topup_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&topup_error));
+      return FALSE;
+    }
+  /* A refused profile: the run did everything else under the old one. */
+  if (profile_refused != NULL)
+    {
+      self->stats.error_kind = "profile_refused";
+      g_set_error_literal (error, BM_SYNC_ERROR, BM_SYNC_ERROR_PROTOCOL, profile_refused->message);
       return FALSE;
     }
   return TRUE;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-store-policy.h"
 #include "bm-store-sync.h"
 #include "bm-sync-client-private.h"
 
@@ -74,33 +75,86 @@ bm_sync_client_pull_changes (BmSyncClient *self, GError **error)
     }
 }
 
-/* The feed said the point profile changed: keep the new one (deadlines,
- * site URL, limits) for the status and the countdown. */
+/* The feed said the point profile changed: pull it and apply it to the
+ * point, 科类 and range tables (bm_store_policy_apply), or refuse it whole
+ * when it would strand records; a refusal is reported to the server
+ * (docs/sync-protocol.md §4.1) and kept in *refused for the end of the run,
+ * which goes on with the old profile. While the feed names a newer version
+ * than the one in force, every run pulls it again: a refusal of the same
+ * version is not recorded or reported twice. */
 gboolean
-bm_sync_client_refresh_profile (BmSyncClient *self, GError **error)
+bm_sync_client_refresh_profile (BmSyncClient *self, GError **refused, GError **error)
 {
   g_autofree char *seen = bm_store_sync_get (self->store, "profile_version_seen");
-  g_autofree char *have = bm_store_sync_get (self->store, "profile_version");
   g_autoptr(JsonObject) profile = NULL;
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL, *version = NULL;
+  g_autoptr(JsonObject) policy = NULL;
+  g_autoptr(GError) local = NULL;
   BmSyncResponse resp = { 0 };
 
-  if (seen == NULL || g_ascii_strtoll (seen, NULL, 10) <= (have ? g_ascii_strtoll (have, NULL, 10) : 0))
+  if (seen != NULL && g_ascii_strtoll (seen, NULL, 10) > bm_store_policy_version (self->store))
+    {
+      if (!bm_sync_client_call (self, "GET", "/api/v1/profile", NULL, NULL, &resp, error))
+        return FALSE;
+      if (resp.status != 200)
+        return bm_sync_protocol_error (error, &resp, "the profile");
+      profile = bm_sync_parse_profile (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), &local);
+      bm_sync_response_clear (&resp);
+      policy = profile ? bm_policy_from_profile (profile, &local) : NULL;
+      if (policy == NULL)
+        {
+          /* A profile we cannot read is refused like one that strands
+           * records: the old one stays, the server hears why. */
+          g_debug ("profile not readable: %s", local ? local->message : "?");
+          g_clear_error (&local);
+          policy = json_object_new ();
+          if (profile != NULL && json_object_has_member (profile, "profile_version"))
+            json_object_set_member (policy, "profile_version",
+                                    json_node_copy (json_object_get_member (profile, "profile_version")));
+        }
+      switch (bm_store_policy_apply (self->store, policy, profile, "province",
+                                     BM_POLICY_ACTOR_PROVINCE, NULL, &local))
+        {
+        case BM_POLICY_FAILED:
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        case BM_POLICY_REFUSED:
+          g_propagate_error (refused, g_steal_pointer (&local));
+          break;
+        case BM_POLICY_APPLIED:
+        case BM_POLICY_UNCHANGED:
+          break;
+        }
+    }
+  return bm_sync_client_report_refusal (self, error);
+}
+
+/* POST /api/v1/workstations/{id}/profile-refusals (protocol 1.4): tell the
+ * province which version this workstation refused and why. A server
+ * without the endpoint (404/405) cannot be told; the refusal stays on
+ * `profile show`. */
+gboolean
+bm_sync_client_report_refusal (BmSyncClient *self, GError **error)
+{
+  g_autoptr(JsonObject) body = bm_store_policy_unreported_refusal (self->store);
+  g_autofree char *ws = bm_store_sync_get (self->store, "workstation_id");
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  BmSyncResponse resp = { 0 };
+  gint64 version;
+
+  if (body == NULL || ws == NULL)
     return TRUE;
-  if (!bm_sync_client_call (self, "GET", "/api/v1/profile", NULL, NULL, &resp, error))
+  version = json_object_get_int_member (body, "profile_version");
+  node = json_node_init_object (json_node_alloc (), body);
+  bytes = bm_sync_take_string (json_to_string (node, FALSE));
+  path = g_strdup_printf ("/api/v1/workstations/%s/profile-refusals", ws);
+  if (!bm_sync_client_call (self, "POST", path, bytes, NULL, &resp, error))
     return FALSE;
-  if (resp.status != 200)
-    return bm_sync_protocol_error (error, &resp, "the profile");
-  profile = bm_sync_parse_profile (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
+  if (resp.status != 200 && resp.status != 201 && resp.status != 404 && resp.status != 405)
+    return bm_sync_protocol_error (error, &resp, "the profile refusal report");
   bm_sync_response_clear (&resp);
-  if (profile == NULL)
-    return FALSE;
-  json_node_set_object (node, profile);
-  text = json_to_string (node, FALSE);
-  version = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (profile, "profile_version", 0));
-  return bm_store_sync_set (self->store, "profile", text, error)
-         && bm_store_sync_set (self->store, "profile_version", version, error);
+  return bm_store_policy_mark_reported (self->store, version, error);
 }
 
 /* Ask for another slice of numbers when a category runs low. The request id

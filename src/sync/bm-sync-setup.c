@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bm-store-policy.h"
 #include "bm-store-sync.h"
 #include "bm-sync-client.h"
 #include "bm-sync-message.h"
@@ -66,7 +67,6 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
   g_autoptr(GBytes) body = NULL;
   g_autofree char *workstation_id = g_uuid_string_random ();
   g_autofree char *exp = NULL;
-  g_autofree char *profile_version = NULL;
   g_autofree char *profile_text = NULL;
   BmSyncResponse resp = { 0 };
   gboolean ok = FALSE;
@@ -124,16 +124,48 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
     goto out;
 
   exp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + token->expires_in);
+  /* The first profile version is applied like every later one, so that
+   * its deadlines, code tables and allow-list are in force and the version
+   * is recorded (bm-store-policy.c). A server that sends no version gets
+   * its profile kept as it is. */
   if (json_object_has_member (profile, "profile_version"))
-    profile_version = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                       json_object_get_int_member_with_default (profile, "profile_version", 0));
-  {
-    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-    json_node_set_object (node, profile);
-    profile_text = json_to_string (node, FALSE);
-  }
+    {
+      g_autoptr(JsonObject) policy = bm_policy_from_profile (profile, error);
+      g_autoptr(GError) refused = NULL;
+
+      if (policy == NULL)
+        goto out;
+      switch (bm_store_policy_apply (store, policy, profile, "province", BM_POLICY_ACTOR_PROVINCE, NULL, &refused))
+        {
+        case BM_POLICY_FAILED:
+          g_propagate_error (error, g_steal_pointer (&refused));
+          goto out;
+        case BM_POLICY_REFUSED:
+          /* The point and its numbers are set up already (from this very
+           * profile); what it could not take (a malformed deadline or
+           * allow-list) stays refused, on `profile show` and reported by
+           * the first sync run. Its text is kept as before. */
+          {
+            g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), profile);
+            profile_text = json_to_string (node, FALSE);
+            if (!bm_store_sync_set (store, "profile", profile_text, error))
+              goto out;
+          }
+          break;
+        case BM_POLICY_APPLIED:
+        case BM_POLICY_UNCHANGED:
+          break;
+        }
+    }
+  else
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (node, profile);
+      profile_text = json_to_string (node, FALSE);
+      if (!bm_store_sync_set (store, "profile", profile_text, error))
+        goto out;
+    }
   ok = bm_store_sync_set (store, "server_url", o->server_url, error)
-       && bm_store_sync_set (store, "profile", profile_text, error)
        && bm_store_sync_set (store, "point_code", o->point_code, error)
        && bm_store_sync_set (store, "user", o->user, error)
        && bm_store_sync_set (store, "workstation_id", workstation_id, error)
@@ -142,8 +174,7 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
        && bm_store_sync_set (store, "allow_plain_http", o->allow_plain_http ? "1" : NULL, error)
        && bm_store_sync_set (store, "token", token->token, error)
        && bm_store_sync_set (store, "token_expires", exp, error)
-       && bm_store_sync_set (store, "refresh_token", token->refresh_token, error)
-       && bm_store_sync_set (store, "profile_version", profile_version, error);
+       && bm_store_sync_set (store, "refresh_token", token->refresh_token, error);
 out:
   bm_sync_response_clear (&resp);
   return ok;

@@ -763,7 +763,12 @@ province_handle (Province *p, const char *method, const char *path, const char *
       if (prof == NULL)
         reply_error (r, 404, "not_found", "point not provisioned", 0, NULL);
       else
-        reply_node (r, 200, prof);
+        {
+          /* A lying server: the profile answers an older version. */
+          if ((f = find_fault (faults, "profile_version")) != NULL)
+            json_object_set_int_member (json_node_get_object (prof), "profile_version", f->p1);
+          reply_node (r, 200, prof);
+        }
       return;
     }
   if (n == 1 && g_str_equal (parts[0], "workstations") && g_str_equal (method, "POST"))
@@ -771,6 +776,9 @@ province_handle (Province *p, const char *method, const char *path, const char *
   if (n == 3 && g_str_equal (parts[0], "workstations") && g_str_equal (parts[2], "slices")
       && g_str_equal (method, "POST"))
     return do_more_slices (p, point, parts[1], body, faults, r);
+  if (n == 3 && g_str_equal (parts[0], "workstations") && g_str_equal (parts[2], "profile-refusals")
+      && g_str_equal (method, "POST"))
+    return province_do_profile_refusal (p, point, parts[1], body, r);
   if ((n == 3 || n == 4) && g_str_equal (parts[0], "workstations") && g_str_equal (parts[2], "ledger")
       && g_str_equal (method, "GET"))
     return do_ledger (p, point, parts[1], n == 4 ? parts[3] : NULL, r);

@@ -56,7 +56,7 @@ province_open (const char *path, GError **error)
       return NULL;
     }
   sqlite3_busy_timeout (p->db, 10000);
-  if (!province_exec (p, schema, error))
+  if (!province_exec (p, schema, error) || !province_policy_init (p, error))
     {
       province_close (p);
       return NULL;
@@ -482,6 +482,7 @@ province_dump (Province *p, gboolean with_records)
     }
   sqlite3_finalize (st);
   json_builder_end_array (b);
+  province_dump_refusals (p, b);
   if (with_records)
     {
       json_builder_set_member_name (b, "record_list");
@@ -536,7 +537,7 @@ province_fault_add (Province *p, const char *endpoint, const char *kind, int cou
                                  "silent", "slow", "endless", "deep", "record_too_large",
                                  "slices_empty", "slices_other_workstation", "slice_cross",
                                  "slice_county", "answer_other_record", "answer_other_version",
-                                 "drop_accepted", NULL };
+                                 "drop_accepted", "profile_version", NULL };
   sqlite3_stmt *st;
 
   if (!g_strv_contains (kinds, kind))

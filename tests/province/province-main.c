@@ -232,7 +232,7 @@ handler (void *cls, struct MHD_Connection *c, const char *url, const char *metho
     }
   if (reply.content_type)
     MHD_add_response_header (resp, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type);
-  MHD_add_response_header (resp, "X-Baoming-Protocol", "1.3");
+  MHD_add_response_header (resp, "X-Baoming-Protocol", "1.4");
   if (reply.retry_after > 0)
     {
       char buf[16];

@@ -23,7 +23,7 @@ typedef struct
   char *kind;      /* close_before close_after status delay truncate repeat_old expire_token limit
                     * silent slow endless deep record_too_large
                     * slices_empty slices_other_workstation slice_cross slice_county answer_other_record answer_other_version
-                    * drop_accepted (README.md) */
+                    * drop_accepted profile_version (README.md) */
   int   p1;
   int   p2;
 } ProvinceFault;
@@ -86,5 +86,10 @@ void      province_do_batch      (Province *p, const char *point, GBytes *body, 
 void      province_do_submission (Province *p, const char *point, GBytes *body, GList *faults,
                                   ProvinceReply *r);
 void      province_submit_note_photos (Province *p, const char *uuid, JsonArray *photos);
+/* province-policy.c (protocol 1.4: profile refusals) */
+gboolean  province_policy_init        (Province *p, GError **error);
+void      province_do_profile_refusal (Province *p, const char *point, const char *ws, GBytes *body,
+                                       ProvinceReply *r);
+void      province_dump_refusals      (Province *p, JsonBuilder *b);
 
 G_END_DECLS
