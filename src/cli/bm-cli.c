@@ -29,6 +29,7 @@ static const struct {
   { "sync", bm_cli_sync, N_("Send records to the provincial server and pull changes; sync status") },
   { "camera", bm_cli_camera, N_("List cameras and take a picture") },
   { "photo", bm_cli_photo, N_("Check, import and export registration photos") },
+  { "operator", bm_cli_operator, N_("Add, list and disable operator accounts; set passwords; unlock") },
 };
 
 int
@@ -212,5 +213,8 @@ main (int argc, char **argv)
 
   g_clear_object (&ctx.store);
   g_free (ctx.db_path);
+  g_free (ctx.auth_operator);
+  g_free (ctx.auth_password_file);
+  g_free (ctx.operator_name);
   return status;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-store-operators.h"
 #include "bm-store-private.h"
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -52,6 +53,16 @@ bm_store_audit_append (BmStore *self, const char *operator_name, const char *ent
   gint64 at_mono = g_get_monotonic_time ();
   gint64 id = 1;
   int rc;
+
+  /* No write without an operator (issue 12): an enabled account, or one of
+   * the reserved actors for the server's changes and the program's own. */
+  if (!bm_operator_is_reserved_actor (operator_name) && !bm_store_operator_is_enabled (self, operator_name))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION,
+                   _("Nothing is changed without a logged-in operator; “%s” is not an enabled account of this point."),
+                   operator_name ? operator_name : "");
+      return FALSE;
+    }
 
   json_node_set_object (node, detail ? detail : json_object_new ());
   if (detail == NULL)

@@ -11,6 +11,7 @@
 #include "bm-error.h"
 #include "bm-json-input.h"
 #include "bm-store-print.h"
+#include "bm-operator.h"
 #include "bm-store-private.h"
 
 GPtrArray *
@@ -400,8 +401,10 @@ bm_store_print_intent_settle (BmStore     *self,
       bm_store_set_sqlite_error (self, rc, error);
       goto fail;
     }
-  if (!apply_outcome (self, log_id, document, numbers, job_id, operator_name, outcome, reason, printed_state,
-                      at_start, error))
+  /* Settling at start is the program's own work; the operator who printed
+   * stays in print_log. */
+  if (!apply_outcome (self, log_id, document, numbers, job_id, at_start ? BM_ACTOR_SYSTEM : operator_name, outcome,
+                      reason, printed_state, at_start, error))
     goto fail;
   return bm_store_transaction_commit (self, error);
 

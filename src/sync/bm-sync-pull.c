@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-store-operators.h"
 #include "bm-store-sync.h"
 #include "bm-sync-client-private.h"
 
@@ -99,7 +100,8 @@ bm_sync_client_refresh_profile (BmSyncClient *self, GError **error)
   json_node_set_object (node, profile);
   text = json_to_string (node, FALSE);
   version = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (profile, "profile_version", 0));
-  return bm_store_sync_set (self->store, "profile", text, error)
+  return bm_store_apply_profile_operators (self->store, profile, error)
+         && bm_store_sync_set (self->store, "profile", text, error)
          && bm_store_sync_set (self->store, "profile_version", version, error);
 }
 

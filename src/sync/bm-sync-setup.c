@@ -8,6 +8,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bm-store-login.h"
+#include "bm-store-operators.h"
 #include "bm-store-sync.h"
 #include "bm-sync-client.h"
 #include "bm-sync-message.h"
@@ -121,6 +123,11 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
 
   setup = bm_sync_setup_from_profile (profile, slices, o->server_url, workstation_id, error);
   if (setup == NULL || !bm_store_init_from_setup (store, setup, error))
+    goto out;
+  /* The server has just verified this account's password: keep its hash
+   * so that the person who set the desk up can log in offline. */
+  if (bm_store_operator_is_enabled (store, o->user)
+      && !bm_store_set_password (store, o->user, o->password, FALSE, BM_ACTOR_PROVINCE, error))
     goto out;
 
   exp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + token->expires_in);

@@ -172,7 +172,7 @@ test_counter (void)
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(BmCandidate) corrected = NULL;
-    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, "01023001", "tester", &error);
+    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, "01023001", "training", &error);
 
     g_assert_no_error (error);
     bm_correction_dialog_set_field (dialog, "address", "湖南省湘西土家族苗族自治州吉首市乾州街道");
@@ -222,7 +222,7 @@ test_pages (void)
   for (guint i = 0; i < 5; i++)
     {
       g_autoptr(BmCandidate) candidate = bm_test_make_candidate (i, "1");
-      g_assert_true (bm_store_add_candidate (store, candidate, NULL, NULL));
+      g_assert_true (bm_store_add_candidate (store, candidate, "training", NULL));
     }
   window = open_window (store);
   gtk_window_present (GTK_WINDOW (window));
@@ -257,10 +257,10 @@ test_counts_follow_changes (void)
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(BmCandidate) candidate = bm_test_make_candidate (100 + i, "1");
-      g_assert_true (bm_store_add_candidate (store, candidate, "tester", &error));
+      g_assert_true (bm_store_add_candidate (store, candidate, "training", &error));
       g_assert_no_error (error);
     }
-  g_assert_true (bm_store_void_candidate (store, "01020002", "重复登记", "tester", &error));
+  g_assert_true (bm_store_void_candidate (store, "01020002", "重复登记", "training", &error));
   g_assert_no_error (error);
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);

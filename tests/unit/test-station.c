@@ -36,7 +36,7 @@ test_store_changes (void)
   g_signal_connect (store, "changed", G_CALLBACK (on_changed), &seen);
   g_signal_connect (station, "store-changed", G_CALLBACK (on_changed), &forwarded);
 
-  g_assert_true (bm_store_add_candidate (store, first, "clerk", &error));
+  g_assert_true (bm_store_add_candidate (store, first, "training", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (seen.kinds->len, ==, 1);
   g_assert_cmpstr (seen.kinds->pdata[0], ==, "add");
@@ -44,12 +44,12 @@ test_store_changes (void)
 
   /* The same ID number again is refused: the transaction rolls back and
    * nothing is announced. */
-  g_assert_false (bm_store_add_candidate (store, twin, "clerk", &error));
+  g_assert_false (bm_store_add_candidate (store, twin, "training", &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_assert_cmpuint (seen.kinds->len, ==, 1);
 
-  g_assert_true (bm_store_void_candidate (store, bm_candidate_get (first, "number"), "测试作废", "clerk", &error));
+  g_assert_true (bm_store_void_candidate (store, bm_candidate_get (first, "number"), "测试作废", "training", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (seen.kinds->len, ==, 2);
   g_assert_cmpstr (seen.uuids->pdata[1], ==, bm_candidate_get (first, "uuid"));
