@@ -193,6 +193,8 @@ bm_window_new (GtkApplication *application, BmStation *station)
   bm_photo_step_set_device (bm_counter_page_get_photo_step (self->counter_page), camera && *camera ? camera : NULL);
   self->entry_page = bm_entry_page_new (store);
   self->candidates_page = bm_candidates_page_new (store);
+  bm_entry_page_set_station (self->entry_page, station);
+  bm_candidates_page_set_station (self->candidates_page, station);
   self->sync_page = bm_sync_page_new (station);
   self->progress_page = bm_progress_page_new (store);
 

@@ -54,14 +54,9 @@ read_password (const char *file, GError **error)
   FILE *tty;
   gboolean restore;
 
+  /* At most 1 KiB, like every password file (bm-cli-auth.c). */
   if (file != NULL)
-    {
-      char *text = NULL;
-      if (!g_file_get_contents (file, &text, NULL, error))
-        return NULL;
-      text[strcspn (text, "\r\n")] = '\0';
-      return text;
-    }
+    return bm_cli_read_password (file, NULL, NULL, error);
   if (env != NULL && *env != '\0')
     return g_strdup (env);
   if ((tty = fopen ("/dev/tty", "r+")) == NULL)

@@ -250,10 +250,10 @@ bm_store_verify_password (BmStore *self, const char *user, const char *password,
                    _("The account “%s” is disabled; the point supervisor can tell you why."), user);
   if ((minutes = lock_minutes_left (self, a.locked_until)) > 0)
     return refuse (self, user, &a, "locked", error,
-                   g_dngettext (GETTEXT_PACKAGE, "The account “%s” is locked after too many wrong passwords; try again in %" G_GINT64_FORMAT " minute or ask the point supervisor to unlock it.",
-                                "The account “%s” is locked after too many wrong passwords; try again in %" G_GINT64_FORMAT " minutes or ask the point supervisor to unlock it.",
+                   g_dngettext (GETTEXT_PACKAGE, "The account “%s” is locked after too many wrong passwords; try again in %d minute or ask the point supervisor to unlock it.",
+                                "The account “%s” is locked after too many wrong passwords; try again in %d minutes or ask the point supervisor to unlock it.",
                                 (gulong) minutes),
-                   user, minutes);
+                   user, (int) minutes);
   if (a.hash == NULL)
     {
       /* Training accounts have no password: training must stay one
