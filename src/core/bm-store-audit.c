@@ -56,13 +56,8 @@ bm_store_audit_append (BmStore *self, const char *operator_name, const char *ent
 
   /* No write without an operator (issue 12): an enabled account, or one of
    * the reserved actors for the server's changes and the program's own. */
-  if (!bm_operator_is_reserved_actor (operator_name) && !bm_store_operator_is_enabled (self, operator_name))
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION,
-                   _("Nothing is changed without a logged-in operator; “%s” is not an enabled account of this point."),
-                   operator_name ? operator_name : "");
-      return FALSE;
-    }
+  if (!bm_store_check_operator (self, operator_name, error))
+    return FALSE;
 
   json_node_set_object (node, detail ? detail : json_object_new ());
   if (detail == NULL)

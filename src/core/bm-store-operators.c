@@ -129,6 +129,17 @@ bm_store_check_role (BmStore *self, const char *operator_name, BmOperatorRole ro
 }
 
 gboolean
+bm_store_check_operator (BmStore *self, const char *operator_name, GError **error)
+{
+  if (bm_operator_is_reserved_actor (operator_name) || bm_store_operator_is_enabled (self, operator_name))
+    return TRUE;
+  g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION,
+               _("Nothing is changed without a logged-in operator; “%s” is not an enabled account of this point."),
+               operator_name ? operator_name : "");
+  return FALSE;
+}
+
+gboolean
 bm_store_operator_is_enabled (BmStore *self, const char *user)
 {
   g_autoptr(BmCachedStmt) stmt = NULL;

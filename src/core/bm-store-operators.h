@@ -25,6 +25,12 @@ gboolean bm_store_check_role   (BmStore        *self,
                                 BmOperatorRole  role,
                                 GError        **error);
 
+/* No write without an operator (issue 12): TRUE for an enabled account or
+ * a reserved actor ("province", "system"), else BM_ERROR_PERMISSION. */
+gboolean    bm_store_check_operator      (BmStore    *self,
+                                          const char *operator_name,
+                                          GError    **error);
+
 /* TRUE when @user is an enabled account (no error: a plain question). */
 gboolean    bm_store_operator_is_enabled (BmStore    *self,
                                           const char *user);

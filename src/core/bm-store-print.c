@@ -12,6 +12,7 @@
 #include "bm-json-input.h"
 #include "bm-store-print.h"
 #include "bm-operator.h"
+#include "bm-store-operators.h"
 #include "bm-store-private.h"
 
 GPtrArray *
@@ -296,6 +297,9 @@ bm_store_print_intent_begin (BmStore       *self,
   gint64 log_id;
 
   g_return_val_if_fail (intent != NULL, 0);
+  /* Refused before anything reaches paper, not when the job is settled. */
+  if (!bm_store_check_operator (self, operator_name, error))
+    return 0;
   if (!bm_store_transaction_begin (self, error))
     return 0;
   log_id = insert_log_row (self, document, numbers, 0, printer, operator_name, "submitting", reason, NULL,

@@ -7,6 +7,7 @@
 #include "bm-error.h"
 #include "bm-store-login.h"
 #include "bm-store-operators.h"
+#include "bm-store-print.h"
 #include "bm-store-private.h"
 #include "bm-test-util.h"
 
@@ -291,6 +292,18 @@ test_accounts_from_setup_and_profile (void)
   g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 0);
   g_assert_true (bm_store_add_candidate (store, candidate, "local", &error));
   g_assert_no_error (error);
+
+  /* A print is refused before it reaches paper, not when it is settled. */
+  {
+    g_autoptr(GPtrArray) numbers = g_ptr_array_new_with_free_func (g_free);
+
+    g_ptr_array_add (numbers, g_strdup (bm_candidate_get (candidate, "number")));
+    g_assert_cmpint (bm_store_print_intent_begin (store, "login-cards", numbers, "q", "somebody", NULL,
+                                                  BM_RECORD_STATE_CARD_PRINTED, "{}", "test", &error), ==, 0);
+    g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+    g_clear_error (&error);
+    g_assert_cmpint (count (store, "SELECT COUNT(*) FROM print_log", NULL), ==, 0);
+  }
 
   /* Disabled accounts cannot log in; a supervisor cannot disable themself. */
   g_assert_true (bm_store_set_password (store, "local", "local-pass", FALSE, "head", &error));
