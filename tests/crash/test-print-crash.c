@@ -253,11 +253,11 @@ test_settle_rules (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (bm_print_owner_alive (self_owner));
   g_assert_false (bm_print_owner_alive ("1:0"));
-  live = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "a", NULL,
+  live = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "training", NULL,
                                       BM_RECORD_STATE_CARD_PRINTED, "aaaa1111", self_owner, &error);
-  never = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "b", NULL,
+  never = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "training", NULL,
                                        BM_RECORD_STATE_CARD_PRINTED, "bbbb2222", "1:0", &error);
-  forgotten = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "c", NULL,
+  forgotten = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "training", NULL,
                                            BM_RECORD_STATE_CARD_PRINTED, "cccc3333", "1:0", &error);
   g_assert_no_error (error);
   g_assert_true (bm_store_print_intent_set_job (store, forgotten, 987654, NULL, &error));

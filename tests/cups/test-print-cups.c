@@ -631,6 +631,7 @@ test_async_batch (Fixture       *f,
 
     run.ok = TRUE;
     bm_print_batch_set_selection (again, BM_PRINT_SELECT_ALL, NULL, NULL);
+    bm_print_batch_set_operator (again, "training");
     g_assert_true (bm_print_batch_prepare (again, &error));
     g_cancellable_cancel (cancellable);
     bm_print_batch_print_async (again, "testq", cancellable, on_printed, &run);
