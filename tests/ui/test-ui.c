@@ -311,6 +311,51 @@ test_lock_and_log_in (void)
   bm_test_remove_dir (dir);
 }
 
+static const char real_setup[] =
+  "{ \"point\": { \"code\": \"010201\", \"name\": \"测试点\", \"county_code\": \"0102\" },"
+  "  \"workstation_id\": \"W1\", \"workstation_count\": 1, \"workstation_index\": 1,"
+  "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+  "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 99 } ] }";
+
+/* Real mode starts with the log-in screen: nobody works until an account
+ * logs in; the header then names them. */
+static void
+test_real_mode_log_in (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_with_setup (dir, "real.db", real_setup);
+  g_autoptr(GSettings) settings = bm_settings_new ();
+  g_autoptr(BmStation) station = NULL;
+  g_autoptr(GError) error = NULL;
+  BmWindow *window;
+  BmLoginDialog *dialog;
+
+  g_assert_true (bm_store_set_password (store, "clerk", "clerk-pass", FALSE, "system", &error));
+  g_assert_no_error (error);
+  station = bm_station_new (store, settings);
+  g_assert_null (bm_station_get_operator (station));
+  window = bm_window_new (NULL, station);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  dialog = find_login_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "user_entry")),
+                         "clerk");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG,
+                                                                      "password_entry")),
+                         "clerk-pass");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.log-in", NULL));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (find_login_dialog ());
+  g_assert_cmpstr (bm_station_get_acting_operator (station), ==, "clerk");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&station);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 static void
 test_counts_follow_changes (void)
 {
@@ -380,6 +425,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/ui/counts-follow-changes", test_counts_follow_changes);
   g_test_add_func ("/ui/lock-and-log-in", test_lock_and_log_in);
+  g_test_add_func ("/ui/real-mode-log-in", test_real_mode_log_in);
   g_test_add_func ("/ui/enter-and-list", test_enter_and_list);
   g_test_add_func ("/ui/counter", test_counter);
   g_test_add_func ("/ui/pages", test_pages);
