@@ -15,6 +15,7 @@ struct _BmCandidatesPage
   GtkWidget parent_instance;
 
   BmStore *store;
+  BmStation *station;
   BmCandidateModel *model;
   GtkSingleSelection *selection;
   GHashTable *category_names;   /* code -> "code name" */
@@ -128,7 +129,8 @@ correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
   if (candidate == NULL || bm_candidate_get (candidate, "number") == NULL)
     return;
   dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
-                                     bm_candidate_get (candidate, "number"), NULL, &error);
+                                     bm_candidate_get (candidate, "number"),
+                                     self->station ? bm_station_get_acting_operator (self->station) : NULL, &error);
   if (dialog == NULL)
     {
       gtk_label_set_text (self->summary_label, error->message);
@@ -153,6 +155,7 @@ bm_candidates_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_CANDIDATES_PAGE);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
+  g_clear_object (&self->station);
   g_clear_pointer (&self->category_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (bm_candidates_page_parent_class)->dispose (object);
@@ -237,4 +240,10 @@ void
 bm_candidates_page_focus_search (BmCandidatesPage *self)
 {
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+bm_candidates_page_set_station (BmCandidatesPage *self, BmStation *station)
+{
+  g_set_object (&self->station, station);
 }

@@ -289,7 +289,7 @@ correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
   if (number == NULL)
     return;
   dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, number,
-                                     bm_station_get_operator (self->station), &error);
+                                     bm_station_get_acting_operator (self->station), &error);
   if (dialog == NULL)
     {
       gtk_label_set_text (self->warning_label, error->message);

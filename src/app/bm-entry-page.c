@@ -42,6 +42,7 @@ struct _BmEntryPage
   GtkWidget parent_instance;
 
   BmStore *store;
+  BmStation *station;
   GtkWidget *inputs[G_N_ELEMENTS (fields)];
   GPtrArray *category_codes;
   char *problem;
@@ -272,6 +273,7 @@ bm_entry_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_ENTRY_PAGE);
   g_clear_object (&self->store);
+  g_clear_object (&self->station);
   g_clear_pointer (&self->category_codes, g_ptr_array_unref);
   g_clear_pointer (&self->problem, g_free);
 
@@ -382,7 +384,7 @@ bm_entry_page_save (BmEntryPage *self, GError **error)
   g_autoptr(BmCandidate) candidate = candidate_from_form (self);
   g_autofree char *result = NULL;
 
-  if (!bm_store_add_candidate (self->store, candidate, NULL, error))
+  if (!bm_store_add_candidate (self->store, candidate, self->station ? bm_station_get_acting_operator (self->station) : NULL, error))
     return NULL;
 
   result = g_strdup_printf (_("Saved. 报名顺序号 %s, initial password %s."),
@@ -409,4 +411,10 @@ void
 bm_entry_page_focus_first (BmEntryPage *self)
 {
   gtk_widget_grab_focus (self->inputs[field_index ("id_number")]);
+}
+
+void
+bm_entry_page_set_station (BmEntryPage *self, BmStation *station)
+{
+  g_set_object (&self->station, station);
 }

@@ -2,6 +2,7 @@
 
 #include <gtk/gtk.h>
 
+#include "bm-station.h"
 #include "bm-store.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,9 @@ BmCandidate *bm_entry_page_save          (BmEntryPage  *self,
                                           GError      **error);
 void         bm_entry_page_clear         (BmEntryPage  *self);
 void         bm_entry_page_focus_first   (BmEntryPage  *self);
+
+/* The station whose logged-in operator the page's changes are made as. */
+void bm_entry_page_set_station (BmEntryPage *self,
+                           BmStation *station);
 
 G_END_DECLS

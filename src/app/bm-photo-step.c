@@ -390,7 +390,9 @@ accept_action (GtkWidget *widget, const char *name, GVariant *param)
       gtk_widget_grab_focus (GTK_WIDGET (self->reason_entry));
       return;
     }
-  if (!bm_store_save_photo (self->store, self->number, self->photo, "camera", self->operator_name, &error))
+  if (!bm_store_save_photo (self->store, self->number, self->photo, "camera",
+                            self->operator_name ? self->operator_name : bm_station_get_acting_operator (self->station),
+                            &error))
     {
       set_status (self, error->message);
       return;

@@ -59,7 +59,7 @@ on_resolve_clicked (GtkButton *button, BmSyncPage *self)
   gboolean keep = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "keep"));
   g_autoptr(GError) error = NULL;
 
-  if (!bm_store_sync_resolve (self->store, number, keep, NULL, &error))
+  if (!bm_store_sync_resolve (self->store, number, keep, bm_station_get_acting_operator (self->station), &error))
     gtk_label_set_text (self->error_label, error->message);
   bm_sync_page_refresh (self);
   if (self->worker)

@@ -10,6 +10,7 @@
 
 #include "bm-camera-settings.h"
 #include "bm-card-status.h"
+#include "bm-login-dialog.h"
 #include "bm-print-page.h"
 #include "bm-progress-page.h"
 #include "bm-settings.h"
@@ -37,6 +38,7 @@ struct _BmWindow
   GtkBox *status_box;
   GtkLabel *counts_label;
   GtkLabel *sync_label;
+  GtkLabel *operator_label;
   GtkWidget *training_banner;
   GtkStack *stack;
 };
@@ -102,6 +104,85 @@ show_page_action (GtkWidget *widget, const char *action, GVariant *parameter)
     bm_candidates_page_focus_search (self->candidates_page);
 }
 
+/* The header names who is working; the log-in screen shows whenever
+ * nobody may work (not logged in in real mode, or locked). */
+static void on_dialog_destroyed (GtkWidget *dialog, BmWindow *self);
+
+static void
+show_log_in (BmWindow *self)
+{
+  BmLoginDialog *dialog;
+
+  if (self->station == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self))
+      || bm_station_get_acting_operator (self->station) != NULL
+      || g_object_get_data (G_OBJECT (self), "bm-login-dialog") != NULL)
+    return;
+  dialog = bm_login_dialog_new (GTK_WINDOW (self), self->station);
+  g_object_set_data (G_OBJECT (self), "bm-login-dialog", dialog);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (on_dialog_destroyed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_dialog_destroyed (GtkWidget *dialog, BmWindow *self)
+{
+  g_object_set_data (G_OBJECT (self), "bm-login-dialog", NULL);
+  /* Closed without anybody logged in cannot happen (no close button),
+   * but never leave the window usable without an operator. */
+  show_log_in (self);
+}
+
+static void
+update_operator (BmWindow *self)
+{
+  const char *user = bm_station_get_operator (self->station);
+  g_autofree char *text = NULL;
+
+  if (user == NULL)
+    text = g_strdup (_("Nobody logged in"));
+  else if (bm_station_get_locked (self->station))
+    text = g_strdup_printf (_("%s (locked)"), user);
+  else
+    text = g_strdup_printf (_("Operator: %s"), user);
+  gtk_label_set_text (self->operator_label, text);
+  show_log_in (self);
+}
+
+static void
+on_operator_changed (BmStation *station, GParamSpec *pspec, BmWindow *self)
+{
+  update_operator (self);
+}
+
+static void
+lock_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmWindow *self = BM_WINDOW (widget);
+
+  bm_station_lock (self->station);
+}
+
+/* Any key or click in the window is work: it keeps the session open. */
+static gboolean
+on_activity_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
+                 BmWindow *self)
+{
+  bm_station_note_activity (self->station);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_activity_click (GtkGestureClick *gesture, int n_press, double x, double y, BmWindow *self)
+{
+  bm_station_note_activity (self->station);
+}
+
+static void
+on_map (GtkWidget *widget, BmWindow *self)
+{
+  show_log_in (self);
+}
+
 static void
 bm_window_dispose (GObject *object)
 {
@@ -141,6 +222,9 @@ bm_window_class_init (BmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmWindow, status_box);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, counts_label);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, BmWindow, operator_label);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, training_banner);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, stack);
 
@@ -193,6 +277,8 @@ bm_window_new (GtkApplication *application, BmStation *station)
   bm_photo_step_set_device (bm_counter_page_get_photo_step (self->counter_page), camera && *camera ? camera : NULL);
   self->entry_page = bm_entry_page_new (store);
   self->candidates_page = bm_candidates_page_new (store);
+  bm_entry_page_set_station (self->entry_page, station);
+  bm_candidates_page_set_station (self->candidates_page, station);
   self->sync_page = bm_sync_page_new (station);
   self->progress_page = bm_progress_page_new (store);
 
@@ -229,6 +315,22 @@ bm_window_new (GtkApplication *application, BmStation *station)
     }
   update_counts (self);
   gtk_stack_set_visible_child_name (self->stack, "counter");
+
+  g_signal_connect (station, "notify::operator", G_CALLBACK (on_operator_changed), self);
+  g_signal_connect (station, "notify::locked", G_CALLBACK (on_operator_changed), self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+    GtkGesture *clicks = gtk_gesture_click_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (clicks), GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_activity_key), self);
+    g_signal_connect (clicks, "pressed", G_CALLBACK (on_activity_click), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (clicks));
+  }
+  update_operator (self);
   return self;
 }
 

@@ -178,7 +178,7 @@ camera_capture (BmCliContext *ctx, int argc, char **argv)
   g_autoptr(JsonObject) out = json_object_new ();
   g_autoptr(BmPhoto) photo = NULL;
   g_autofree char *device = NULL, *out_path = NULL, *photo_path = NULL, *number = NULL;
-  g_autofree char *reason = NULL, *operator_name = NULL;
+  g_autofree char *reason = NULL;
   gboolean as_json = FALSE;
   int width = 1280, height = 960, skip = 5, timeout = 15, code;
   CaptureWait wait = { 0 };
@@ -191,7 +191,7 @@ camera_capture (BmCliContext *ctx, int argc, char **argv)
     { "photo", 0, 0, G_OPTION_ARG_FILENAME, &photo_path, N_("Also write the 480×640 standard photo (centred 3:4 frame)"), N_("FILE") },
     { "number", 0, 0, G_OPTION_ARG_STRING, &number, N_("Store the standard photo on this record"), N_("NUMBER") },
     { "accept-reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Accept a photo that fails a soft check, for this reason"), N_("TEXT") },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Give up after this many seconds (default 15)"), N_("SECONDS") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
     { NULL },
@@ -266,8 +266,8 @@ camera_capture (BmCliContext *ctx, int argc, char **argv)
         }
       if (number)
         {
-          BmStore *store = bm_cli_open_store (ctx, &error);
-          if (store == NULL || !bm_store_save_photo (store, number, photo, "camera", operator_name, &error))
+          BmStore *store = bm_cli_open_store_as (ctx, &error);
+          if (store == NULL || !bm_store_save_photo (store, number, photo, "camera", ctx->operator_name, &error))
             goto fail;
           json_object_set_string_member (out, "number", number);
         }

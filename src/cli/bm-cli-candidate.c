@@ -19,12 +19,11 @@ candidate_add (BmCliContext *ctx, int argc, char **argv)
   g_autoptr(BmCandidate) candidate = NULL;
   g_autoptr(JsonObject) output = NULL;
   g_autofree char *json_path = NULL;
-  g_autofree char *operator_name = NULL;
   BmStore *store;
   int code;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, N_("Read the record from this JSON file (- for standard input)"), N_("FILE") },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -41,8 +40,8 @@ candidate_add (BmCliContext *ctx, int argc, char **argv)
   /* Identity typed by hand, whatever the file claims: only a reader can say "card". */
   json_object_set_string_member (input, "source", "manual");
   candidate = bm_candidate_new_from_json (input, &error);
-  store = candidate ? bm_cli_open_store (ctx, &error) : NULL;
-  if (store == NULL || !bm_store_add_candidate (store, candidate, operator_name, &error))
+  store = candidate ? bm_cli_open_store_as (ctx, &error) : NULL;
+  if (store == NULL || !bm_store_add_candidate (store, candidate, ctx->operator_name, &error))
     return bm_cli_fail (g_steal_pointer (&error));
 
   output = bm_candidate_to_json (candidate);
@@ -174,13 +173,12 @@ candidate_update (BmCliContext *ctx, int argc, char **argv)
   g_autoptr(BmCandidate) candidate = NULL;
   g_autofree char *json_path = NULL;
   g_autofree char *reason = NULL;
-  g_autofree char *operator_name = NULL;
   BmStore *store;
   int code;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, N_("JSON object with the fields to change"), N_("FILE") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why fields read from the ID card are changed"), N_("TEXT") },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -192,8 +190,8 @@ candidate_update (BmCliContext *ctx, int argc, char **argv)
     return bm_cli_usage (options, _("Give one 报名顺序号 and --json FILE."));
 
   changes = bm_cli_read_json_object (json_path, BM_JSON_INPUT_RECORD, &error);
-  store = changes ? bm_cli_open_store (ctx, &error) : NULL;
-  if (store == NULL || !bm_store_update_candidate (store, argv[1], changes, reason, operator_name, &error)
+  store = changes ? bm_cli_open_store_as (ctx, &error) : NULL;
+  if (store == NULL || !bm_store_update_candidate (store, argv[1], changes, reason, ctx->operator_name, &error)
       || (candidate = bm_store_find_by_number (store, argv[1], &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   {
@@ -208,12 +206,11 @@ candidate_state (BmCliContext *ctx, int argc, char **argv)
 {
   g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER STATE"));
   g_autoptr(GError) error = NULL;
-  g_autofree char *operator_name = NULL;
   BmRecordState state;
   BmStore *store;
   int code;
   const GOptionEntry entries[] = {
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -226,8 +223,8 @@ candidate_state (BmCliContext *ctx, int argc, char **argv)
   if (!bm_record_state_from_string (argv[2], &state))
     return bm_cli_usage (options, _("Unknown state."));
 
-  store = bm_cli_open_store (ctx, &error);
-  if (store == NULL || !bm_store_set_state (store, argv[1], state, operator_name, &error))
+  store = bm_cli_open_store_as (ctx, &error);
+  if (store == NULL || !bm_store_set_state (store, argv[1], state, ctx->operator_name, &error))
     return bm_cli_fail (g_steal_pointer (&error));
   return BM_CLI_EXIT_OK;
 }
@@ -237,11 +234,10 @@ candidate_review (BmCliContext *ctx, int argc, char **argv)
 {
   g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER approve|reject"));
   g_autoptr(GError) error = NULL;
-  g_autofree char *operator_name = NULL;
   BmStore *store;
   int code;
   const GOptionEntry entries[] = {
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -252,8 +248,8 @@ candidate_review (BmCliContext *ctx, int argc, char **argv)
   if (argc != 3 || (!g_str_equal (argv[2], "approve") && !g_str_equal (argv[2], "reject")))
     return bm_cli_usage (options, _("Give one 报名顺序号 and “approve” or “reject”."));
 
-  store = bm_cli_open_store (ctx, &error);
-  if (store == NULL || !bm_store_set_review (store, argv[1], g_str_equal (argv[2], "approve"), operator_name, &error))
+  store = bm_cli_open_store_as (ctx, &error);
+  if (store == NULL || !bm_store_set_review (store, argv[1], g_str_equal (argv[2], "approve"), ctx->operator_name, &error))
     return bm_cli_fail (g_steal_pointer (&error));
   return BM_CLI_EXIT_OK;
 }
@@ -264,12 +260,11 @@ candidate_void (BmCliContext *ctx, int argc, char **argv)
   g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER"));
   g_autoptr(GError) error = NULL;
   g_autofree char *reason = NULL;
-  g_autofree char *operator_name = NULL;
   BmStore *store;
   int code;
   const GOptionEntry entries[] = {
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the record is voided (required)"), N_("TEXT") },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -280,8 +275,8 @@ candidate_void (BmCliContext *ctx, int argc, char **argv)
   if (argc != 2)
     return bm_cli_usage (options, _("Give one 报名顺序号."));
 
-  store = bm_cli_open_store (ctx, &error);
-  if (store == NULL || !bm_store_void_candidate (store, argv[1], reason, operator_name, &error))
+  store = bm_cli_open_store_as (ctx, &error);
+  if (store == NULL || !bm_store_void_candidate (store, argv[1], reason, ctx->operator_name, &error))
     return bm_cli_fail (g_steal_pointer (&error));
   return BM_CLI_EXIT_OK;
 }

@@ -105,12 +105,12 @@ photo_import (BmCliContext *ctx, int argc, char **argv)
   g_autoptr(GOptionContext) options = g_option_context_new (_("FILE|DIR"));
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) report = NULL;
-  g_autofree char *number = NULL, *operator_name = NULL;
+  g_autofree char *number = NULL;
   BmStore *store;
   int code;
   const GOptionEntry entries[] = {
     { "number", 0, 0, G_OPTION_ARG_STRING, &number, N_("Put the file on this record (a single file only)"), N_("NUMBER") },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -120,7 +120,7 @@ photo_import (BmCliContext *ctx, int argc, char **argv)
     return code;
   if (argc != 2)
     return bm_cli_usage (options, _("Give one file or folder."));
-  store = bm_cli_open_store (ctx, &error);
+  store = bm_cli_open_store_as (ctx, &error);
   if (store == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
 
@@ -128,13 +128,13 @@ photo_import (BmCliContext *ctx, int argc, char **argv)
     {
       if (number)
         return bm_cli_usage (options, _("--number is for a single file, not a folder."));
-      report = bm_photo_import_dir (store, argv[1], operator_name, &error);
+      report = bm_photo_import_dir (store, argv[1], ctx->operator_name, &error);
       if (report == NULL)
         return bm_cli_fail (g_steal_pointer (&error));
     }
   else if (number)
     {
-      JsonObject *one = bm_photo_import_file (store, argv[1], number, operator_name, &error);
+      JsonObject *one = bm_photo_import_file (store, argv[1], number, ctx->operator_name, &error);
       if (one == NULL)
         return bm_cli_fail (g_steal_pointer (&error));
       report = json_object_new ();
@@ -158,7 +158,7 @@ photo_import (BmCliContext *ctx, int argc, char **argv)
           g_rmdir (dir);
           return bm_cli_fail (g_error_new (G_FILE_ERROR, g_file_error_from_errno (errno), "%s", g_strerror (errno)));
         }
-      report = bm_photo_import_dir (store, dir, operator_name, &error);
+      report = bm_photo_import_dir (store, dir, ctx->operator_name, &error);
       g_unlink (link);
       g_rmdir (dir);
       if (report == NULL)

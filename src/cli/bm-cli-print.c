@@ -195,7 +195,6 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
   g_autofree char *pdf = NULL;
   g_autofree char *numbers = NULL;
   g_autofree char *reason = NULL;
-  g_autofree char *operator_name = NULL;
   g_autofree char *deadline = NULL;
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
@@ -219,7 +218,7 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
     { "copies", 0, 0, G_OPTION_ARG_INT, &copies, N_("Copies (for blank forms: how many forms)"), N_("N") },
     { "single", 0, 0, G_OPTION_ARG_NONE, &single, N_("Login cards: one card per sheet"), NULL },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why a login card or proof sheet is printed again (audited)"), N_("TEXT") },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the print log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { "deadline", 0, 0, G_OPTION_ARG_STRING, &deadline, N_("Deadline for filling in online, printed on login cards"), N_("TEXT") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Seconds to wait for the job to end (default 120)"), N_("SECONDS") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the result as JSON"), NULL },
@@ -248,7 +247,7 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
   if (numbers != NULL && !parse_range (numbers, &first, &last))
     return bm_cli_usage (options, _("--numbers takes an 8-digit 报名顺序号 or a range A-B."));
 
-  store = bm_cli_open_store (ctx, &error);
+  store = bm_cli_open_store_as (ctx, &error);
   if (store == NULL)
     return bm_cli_fail (error);
   /* Before selecting: a print of a killed process may have reached paper,
@@ -266,7 +265,7 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
   bm_print_batch_set_copies (batch, copies);
   bm_print_batch_set_single_card (batch, single);
   bm_print_batch_set_reason (batch, reason);
-  bm_print_batch_set_operator (batch, operator_name);
+  bm_print_batch_set_operator (batch, ctx->operator_name);
   bm_print_batch_set_timeout (batch, timeout);
   bm_print_batch_set_deadline (batch, deadline);
   if (!bm_print_batch_prepare (batch, &error))

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bm-cli.h"
+#include "bm-store-operators.h"
 #include "bm-store-policy.h"
 
 static int
@@ -67,13 +68,12 @@ bm_cli_profile (BmCliContext *ctx, int argc, char **argv)
 {
   g_autoptr(GOptionContext) options = g_option_context_new (N_("show | apply FILE"));
   g_autoptr(GError) error = NULL;
-  g_autofree char *operator_name = NULL;
   gboolean as_json = FALSE;
   int code;
   BmStore *store;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the profile in force as JSON"), NULL },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator name for the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -84,17 +84,19 @@ bm_cli_profile (BmCliContext *ctx, int argc, char **argv)
   if (argc == 2 && g_str_equal (argv[1], "show"))
     ;
   else if (argc == 3 && g_str_equal (argv[1], "apply"))
-    {
-      if (operator_name == NULL || *operator_name == '\0')
-        return bm_cli_usage (options, _("profile apply needs --operator NAME: the change is audited as theirs."));
-    }
+    ;
   else
     return bm_cli_usage (options, _("Use “profile show” or “profile apply FILE”."));
 
-  store = bm_cli_open_store (ctx, &error);
-  if (store == NULL)
-    return bm_cli_fail (g_steal_pointer (&error));
   if (g_str_equal (argv[1], "show"))
-    return profile_show (store, as_json);
-  return profile_apply (store, argv[2], operator_name, as_json);
+    {
+      if ((store = bm_cli_open_store (ctx, &error)) == NULL)
+        return bm_cli_fail (g_steal_pointer (&error));
+      return profile_show (store, as_json);
+    }
+  /* Policy is the point supervisor's to apply (seed 四). */
+  if ((store = bm_cli_open_store_as (ctx, &error)) == NULL
+      || !bm_store_check_role (store, ctx->operator_name, BM_OPERATOR_ROLE_SUPERVISOR, &error))
+    return bm_cli_fail (g_steal_pointer (&error));
+  return profile_apply (store, argv[2], ctx->operator_name, as_json);
 }

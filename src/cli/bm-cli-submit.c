@@ -95,6 +95,7 @@ bm_cli_submit (BmCliContext *ctx, int argc, char **argv)
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("Send incomplete or not yet uploaded records too; the province refuses them with its reasons"), NULL },
     { "no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync, N_("Do not upload waiting records first"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the outcome as JSON"), NULL },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -111,7 +112,7 @@ bm_cli_submit (BmCliContext *ctx, int argc, char **argv)
         g_strstrip (numbers[i]);
     }
 
-  if ((store = bm_cli_open_store (ctx, &error)) == NULL)
+  if ((store = bm_cli_open_store_as (ctx, &error)) == NULL)
     return report_error (g_steal_pointer (&error), as_json);
   client = bm_sync_client_new (store);
   /* Registration data first (§7): what the province must hold to judge. */

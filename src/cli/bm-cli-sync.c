@@ -54,14 +54,9 @@ read_password (const char *file, GError **error)
   FILE *tty;
   gboolean restore;
 
+  /* At most 1 KiB, like every password file (bm-cli-auth.c). */
   if (file != NULL)
-    {
-      char *text = NULL;
-      if (!g_file_get_contents (file, &text, NULL, error))
-        return NULL;
-      text[strcspn (text, "\r\n")] = '\0';
-      return text;
-    }
+    return bm_cli_read_password (file, NULL, NULL, error);
   if (env != NULL && *env != '\0')
     return g_strdup (env);
   if ((tty = fopen ("/dev/tty", "r+")) == NULL)
@@ -280,13 +275,12 @@ sync_resolve (BmCliContext *ctx, int argc, char **argv)
   g_autoptr(GOptionContext) options = g_option_context_new ("resolve NUMBER");
   g_autoptr(GError) error = NULL;
   gboolean keep_local = FALSE, take_server = FALSE;
-  g_autofree char *operator_name = NULL;
   BmStore *store;
   int code;
   const GOptionEntry entries[] = {
     { "keep-local", 0, 0, G_OPTION_ARG_NONE, &keep_local, N_("Keep this workstation's record and send it again"), NULL },
     { "take-server", 0, 0, G_OPTION_ARG_NONE, &take_server, N_("Apply the server's change over the local record"), NULL },
-    { "operator", 0, 0, G_OPTION_ARG_STRING, &operator_name, N_("Operator recorded in the audit log"), N_("NAME") },
+    BM_CLI_AUTH_OPTIONS (ctx),
     { NULL },
   };
 
@@ -295,8 +289,8 @@ sync_resolve (BmCliContext *ctx, int argc, char **argv)
     return code;
   if (argc != 2 || keep_local == take_server)
     return bm_cli_usage (options, _("Give one 报名顺序号 and either --keep-local or --take-server."));
-  if ((store = bm_cli_open_store (ctx, &error)) == NULL
-      || !bm_store_sync_resolve (store, argv[1], keep_local, operator_name, &error))
+  if ((store = bm_cli_open_store_as (ctx, &error)) == NULL
+      || !bm_store_sync_resolve (store, argv[1], keep_local, ctx->operator_name, &error))
     return bm_cli_fail (g_steal_pointer (&error));
   return BM_CLI_EXIT_OK;
 }

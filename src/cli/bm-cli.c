@@ -31,6 +31,7 @@ static const struct {
   { "photo", bm_cli_photo, N_("Check, import and export registration photos") },
   { "submit", bm_cli_submit, N_("Final submission of complete records to the province") },
   { "profile", bm_cli_profile, N_("Show the point profile in force; apply a new profile version") },
+  { "operator", bm_cli_operator, N_("Add, list and disable operator accounts; set passwords; unlock") },
 };
 
 int
@@ -216,5 +217,8 @@ main (int argc, char **argv)
 
   g_clear_object (&ctx.store);
   g_free (ctx.db_path);
+  g_free (ctx.auth_operator);
+  g_free (ctx.auth_password_file);
+  g_free (ctx.operator_name);
   return status;
 }

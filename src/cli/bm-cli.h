@@ -28,12 +28,37 @@ typedef struct {
   char *db_path;
   gboolean training;
   BmStore *store;
+  /* Log-in (bm-cli-auth.c): the options as given, and the operator once
+   * the password was checked. */
+  char *auth_operator;
+  char *auth_password_file;
+  gboolean auth_allow_must_change;
+  char *operator_name;
 } BmCliContext;
+
+/* The two log-in options every writing command takes; the option name
+ * --operator is the one scripts used before log-in existed. */
+#define BM_CLI_AUTH_OPTIONS(ctx) \
+  { "operator", 0, 0, G_OPTION_ARG_STRING, &(ctx)->auth_operator, \
+    N_("Operator who is working (or BAOMING_OPERATOR); the training clerk on a training store"), N_("NAME") }, \
+  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &(ctx)->auth_password_file, \
+    N_("Read the operator’s password from this file (one line, at most 1 KiB); or BAOMING_PASSWORD, or the terminal"), N_("FILE") }
 
 typedef int (*BmCliCommand) (BmCliContext *ctx, int argc, char **argv);
 
 BmStore *bm_cli_open_store       (BmCliContext  *ctx,
                                   GError       **error);
+/* Opens the store and logs the operator in (bm-cli-auth.c): every command
+ * that changes data calls this instead of bm_cli_open_store, then passes
+ * ctx->operator_name to the store. Wrong password, locked or unknown
+ * account: BM_ERROR_PERMISSION (exit 11). */
+BmStore *bm_cli_open_store_as    (BmCliContext  *ctx,
+                                  GError       **error);
+char    *bm_cli_read_password    (const char    *file,
+                                  const char    *env_name,
+                                  const char    *prompt,
+                                  GError       **error);
+void     bm_cli_password_free    (char          *password);
 int      bm_cli_fail             (GError        *error);
 int      bm_cli_usage            (GOptionContext *options,
                                   const char    *message);
@@ -63,5 +88,6 @@ int bm_cli_camera    (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_photo     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_submit    (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_profile   (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_operator  (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

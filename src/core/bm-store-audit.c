@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-store-operators.h"
 #include "bm-store-private.h"
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -52,6 +53,11 @@ bm_store_audit_append (BmStore *self, const char *operator_name, const char *ent
   gint64 at_mono = g_get_monotonic_time ();
   gint64 id = 1;
   int rc;
+
+  /* No write without an operator (issue 12): an enabled account, or one of
+   * the reserved actors for the server's changes and the program's own. */
+  if (!bm_store_check_operator (self, operator_name, error))
+    return FALSE;
 
   json_node_set_object (node, detail ? detail : json_object_new ());
   if (detail == NULL)

@@ -11,24 +11,9 @@
 #include "bm-error.h"
 #include "bm-json-input.h"
 #include "bm-store-deadline.h"
+#include "bm-store-login.h"
 #include "bm-store-private.h"
 #include "bm-store-sync.h"
-
-/* The clock seam: BAOMING_NOW (RFC 3339) replaces the wall clock, so tests
- * move past a deadline without sleeping or changing the system time. */
-GDateTime *
-bm_store_clock_now (void)
-{
-  const char *fake = g_getenv ("BAOMING_NOW");
-
-  if (fake != NULL && *fake != '\0')
-    {
-      GDateTime *t = g_date_time_new_from_iso8601 (fake, NULL);
-      if (t != NULL)
-        return t;
-    }
-  return g_date_time_new_now_utc ();
-}
 
 /* As a clerk reads it: Beijing time, whatever the workstation's zone. */
 char *
@@ -90,7 +75,7 @@ bm_store_check_registration_open (BmStore *self, const char *category, GError **
 
   if (closes == NULL)
     return TRUE;
-  now = bm_store_clock_now ();
+  now = bm_store_clock_now (self);
   if (g_date_time_compare (now, closes) < 0)
     return TRUE;
   shown = bm_deadline_format_local (closes);

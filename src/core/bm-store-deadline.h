@@ -6,7 +6,6 @@ G_BEGIN_DECLS
 
 /* Deadlines of the point profile (docs/sync-protocol.md §4), enforced by
  * the store so that the GUI and the CLI both hold them. */
-GDateTime *bm_store_clock_now                (void);
 char      *bm_deadline_format_local          (GDateTime   *when);
 GDateTime *bm_store_get_deadline             (BmStore     *self,
                                               const char  *key,

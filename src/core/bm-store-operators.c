@@ -16,6 +16,17 @@
 static const BmFieldLimit user_limit = { "user", N_("User name"), 32, BM_FIELD_CLASS_CODE };
 static const BmFieldLimit real_name_limit = { "real_name", N_("Real name"), 30, BM_FIELD_CLASS_NAME };
 
+static gboolean
+bm_store_operator_exists (BmStore *self, const char *user)
+{
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT 1 FROM operators WHERE user = ?", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
 gboolean
 bm_store_add_operator (BmStore *self, const char *user, const char *real_name, const char *id_number,
                        BmOperatorRole role, const char *created_by, GError **error)
@@ -42,6 +53,12 @@ bm_store_add_operator (BmStore *self, const char *user, const char *real_name, c
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The operator’s ID number is not valid."));
       return FALSE;
     }
+
+  /* Accounts come from the province, the set-up file or the point's
+   * supervisor (seed 步骤1-3), never from a clerk. */
+  if (!bm_operator_is_reserved_actor (created_by)
+      && !bm_store_check_role (self, created_by, BM_OPERATOR_ROLE_SUPERVISOR, error))
+    return FALSE;
 
   if (!bm_store_transaction_begin (self, error))
     return FALSE;
@@ -109,4 +126,201 @@ bm_store_check_role (BmStore *self, const char *operator_name, BmOperatorRole ro
     return TRUE;
   g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION, _("Only the %s may do this."), bm_operator_role_get_label (role));
   return FALSE;
+}
+
+gboolean
+bm_store_check_operator (BmStore *self, const char *operator_name, GError **error)
+{
+  if (bm_operator_is_reserved_actor (operator_name) || bm_store_operator_is_enabled (self, operator_name))
+    return TRUE;
+  g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION,
+               _("Nothing is changed without a logged-in operator; “%s” is not an enabled account of this point."),
+               operator_name ? operator_name : "");
+  return FALSE;
+}
+
+gboolean
+bm_store_operator_is_enabled (BmStore *self, const char *user)
+{
+  g_autoptr(BmCachedStmt) stmt = NULL;
+
+  if (user == NULL)
+    return FALSE;
+  stmt = bm_store_statement (self, "SELECT 1 FROM operators WHERE user = ? AND enabled = 1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+JsonArray *
+bm_store_list_operators (BmStore *self, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  int rc;
+
+  stmt = bm_store_prepare (self, "SELECT user, real_name, role, enabled, password_hash IS NOT NULL, "
+                                 "must_change_password, locked_until, id_number IS NOT NULL "
+                                 "FROM operators ORDER BY user", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *o = json_object_new ();
+
+      json_object_set_string_member (o, "user", (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (o, "real_name", (const char *) sqlite3_column_text (stmt, 1));
+      json_object_set_string_member (o, "role", (const char *) sqlite3_column_text (stmt, 2));
+      json_object_set_boolean_member (o, "enabled", sqlite3_column_int (stmt, 3) != 0);
+      json_object_set_boolean_member (o, "has_password", sqlite3_column_int (stmt, 4) != 0);
+      json_object_set_boolean_member (o, "must_change_password", sqlite3_column_int (stmt, 5) != 0);
+      if (sqlite3_column_type (stmt, 6) == SQLITE_NULL)
+        json_object_set_null_member (o, "locked_until");
+      else
+        json_object_set_string_member (o, "locked_until", (const char *) sqlite3_column_text (stmt, 6));
+      json_object_set_boolean_member (o, "has_id_number", sqlite3_column_int (stmt, 7) != 0);
+      json_array_add_object_element (array, o);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&array);
+}
+
+gboolean
+bm_store_set_operator_enabled (BmStore *self, const char *user, gboolean enabled, const char *supervisor,
+                               GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  int rc;
+
+  if (!bm_store_check_role (self, supervisor, BM_OPERATOR_ROLE_SUPERVISOR, error))
+    return FALSE;
+  if (!enabled && g_strcmp0 (user, supervisor) == 0)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("A supervisor cannot disable their own account."));
+      return FALSE;
+    }
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  stmt = bm_store_prepare (self, "UPDATE operators SET enabled = ? WHERE user = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int (stmt, 1, enabled ? 1 : 0);
+  sqlite3_bind_text (stmt, 2, user ? user : "", -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  if (sqlite3_changes (bm_store_get_sqlite (self)) == 0)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_NOT_FOUND, _("There is no operator “%s” at this point."), user ? user : "");
+      goto fail;
+    }
+  json_object_set_string_member (detail, "user", user);
+  if (!bm_store_audit_append (self, supervisor, NULL, enabled ? "operator_enable" : "operator_disable", detail, error))
+    goto fail;
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+static const char *
+entry_string (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static gboolean
+refresh_one (BmStore *self, const char *user, const char *real_name, BmOperatorRole role, gboolean enabled,
+             const char *actor, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonObject) detail = NULL;
+  g_autofree char *checked_name = bm_field_check_with (&real_name_limit, real_name, error);
+  int rc;
+
+  if (checked_name == NULL)
+    return FALSE;
+  stmt = bm_store_prepare (self, "UPDATE operators SET real_name = ?2, role = ?3, enabled = ?4 WHERE user = ?1 "
+                                 "AND (real_name IS NOT ?2 OR role IS NOT ?3 OR enabled IS NOT ?4)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, checked_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, bm_operator_role_to_string (role), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, enabled ? 1 : 0);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  if (sqlite3_changes (bm_store_get_sqlite (self)) == 0)
+    return TRUE;
+  detail = json_object_new ();
+  json_object_set_string_member (detail, "user", user);
+  json_object_set_string_member (detail, "role", bm_operator_role_to_string (role));
+  json_object_set_boolean_member (detail, "enabled", enabled);
+  return bm_store_audit_append (self, actor, NULL, "operator_refresh", detail, error);
+}
+
+gboolean
+bm_store_refresh_operators (BmStore *self, JsonArray *operators, const char *actor, GError **error)
+{
+  if (operators == NULL)
+    return TRUE;
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (operators); i++)
+    {
+      JsonNode *n = json_array_get_element (operators, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      const char *user = o ? entry_string (o, "user") : NULL;
+      const char *name = o ? entry_string (o, "name") : NULL;
+      gboolean enabled = o ? json_object_get_boolean_member_with_default (o, "enabled", TRUE) : FALSE;
+      BmOperatorRole role;
+      gboolean ok;
+
+      if (o == NULL || !bm_operator_role_from_string (entry_string (o, "role"), &role))
+        continue;
+      if (user == NULL)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("Operator %u of the point has no user name."), i + 1);
+          goto fail;
+        }
+      if (name == NULL || *name == '\0')
+        name = user;
+      if (bm_store_operator_exists (self, user))
+        ok = refresh_one (self, user, name, role, enabled, actor, error);
+      else
+        ok = bm_store_add_operator (self, user, name, entry_string (o, "id_number"), role, actor, error)
+             && (enabled || refresh_one (self, user, name, role, FALSE, actor, error));
+      if (!ok)
+        goto fail;
+    }
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+gboolean
+bm_store_apply_profile_operators (BmStore *self, JsonObject *profile, GError **error)
+{
+  JsonNode *node = profile ? json_object_get_member (profile, "operators") : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return TRUE;
+  return bm_store_refresh_operators (self, json_node_get_array (node), BM_ACTOR_PROVINCE, error);
 }

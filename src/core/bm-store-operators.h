@@ -25,4 +25,48 @@ gboolean bm_store_check_role   (BmStore        *self,
                                 BmOperatorRole  role,
                                 GError        **error);
 
+/* No write without an operator (issue 12): TRUE for an enabled account or
+ * a reserved actor ("province", "system"), else BM_ERROR_PERMISSION. */
+gboolean    bm_store_check_operator      (BmStore    *self,
+                                          const char *operator_name,
+                                          GError    **error);
+
+/* TRUE when @user is an enabled account (no error: a plain question). */
+gboolean    bm_store_operator_is_enabled (BmStore    *self,
+                                          const char *user);
+
+/* The accounts as a JSON array of objects with the keys user, real_name,
+ * role, enabled, has_password, must_change_password, locked_until (never
+ * the hash; the ID number only as has_id_number). */
+JsonArray  *bm_store_list_operators      (BmStore    *self,
+                                          GError    **error);
+
+/* A supervisor disables (or enables again) an account. A supervisor cannot
+ * disable themself. Audited as "operator_disable" / "operator_enable". */
+gboolean    bm_store_set_operator_enabled (BmStore    *self,
+                                           const char *user,
+                                           gboolean    enabled,
+                                           const char *supervisor,
+                                           GError    **error);
+
+/* Creates or refreshes accounts from a point profile's or set-up file's
+ * operators[] ({ user, name, role, id_number?, enabled? }): a missing
+ * account is created without a password; an existing one takes the real
+ * name, role and enabled flag given. Accounts not in the list (created on
+ * the station) are left alone; an entry whose role is not one of ours (the
+ * protocol's "viewer") is skipped. Role names go through
+ * bm_operator_role_from_string ("admin" is the supervisor). Audited as
+ * @actor ("province" for the server, "system" for the set-up file).
+ * Joins an open transaction. */
+gboolean    bm_store_refresh_operators   (BmStore    *self,
+                                          JsonArray  *operators,
+                                          const char *actor,
+                                          GError    **error);
+
+/* For a pulled point profile: refreshes the accounts from its operators[]
+ * (if any) as "province". H5's profile application calls this. */
+gboolean    bm_store_apply_profile_operators (BmStore    *self,
+                                              JsonObject *profile,
+                                              GError    **error);
+
 G_END_DECLS

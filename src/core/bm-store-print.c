@@ -11,6 +11,8 @@
 #include "bm-error.h"
 #include "bm-json-input.h"
 #include "bm-store-print.h"
+#include "bm-operator.h"
+#include "bm-store-operators.h"
 #include "bm-store-private.h"
 
 GPtrArray *
@@ -295,6 +297,9 @@ bm_store_print_intent_begin (BmStore       *self,
   gint64 log_id;
 
   g_return_val_if_fail (intent != NULL, 0);
+  /* Refused before anything reaches paper, not when the job is settled. */
+  if (!bm_store_check_operator (self, operator_name, error))
+    return 0;
   if (!bm_store_transaction_begin (self, error))
     return 0;
   log_id = insert_log_row (self, document, numbers, 0, printer, operator_name, "submitting", reason, NULL,
@@ -400,8 +405,10 @@ bm_store_print_intent_settle (BmStore     *self,
       bm_store_set_sqlite_error (self, rc, error);
       goto fail;
     }
-  if (!apply_outcome (self, log_id, document, numbers, job_id, operator_name, outcome, reason, printed_state,
-                      at_start, error))
+  /* Settling at start is the program's own work; the operator who printed
+   * stays in print_log. */
+  if (!apply_outcome (self, log_id, document, numbers, job_id, at_start ? BM_ACTOR_SYSTEM : operator_name, outcome,
+                      reason, printed_state, at_start, error))
     goto fail;
   return bm_store_transaction_commit (self, error);
 

@@ -8,6 +8,7 @@
 
 #include "bm-error.h"
 #include "bm-json-input.h"
+#include "bm-store-login.h"
 #include "bm-store-operators.h"
 #include "bm-store-private.h"
 
@@ -231,6 +232,39 @@ insert_spans (BmStore *self, const char *sql, GArray *spans, gboolean with_next,
   return TRUE;
 }
 
+/* The accounts the set-up brings (the point profile's operators[], or the
+ * set-up file's, docs/setup-file.md). A set-up file may give an account a
+ * one_time_password from the county: it must be replaced at the first
+ * log-in. */
+static gboolean
+apply_setup_operators (BmStore *self, JsonObject *setup, GError **error)
+{
+  JsonNode *node = json_object_get_member (setup, "operators");
+  JsonArray *operators;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The set-up file’s operators must be a list."));
+      return FALSE;
+    }
+  operators = json_node_get_array (node);
+  if (!bm_store_refresh_operators (self, operators, BM_ACTOR_SYSTEM, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (operators); i++)
+    {
+      JsonNode *n = json_array_get_element (operators, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      const char *password = o ? member_string (o, "one_time_password") : NULL;
+
+      if (password != NULL
+          && !bm_store_set_password (self, member_string (o, "user"), password, TRUE, BM_ACTOR_SYSTEM, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 apply_setup (BmStore *self, JsonObject *setup, gboolean training, GError **error)
 {
@@ -352,9 +386,11 @@ apply_setup (BmStore *self, JsonObject *setup, gboolean training, GError **error
     json_object_set_string_member (detail, "point", member_string (point, "code"));
     json_object_set_string_member (detail, "workstation_id", member_string (setup, "workstation_id"));
     json_object_set_boolean_member (detail, "training", training);
-    if (!bm_store_audit_append (self, NULL, NULL, "setup", detail, error))
+    if (!bm_store_audit_append (self, BM_ACTOR_SYSTEM, NULL, "setup", detail, error))
       goto fail;
   }
+  if (!apply_setup_operators (self, setup, error))
+    goto fail;
 
   return bm_store_transaction_commit (self, error);
 

@@ -9,6 +9,7 @@
 #include "bm-error.h"
 #include "bm-field-limits.h"
 #include "bm-json-input.h"
+#include "bm-operator.h"
 #include "bm-store-private.h"
 #include "bm-store-sync.h"
 
@@ -214,7 +215,7 @@ apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
       json_object_set_string_member (detail, "kind", c->kind == BM_SYNC_CHANGE_ONLINE_FIELDS ? "online_fields"
                                                      : c->kind == BM_SYNC_CHANGE_REVIEW ? "review" : "returned");
       return set_sync_record (self, c->uuid, "conflict", "local_conflict", NULL, l.version, 0, c->json, TRUE, error)
-             && bm_store_audit_append (self, NULL, c->uuid, "sync_conflict", detail, error);
+             && bm_store_audit_append (self, BM_ACTOR_PROVINCE, c->uuid, "sync_conflict", detail, error);
     }
 
   switch (c->kind)
@@ -285,7 +286,7 @@ apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
       && !exec_bind3 (self, "UPDATE sync_records SET county_decision = ?2, county_reason = ?3 WHERE candidate_uuid = ?1",
                       c->uuid, c->kind == BM_SYNC_CHANGE_RETURNED ? "returned" : c->review_state, c->reason, error))
     return FALSE;
-  return bm_store_audit_append (self, NULL, c->uuid, action, detail, error);
+  return bm_store_audit_append (self, BM_ACTOR_PROVINCE, c->uuid, action, detail, error);
 }
 
 

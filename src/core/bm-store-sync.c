@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-operator.h"
 #include "bm-store-private.h"
 #include "bm-store-submit.h"
 #include "bm-store-sync.h"
@@ -340,7 +341,7 @@ bm_store_sync_set_aside (BmStore *self, const char *batch_id, const char *code, 
   json_object_set_string_member (audit, "code", code);
   json_object_set_int_member (audit, "set_aside", changed);
   if (!delete_batch (self, batch_id, error)
-      || !bm_store_audit_append (self, NULL, NULL, "sync_set_aside", audit, error))
+      || !bm_store_audit_append (self, BM_ACTOR_PROVINCE, NULL, "sync_set_aside", audit, error))
     goto fail;
   return bm_store_transaction_commit (self, error);
 
@@ -496,7 +497,7 @@ bm_store_sync_apply_results (BmStore *self, const char *batch_id, GPtrArray *res
   json_object_set_int_member (detail, "rejected", counts[BM_SYNC_RESULT_REJECTED]);
   json_object_set_int_member (detail, "conflict", counts[BM_SYNC_RESULT_CONFLICT]);
   if (!delete_batch (self, batch_id, error)
-      || !bm_store_audit_append (self, NULL, NULL, "sync_batch", detail, error)
+      || !bm_store_audit_append (self, BM_ACTOR_PROVINCE, NULL, "sync_batch", detail, error)
       || !bm_store_sync_set (self, "last_success", now, error))
     goto fail;
   return bm_store_transaction_commit (self, error);
@@ -802,7 +803,7 @@ bm_store_sync_reconcile (BmStore *self, GPtrArray *server, GPtrArray *lists, gui
   text = json_to_string (node, FALSE);
   if (!bm_store_sync_set (self, "reconcile", text, error))
     goto fail;
-  if ((n > 0 || server_only > 0) && !bm_store_audit_append (self, NULL, NULL, "sync_reconcile", report, error))
+  if ((n > 0 || server_only > 0) && !bm_store_audit_append (self, BM_ACTOR_PROVINCE, NULL, "sync_reconcile", report, error))
     goto fail;
   if (!bm_store_transaction_commit (self, error))
     return FALSE;

@@ -673,6 +673,10 @@ bm_sync_setup_from_profile (JsonObject *profile, GPtrArray *slices, const char *
   json_object_set_string_member (setup, "workstation_id", workstation_id);
   json_object_set_member (setup, "categories",
                           json_node_copy (json_object_get_member (profile, "categories")));
+  /* The point's accounts; bm_store_refresh_operators keeps only user,
+   * name, role, id_number and enabled of each. */
+  if (arr_member (profile, "operators") != NULL)
+    json_object_set_member (setup, "operators", json_node_copy (json_object_get_member (profile, "operators")));
   for (guint i = 0; ranges && i < json_array_get_length (ranges); i++)
     {
       JsonNode *n = json_array_get_element (ranges, i);

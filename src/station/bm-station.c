@@ -10,7 +10,11 @@
  */
 #include "bm-config.h"
 
+#include <glib/gi18n-lib.h>
+
+#include "bm-error.h"
 #include "bm-station.h"
+#include "bm-store-login.h"
 #include "bm-store-sync.h"
 
 struct _BmStation
@@ -27,7 +31,13 @@ struct _BmStation
   BmStoreWriter *writer;
   BmPrintService *print_service;
   BmIntake *intake;
-  char *operator_name;
+  char *operator_name;      /* logged in; kept while locked */
+  gboolean locked;
+  guint idle_lock_seconds;  /* 0: never */
+  gint64 last_activity;     /* station clock, µs */
+  BmStationClock clock;
+  gpointer clock_data;
+  guint idle_source;
   gboolean started;
 };
 
@@ -38,7 +48,7 @@ typedef struct {
 
 G_DEFINE_FINAL_TYPE (BmStation, bm_station, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_STORE, PROP_OPERATOR, N_PROPS };
+enum { PROP_0, PROP_STORE, PROP_OPERATOR, PROP_LOCKED, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 enum { SIGNAL_STORE_CHANGED, N_SIGNALS };
@@ -91,6 +101,7 @@ bm_station_finalize (GObject *object)
 {
   BmStation *self = BM_STATION (object);
 
+  g_clear_handle_id (&self->idle_source, g_source_remove);
   g_free (self->operator_name);
   g_free (self->camera_dir);
   G_OBJECT_CLASS (bm_station_parent_class)->finalize (object);
@@ -109,20 +120,8 @@ bm_station_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_OPERATOR:
       g_value_set_string (value, self->operator_name);
       break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bm_station_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  BmStation *self = BM_STATION (object);
-
-  switch (prop_id)
-    {
-    case PROP_OPERATOR:
-      bm_station_set_operator (self, g_value_get_string (value));
+    case PROP_LOCKED:
+      g_value_set_boolean (value, self->locked);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -137,12 +136,16 @@ bm_station_class_init (BmStationClass *klass)
   object_class->dispose = bm_station_dispose;
   object_class->finalize = bm_station_finalize;
   object_class->get_property = bm_station_get_property;
-  object_class->set_property = bm_station_set_property;
 
   props[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, BM_TYPE_STORE,
                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The operator who is logged in (NULL when nobody is); it stays while
+   * the session is locked, so the lock screen can name them. */
   props[PROP_OPERATOR] = g_param_spec_string ("operator", NULL, NULL, NULL,
-                                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Locked: nobody may work until the same operator's password is given. */
+  props[PROP_LOCKED] = g_param_spec_boolean ("locked", NULL, NULL, FALSE,
+                                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -162,6 +165,7 @@ static void
 bm_station_init (BmStation *self)
 {
   self->cameras = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, held_camera_free);
+  self->idle_lock_seconds = BM_STATION_IDLE_LOCK_DEFAULT;
 }
 
 /* Reader settings of the cn.baoming.Client schema: card-reader,
@@ -227,12 +231,16 @@ bm_station_new (BmStore *store, GSettings *settings)
   self->intake = bm_intake_new (store, self->print_service);
   if (self->settings != NULL)
     {
-      g_autofree char *operator_name = g_settings_get_string (self->settings, "operator-name");
       g_autofree char *printer = g_settings_get_string (self->settings, "printer");
 
-      bm_station_set_operator (self, operator_name);
       bm_print_service_set_printer (self->print_service, printer);
+      self->idle_lock_seconds = g_settings_get_uint (self->settings, "idle-lock-minutes") * 60;
     }
+  /* Training opens with the training clerk: one step to try. Real mode
+   * waits for a log-in (the "operator-name" setting is only the user name
+   * the log-in screen suggests). */
+  if (bm_store_is_training (store))
+    bm_station_log_in (self, BM_TRAINING_CLERK, NULL, NULL);
 
   server = bm_store_sync_get (store, "server_url");
   if (server != NULL && !bm_store_is_training (store))
@@ -322,6 +330,134 @@ bm_station_get_camera_monitor (BmStation *self)
   return self->camera_monitor;
 }
 
+/* Who the services write as: nobody while the session is locked. */
+static void
+pass_operator (BmStation *self)
+{
+  const char *acting = self->locked ? NULL : self->operator_name;
+
+  bm_print_service_set_operator (self->print_service, acting);
+  bm_intake_set_operator (self->intake, acting);
+}
+
+static gint64
+station_now (BmStation *self)
+{
+  return self->clock ? self->clock (self->clock_data) : g_get_monotonic_time ();
+}
+
+static gboolean
+on_idle_check (gpointer data)
+{
+  bm_station_check_idle (BM_STATION (data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_logged_in (BmStation *self, const char *user)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_strcmp0 (self->operator_name, user) != 0)
+    {
+      g_free (self->operator_name);
+      self->operator_name = g_strdup (user);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OPERATOR]);
+    }
+  if (self->locked)
+    {
+      self->locked = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCKED]);
+    }
+  pass_operator (self);
+  self->last_activity = station_now (self);
+  /* Checked every few seconds; bm_station_check_idle decides. */
+  if (user != NULL && self->idle_source == 0 && self->idle_lock_seconds > 0)
+    self->idle_source = g_timeout_add_seconds (5, on_idle_check, self);
+  if (user == NULL)
+    g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * bm_station_log_in:
+ * @user: the account
+ * @password: (nullable): its password (training accounts have none)
+ *
+ * Logs @user in against the store (offline; bm_store_verify_password), or
+ * switches to @user from whoever worked before: switching operator is this
+ * one call. An account still on a one-time password is refused with
+ * BM_ERROR_PERMISSION; use bm_station_change_password().
+ */
+gboolean
+bm_station_log_in (BmStation *self, const char *user, const char *password, GError **error)
+{
+  gboolean must_change = FALSE;
+
+  g_return_val_if_fail (BM_IS_STATION (self), FALSE);
+  if (!bm_store_verify_password (self->store, user, password, &must_change, error))
+    return FALSE;
+  if (must_change)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION,
+                   _("“%s” logs in with a one-time password: choose your own password first."), user);
+      return FALSE;
+    }
+  set_logged_in (self, user);
+  return TRUE;
+}
+
+/* First log-in with a one-time password, or any change of one's own
+ * password: checks @old_password, sets @new_password and logs @user in. */
+gboolean
+bm_station_change_password (BmStation *self, const char *user, const char *old_password, const char *new_password,
+                            GError **error)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), FALSE);
+  if (!bm_store_verify_password (self->store, user, old_password, NULL, error)
+      || !bm_store_set_password (self->store, user, new_password, FALSE, user, error))
+    return FALSE;
+  set_logged_in (self, user);
+  return TRUE;
+}
+
+/* Locks the session: the operator stays named, nothing is written as them
+ * until bm_station_unlock(). */
+void
+bm_station_lock (BmStation *self)
+{
+  g_return_if_fail (BM_IS_STATION (self));
+  if (self->operator_name == NULL || self->locked)
+    return;
+  self->locked = TRUE;
+  pass_operator (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCKED]);
+}
+
+/* Unlocks with the same operator's password; another operator logs in
+ * with bm_station_log_in() instead. */
+gboolean
+bm_station_unlock (BmStation *self, const char *password, GError **error)
+{
+  g_autofree char *user = NULL;
+
+  g_return_val_if_fail (BM_IS_STATION (self), FALSE);
+  if (self->operator_name == NULL)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION, _("Nobody is logged in at this workstation."));
+      return FALSE;
+    }
+  user = g_strdup (self->operator_name);
+  return bm_station_log_in (self, user, password, error);
+}
+
+void
+bm_station_log_out (BmStation *self)
+{
+  g_return_if_fail (BM_IS_STATION (self));
+  set_logged_in (self, NULL);
+}
+
+/* Returns: (nullable): the operator logged in (also while locked) */
 const char *
 bm_station_get_operator (BmStation *self)
 {
@@ -329,17 +465,57 @@ bm_station_get_operator (BmStation *self)
   return self->operator_name;
 }
 
+/* Returns: (nullable): who may write now: the operator, or NULL when
+ * nobody is logged in or the session is locked */
+const char *
+bm_station_get_acting_operator (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), NULL);
+  return self->locked ? NULL : self->operator_name;
+}
+
+gboolean
+bm_station_get_locked (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), FALSE);
+  return self->locked;
+}
+
+/* Work at the counter (a key, a click, a card read) keeps the session open. */
 void
-bm_station_set_operator (BmStation *self, const char *operator_name)
+bm_station_note_activity (BmStation *self)
 {
   g_return_if_fail (BM_IS_STATION (self));
-  if (g_strcmp0 (self->operator_name, operator_name) == 0)
-    return;
-  g_free (self->operator_name);
-  self->operator_name = g_strdup (operator_name);
-  bm_print_service_set_operator (self->print_service, operator_name);
-  bm_intake_set_operator (self->intake, operator_name);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OPERATOR]);
+  self->last_activity = station_now (self);
+}
+
+void
+bm_station_set_idle_lock (BmStation *self, guint seconds)
+{
+  g_return_if_fail (BM_IS_STATION (self));
+  self->idle_lock_seconds = seconds;
+}
+
+/* The station's clock in µs (monotonic); tests pass a fake one. */
+void
+bm_station_set_clock (BmStation *self, BmStationClock clock, gpointer user_data)
+{
+  g_return_if_fail (BM_IS_STATION (self));
+  self->clock = clock;
+  self->clock_data = user_data;
+  self->last_activity = station_now (self);
+}
+
+/* Locks the session when nobody has worked for the idle time; called by
+ * the station's timer, and by tests. Returns whether it is locked. */
+gboolean
+bm_station_check_idle (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), FALSE);
+  if (self->operator_name != NULL && !self->locked && self->idle_lock_seconds > 0
+      && station_now (self) - self->last_activity >= (gint64) self->idle_lock_seconds * G_USEC_PER_SEC)
+    bm_station_lock (self);
+  return self->locked;
 }
 
 /**

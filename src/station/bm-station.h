@@ -26,9 +26,35 @@ BmSyncWorker    *bm_station_get_sync_worker    (BmStation    *self);
 BmPrintService  *bm_station_get_print_service  (BmStation    *self);
 BmIntake        *bm_station_get_intake         (BmStation    *self);
 BmStoreWriter   *bm_station_get_writer         (BmStation    *self);
+/* Log-in and lock (issue 12). The default idle time before the session
+ * locks; the "idle-lock-minutes" setting overrides it. */
+#define BM_STATION_IDLE_LOCK_DEFAULT (10 * 60)
+typedef gint64 (*BmStationClock) (gpointer user_data);
+
+gboolean         bm_station_log_in             (BmStation    *self,
+                                                const char   *user,
+                                                const char   *password,
+                                                GError      **error);
+gboolean         bm_station_change_password    (BmStation    *self,
+                                                const char   *user,
+                                                const char   *old_password,
+                                                const char   *new_password,
+                                                GError      **error);
+void             bm_station_lock               (BmStation    *self);
+gboolean         bm_station_unlock             (BmStation    *self,
+                                                const char   *password,
+                                                GError      **error);
+void             bm_station_log_out            (BmStation    *self);
 const char      *bm_station_get_operator       (BmStation    *self);
-void             bm_station_set_operator       (BmStation    *self,
-                                                const char   *operator_name);
+const char      *bm_station_get_acting_operator (BmStation   *self);
+gboolean         bm_station_get_locked         (BmStation    *self);
+void             bm_station_note_activity      (BmStation    *self);
+void             bm_station_set_idle_lock      (BmStation    *self,
+                                                guint         seconds);
+void             bm_station_set_clock          (BmStation    *self,
+                                                BmStationClock clock,
+                                                gpointer      user_data);
+gboolean         bm_station_check_idle         (BmStation    *self);
 void             bm_station_set_camera_dir     (BmStation    *self,
                                                 const char   *dir);
 BmCamera        *bm_station_hold_camera        (BmStation    *self,

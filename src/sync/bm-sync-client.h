@@ -59,5 +59,10 @@ gboolean      bm_sync_setup               (BmStore             *store,
                                            const BmSyncSetupOptions *options,
                                            GCancellable        *cancellable,
                                            GError             **error);
+gboolean      bm_sync_check_account       (BmStore             *store,
+                                           const char          *user,
+                                           const char          *password,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
 
 G_END_DECLS

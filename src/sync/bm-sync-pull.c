@@ -10,6 +10,7 @@
 
 #include "bm-error.h"
 #include "bm-store-policy.h"
+#include "bm-store-operators.h"
 #include "bm-store-sync.h"
 #include "bm-sync-client-private.h"
 
@@ -122,6 +123,9 @@ bm_sync_client_refresh_profile (BmSyncClient *self, GError **refused, GError **e
           break;
         case BM_POLICY_APPLIED:
         case BM_POLICY_UNCHANGED:
+          /* Accounts follow the profile in force (bm-store-operators.c). */
+          if (profile != NULL && !bm_store_apply_profile_operators (self->store, profile, error))
+            return FALSE;
           break;
         }
     }

@@ -8,7 +8,10 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bm-error.h"
 #include "bm-store-policy.h"
+#include "bm-store-login.h"
+#include "bm-store-operators.h"
 #include "bm-store-sync.h"
 #include "bm-sync-client.h"
 #include "bm-sync-message.h"
@@ -122,6 +125,11 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
   setup = bm_sync_setup_from_profile (profile, slices, o->server_url, workstation_id, error);
   if (setup == NULL || !bm_store_init_from_setup (store, setup, error))
     goto out;
+  /* The server has just verified this account's password: keep its hash
+   * so that the person who set the desk up can log in offline. */
+  if (bm_store_operator_is_enabled (store, o->user)
+      && !bm_store_set_password (store, o->user, o->password, FALSE, BM_ACTOR_PROVINCE, error))
+    goto out;
 
   exp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + token->expires_in);
   /* The first profile version is applied like every later one, so that
@@ -176,6 +184,50 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
        && bm_store_sync_set (store, "token_expires", exp, error)
        && bm_store_sync_set (store, "refresh_token", token->refresh_token, error);
 out:
+  bm_sync_response_clear (&resp);
+  return ok;
+}
+
+/* An account from the point profile has no password on this workstation
+ * until someone sets one. Its first log-in can be checked by the provincial
+ * server instead (the password the county gave the operator); the caller
+ * then keeps its hash, so later log-ins work offline. BM_ERROR_PERMISSION
+ * when the server refuses the user name or password. */
+gboolean
+bm_sync_check_account (BmStore *store, const char *user, const char *password,
+                       GCancellable *cancellable, GError **error)
+{
+  g_autofree char *url = bm_store_sync_get (store, "server_url");
+  g_autofree char *ca = bm_store_sync_get (store, "ca_file");
+  g_autofree char *pin = bm_store_sync_get (store, "pin");
+  g_autofree char *plain = bm_store_sync_get (store, "allow_plain_http");
+  g_autofree char *point = bm_store_sync_get (store, "point_code");
+  g_autofree char *ws = bm_store_sync_get (store, "workstation_id");
+  g_autoptr(BmSyncTransport) transport = NULL;
+  g_autoptr(GBytes) body = NULL;
+  BmSyncResponse resp = { 0 };
+  gboolean ok;
+
+  if (url == NULL || point == NULL || ws == NULL)
+    {
+      g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NOT_SET_UP,
+                   _("This workstation is not set up for sync; run “baoming-cli setup” first."));
+      return FALSE;
+    }
+  transport = bm_sync_transport_new (url, ca, pin, g_strcmp0 (plain, "1") == 0, error);
+  if (transport == NULL)
+    return FALSE;
+  body = take_string (bm_sync_build_login (point, user, password ? password : "", ws));
+  if (!bm_sync_transport_request (transport, "POST", "/api/v1/login", body, NULL, &resp, cancellable, error))
+    return FALSE;
+  if (resp.status == 401 || resp.status == 403)
+    {
+      bm_sync_response_clear (&resp);
+      g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION,
+                   _("The provincial server does not know this user name and password."));
+      return FALSE;
+    }
+  ok = expect_200 (&resp, "the login", error);
   bm_sync_response_clear (&resp);
   return ok;
 }

@@ -138,7 +138,7 @@ capture_to_store (const char *dev, const char *dir)
     json_object_set_string_member (o, "category", "1");
     json_object_set_string_member (o, "source", "manual");
     c = bm_candidate_new_from_json (o, &error);
-    if (c == NULL || !bm_store_add_candidate (store, c, "bench", &error))
+    if (c == NULL || !bm_store_add_candidate (store, c, "training", &error))
       g_error ("%s", error->message);
     number = g_strdup (bm_candidate_get (c, "number"));
   }
@@ -169,7 +169,7 @@ capture_to_store (const char *dev, const char *dir)
       if (photo == NULL)
         g_error ("%s", error->message);
       t2 = g_get_monotonic_time ();
-      if (!bm_store_save_photo (store, number, photo, "camera", "bench", &error))
+      if (!bm_store_save_photo (store, number, photo, "camera", "training", &error))
         g_error ("%s", error->message);
       t3 = g_get_monotonic_time ();
       c3 = cpu_seconds ();

@@ -58,7 +58,7 @@ main (int argc, char **argv)
         }
       for (guint i = done; i < done + 1000 && i < n; i++)
         g_ptr_array_add (batch, bm_test_make_candidate (i, "1"));
-      if (!bm_store_add_candidates (store, batch, "bench", &error))
+      if (!bm_store_add_candidates (store, batch, "clerk", &error))
         g_error ("%s", error->message);
       for (guint i = 0; i < batch->len; i += 50)
         {
@@ -76,7 +76,7 @@ main (int argc, char **argv)
   for (guint i = 0; i < singles; i++)
     {
       g_autoptr(BmCandidate) c = bm_test_make_candidate (n + i, "5");
-      if (!bm_store_add_candidate (store, c, "bench", &error))
+      if (!bm_store_add_candidate (store, c, "clerk", &error))
         g_error ("%s", error->message);
     }
   single_ms = now_ms () - t0;

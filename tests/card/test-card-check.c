@@ -58,7 +58,7 @@ test_checks (void)
   g_assert_cmpuint (w3->len, ==, 1);
   g_assert_true (has (w3, "check character"));
 
-  g_assert_true (bm_store_add_candidate (store, c, "test", &error));
+  g_assert_true (bm_store_add_candidate (store, c, "training", &error));
   g_assert_no_error (error);
   registered = bm_identity_get (bm_candidate_get_identity (c), "id_number");
   {

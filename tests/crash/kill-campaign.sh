@@ -110,7 +110,7 @@ prep_register() {
   printf '{"id_type":"resident_card","id_number":"%s","name":"杀进程考生","sex":"%s","nation":"01","birth_date":"%s","address":"湖南省长沙市天心区","category":"%s"}\n' \
     "$id" "$sex" "$birth" "$cat" >"$R/register-$1.in"
   echo "$id" >"$R/register-$1.id"
-  ARGS=(candidate add --json "$R/register-$1.in" --operator kill-campaign)
+  ARGS=(candidate add --json "$R/register-$1.in")
 }
 done_register() {   # $1 seq, $2 exit status
   case $2 in
@@ -121,13 +121,13 @@ done_register() {   # $1 seq, $2 exit status
 }
 prep_print() {
   if [ $(( RANDOM % 2 )) = 0 ]; then
-    ARGS=(print login-cards --printer testq --timeout 60 --json --operator kill-campaign)
+    ARGS=(print login-cards --printer testq --timeout 60 --json)
   else
     local first cat
     cat=$(( RANDOM % 2 ? 5 : 1 ))
     first=$(sqlite3 "$DB" "SELECT number FROM candidates WHERE category = '$cat' ORDER BY random() LIMIT 1" 2>/dev/null)
     [ -n "$first" ] || first=01020001
-    ARGS=(print login-cards --printer testq --timeout 60 --json --operator kill-campaign
+    ARGS=(print login-cards --printer testq --timeout 60 --json
           --numbers "$first-$(printf '%08d' $(( 10#$first + RANDOM % 12 )))" --reason "kill campaign reprint")
   fi
 }
@@ -143,7 +143,7 @@ prep_photo() {
   for n in $(sqlite3 "$DB" "SELECT number FROM candidates ORDER BY random() LIMIT $(( 2 + RANDOM % 5 ))" 2>/dev/null); do
     cp "$T/photos/${PORTRAITS[$(( RANDOM % 4 ))]}.jpg" "$d/$n.jpg"; k=$((k + 1))
   done
-  ARGS=(photo import "$d" --operator kill-campaign)
+  ARGS=(photo import "$d")
 }
 done_photo() {
   case $2 in

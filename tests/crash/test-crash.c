@@ -36,7 +36,7 @@ writer (const char *path, guint first, guint count, int report_fd, int ready_fd)
       g_autoptr(BmCandidate) candidate = bm_test_make_candidate (i, (i % 2) ? "1" : "5");
       char number[9];
 
-      if (!bm_store_add_candidate (store, candidate, "writer", &error))
+      if (!bm_store_add_candidate (store, candidate, "training", &error))
         {
           g_printerr ("writer: %s\n", error->message);
           _exit (3);

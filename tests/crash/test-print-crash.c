@@ -85,7 +85,7 @@ run_killed (Fixture *f, const char *crash_at)
 {
   g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "BAOMING_TEST_CRASH_AT", crash_at, TRUE);
   const char *argv[] = { cli (), "--training", "--db", f->db, "print", "login-cards", "--printer", "testq",
-                         "--all", "--operator", "王老师", NULL };
+                         "--all", "--operator", "training", NULL };
   g_autoptr(GError) error = NULL;
   int status = 0;
 
@@ -181,7 +181,7 @@ test_killed_after_completion (Fixture *f, gconstpointer data)
   row = json_array_get_object_element (json_node_get_array (log), 0);
   g_assert_cmpstr (json_object_get_string_member (row, "outcome"), ==, "completed");
   g_assert_cmpstr (json_object_get_string_member (row, "document"), ==, "login-cards");
-  g_assert_cmpstr (json_object_get_string_member (row, "operator"), ==, "王老师");
+  g_assert_cmpstr (json_object_get_string_member (row, "operator"), ==, "training");
   g_assert_cmpint (json_object_get_int_member (row, "job_id"), >, 0);
   g_assert_cmpint (cups_job_state (json_object_get_int_member (row, "job_id")), ==, IPP_JSTATE_COMPLETED);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (row, "records")), ==, N_RECORDS);
@@ -253,11 +253,11 @@ test_settle_rules (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (bm_print_owner_alive (self_owner));
   g_assert_false (bm_print_owner_alive ("1:0"));
-  live = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "a", NULL,
+  live = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "training", NULL,
                                       BM_RECORD_STATE_CARD_PRINTED, "aaaa1111", self_owner, &error);
-  never = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "b", NULL,
+  never = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "training", NULL,
                                        BM_RECORD_STATE_CARD_PRINTED, "bbbb2222", "1:0", &error);
-  forgotten = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "c", NULL,
+  forgotten = bm_store_print_intent_begin (store, "login-cards", f->numbers, "testq", "training", NULL,
                                            BM_RECORD_STATE_CARD_PRINTED, "cccc3333", "1:0", &error);
   g_assert_no_error (error);
   g_assert_true (bm_store_print_intent_set_job (store, forgotten, 987654, NULL, &error));

@@ -71,7 +71,6 @@ test_flow (void)
   g_autofree char *number = NULL;
   g_autoptr(BmCandidate) stored = NULL;
 
-  bm_station_set_operator (station, "王老师");
   bm_print_service_set_printer (printing, "testq");
   bm_print_service_set_timeout (printing, 60);
   g_assert_true (bm_test_cardemu ("remove"));

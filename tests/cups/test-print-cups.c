@@ -237,7 +237,7 @@ test_login_cards (Fixture       *f,
   int rc;
 
   rc = bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "login-cards", "--printer", "testq",
-                    "--all", "--json", "--operator", "王老师", "--deadline", "2019年11月8日17:00", NULL);
+                    "--all", "--json", "--operator", "training", "--deadline", "2019年11月8日17:00", NULL);
   g_assert_cmpint (rc, ==, 0);
   result = parse_object (out);
   g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "completed");
@@ -262,7 +262,7 @@ test_login_cards (Fixture       *f,
   row = last_log_row (f);
   g_assert_cmpstr (json_object_get_string_member (row, "outcome"), ==, "completed");
   g_assert_cmpstr (json_object_get_string_member (row, "printer"), ==, "testq");
-  g_assert_cmpstr (json_object_get_string_member (row, "operator"), ==, "王老师");
+  g_assert_cmpstr (json_object_get_string_member (row, "operator"), ==, "training");
   g_assert_cmpint (json_object_get_int_member (row, "job_id"), ==, json_object_get_int_member (result, "job_id"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (row, "records")), ==, 5);
   state = candidate_value (f, f->numbers->pdata[0], "state");
@@ -334,8 +334,8 @@ test_proof_sheets (Fixture       *f,
   }
   for (guint i = 0; i < f->numbers->len; i++)
     {
-      g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_CARD_PRINTED, "t", &error));
-      g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_COMMENTED, "t", &error));
+      g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_CARD_PRINTED, "training", &error));
+      g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_COMMENTED, "training", &error));
     }
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "proof-sheets", "--printer", "testq",
@@ -604,7 +604,7 @@ test_async_batch (Fixture       *f,
   AsyncRun run = { g_main_loop_new (NULL, FALSE), };
 
   bm_print_batch_set_selection (batch, BM_PRINT_SELECT_ALL, NULL, NULL);
-  bm_print_batch_set_operator (batch, "王老师");
+  bm_print_batch_set_operator (batch, "training");
   g_assert_true (bm_print_batch_prepare (batch, &error));
   g_assert_no_error (error);
   g_signal_connect (batch, "progress", G_CALLBACK (on_progress), &run);
@@ -631,6 +631,7 @@ test_async_batch (Fixture       *f,
 
     run.ok = TRUE;
     bm_print_batch_set_selection (again, BM_PRINT_SELECT_ALL, NULL, NULL);
+    bm_print_batch_set_operator (again, "training");
     g_assert_true (bm_print_batch_prepare (again, &error));
     g_cancellable_cancel (cancellable);
     bm_print_batch_print_async (again, "testq", cancellable, on_printed, &run);

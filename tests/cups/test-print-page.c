@@ -101,7 +101,6 @@ test_print_page (void)
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
   station = bm_station_new (store, NULL);
-  bm_station_set_operator (station, "王老师");
   page = bm_print_page_new (station);
   bm_print_page_set_printer (page, "testq");
   g_signal_connect (page, "printed", G_CALLBACK (on_printed), NULL);

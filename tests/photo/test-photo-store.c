@@ -54,7 +54,7 @@ fixture_setup (Fixture *f, gconstpointer data)
       json_object_set_string_member (o, "source", "manual");
       c = bm_candidate_new_from_json (o, &error);
       g_assert_no_error (error);
-      g_assert_true (bm_store_add_candidate (f->store, c, "tester", &error));
+      g_assert_true (bm_store_add_candidate (f->store, c, "training", &error));
       g_assert_no_error (error);
       f->numbers[i] = g_strdup (bm_candidate_get (c, "number"));
       g_assert_nonnull (f->numbers[i]);
@@ -123,7 +123,7 @@ test_save (Fixture *f, gconstpointer data)
   c = bm_store_find_by_number (f->store, f->numbers[0], &error);
   g_assert_cmpint (bm_candidate_get_state (c), ==, BM_RECORD_STATE_NUMBERED);
   g_clear_object (&c);
-  g_assert_true (bm_store_save_photo (f->store, f->numbers[0], good, "camera", "tester", &error));
+  g_assert_true (bm_store_save_photo (f->store, f->numbers[0], good, "camera", "training", &error));
   g_assert_no_error (error);
   c = bm_store_find_by_number (f->store, f->numbers[0], &error);
   g_assert_cmpint (bm_candidate_get_state (c), ==, BM_RECORD_STATE_PHOTOGRAPHED);
@@ -136,11 +136,11 @@ test_save (Fixture *f, gconstpointer data)
   g_assert_true (g_bytes_equal (original, bm_photo_get_original (good)));
 
   /* soft failure: refused without a reason, stored with one (a retake) */
-  g_assert_false (bm_store_save_photo (f->store, f->numbers[0], soft, "camera", "tester", &error));
+  g_assert_false (bm_store_save_photo (f->store, f->numbers[0], soft, "camera", "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
   bm_photo_set_override_reason (soft, "考生眼疾，无法保持静止");
-  g_assert_true (bm_store_save_photo (f->store, f->numbers[0], soft, "camera", "tester", &error));
+  g_assert_true (bm_store_save_photo (f->store, f->numbers[0], soft, "camera", "training", &error));
   g_assert_no_error (error);
   g_clear_pointer (&stored, g_bytes_unref);
   stored = bm_store_get_photo (f->store, f->numbers[0], "processed", NULL, &error);
@@ -148,7 +148,7 @@ test_save (Fixture *f, gconstpointer data)
 
   /* hard failure: never, whatever the reason */
   bm_photo_set_override_reason (hard, "please");
-  g_assert_false (bm_store_save_photo (f->store, f->numbers[1], hard, "camera", "tester", &error));
+  g_assert_false (bm_store_save_photo (f->store, f->numbers[1], hard, "camera", "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_null (bm_store_get_photo (f->store, f->numbers[1], "processed", NULL, &error));
@@ -156,8 +156,8 @@ test_save (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* voided record */
-  g_assert_true (bm_store_void_candidate (f->store, f->numbers[2], "重复报名", "tester", &error));
-  g_assert_false (bm_store_save_photo (f->store, f->numbers[2], good, "camera", "tester", &error));
+  g_assert_true (bm_store_void_candidate (f->store, f->numbers[2], "重复报名", "training", &error));
+  g_assert_false (bm_store_save_photo (f->store, f->numbers[2], good, "camera", "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
   g_clear_error (&error);
 
@@ -231,7 +231,7 @@ test_import_dir (Fixture *f, gconstpointer data)
     write_file (f, gif_name, gif);              /* PNG by name, GIF inside; record voided? no: live */
   }
 
-  report = bm_photo_import_dir (f->store, in, "tester", &error);
+  report = bm_photo_import_dir (f->store, in, "training", &error);
   g_assert_no_error (error);
   matched = json_object_get_array_member (report, "matched");
   unmatched = json_object_get_array_member (report, "unmatched");
@@ -272,12 +272,12 @@ test_import_file (Fixture *f, gconstpointer data)
   jpg = bm_image_encode_jpeg (img, 90, FALSE, NULL);
   g_file_set_contents (path, g_bytes_get_data (jpg, NULL), (gssize) g_bytes_get_size (jpg), NULL);
 
-  result = bm_photo_import_file (f->store, path, f->numbers[1], "tester", &error);
+  result = bm_photo_import_file (f->store, path, f->numbers[1], "training", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (result, "number"), ==, f->numbers[1]);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (result, "warnings")), ==, 0);
 
-  g_assert_null (bm_photo_import_file (f->store, path, "01029999", "tester", &error));
+  g_assert_null (bm_photo_import_file (f->store, path, "01029999", "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_NOT_FOUND);
 }
 

@@ -61,7 +61,7 @@ bm_test_add_candidates (BmStore  *store,
       json_object_set_string_member (o, "comment", "该生思想进步，遵纪守法，学习刻苦，团结同学。");
       json_object_set_boolean_member (o, "migrant_child", migrant_every > 0 && i % migrant_every == 0);
       c = bm_candidate_new_from_json (o, error);
-      if (c == NULL || !bm_store_add_candidate (store, c, "测试员", error))
+      if (c == NULL || !bm_store_add_candidate (store, c, "training", error))
         return NULL;
       g_ptr_array_add (numbers, g_strdup (bm_candidate_get (c, "number")));
     }
@@ -93,7 +93,7 @@ bm_test_add_photo (BmStore     *store,
   sqlite3_bind_text (stmt, 3, sum, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return bm_store_set_sqlite_error (store, sqlite3_errcode (bm_store_get_sqlite (store)), error);
-  return bm_store_set_state (store, number, BM_RECORD_STATE_PHOTOGRAPHED, "测试员", error);
+  return bm_store_set_state (store, number, BM_RECORD_STATE_PHOTOGRAPHED, "training", error);
 }
 
 GBytes *

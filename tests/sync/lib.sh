@@ -50,6 +50,10 @@ stop_server() { kill "${1:--TERM}" "$SRV" 2>/dev/null || true; wait "$SRV" 2>/de
 
 provision() { province provision "$POINT_JSON" || fail "provision"; }
 
+# The development server's clerk works every writing command (issue 12:
+# no write without a logged-in operator); setup keeps its password hash.
+export BAOMING_OPERATOR=clerk BAOMING_PASSWORD=clerk-pass
+
 setup_client() {
   BAOMING_PASSWORD=clerk-pass cli setup --server "https://127.0.0.1:$PORT" --point 010201 --user clerk \
       --ca-file "$T/cert.pem" --pin "$(cat "$T/pin")" "$@" >/dev/null || fail "setup"

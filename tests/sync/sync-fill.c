@@ -55,7 +55,7 @@ add (BmStore *store, int count, int photo_bytes, int offset)
       c = bm_candidate_new (identity);
       bm_candidate_set (c, "category", (i % 2) ? "5" : "1");
       bm_candidate_set (c, "source", "card");
-      if (!bm_store_add_candidate (store, c, "test", &error))
+      if (!bm_store_add_candidate (store, c, "clerk", &error))
         {
           g_printerr ("sync-fill: record %d: %s\n", i, error->message);
           return 1;
@@ -105,7 +105,7 @@ edit (BmStore *store, int count)
       g_autofree char *comment = g_strdup_printf ("评语 %u", g_random_int ());
 
       json_object_set_string_member (changes, "comment", comment);
-      if (!bm_store_update_candidate (store, numbers->pdata[i], changes, NULL, "test", &error))
+      if (!bm_store_update_candidate (store, numbers->pdata[i], changes, NULL, "clerk", &error))
         {
           g_printerr ("sync-fill: edit: %s\n", error->message);
           return 1;
@@ -138,7 +138,7 @@ complete (BmStore *store, int count)
 
       json_object_set_boolean_member (changes, "fee_paid", TRUE);
       json_object_set_boolean_member (changes, "eligibility_checked", TRUE);
-      if (!bm_store_update_candidate (store, numbers->pdata[i], changes, NULL, "test", &error))
+      if (!bm_store_update_candidate (store, numbers->pdata[i], changes, NULL, "clerk", &error))
         {
           g_printerr ("sync-fill: complete: %s\n", error->message);
           return 1;

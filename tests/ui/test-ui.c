@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "bm-correction-dialog.h"
+#include "bm-login-dialog.h"
+#include "bm-store-login.h"
 #include "bm-error.h"
 #include "bm-paths.h"
 #include "bm-test-util.h"
@@ -172,7 +174,7 @@ test_counter (void)
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(BmCandidate) corrected = NULL;
-    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, "01023001", "tester", &error);
+    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, "01023001", "training", &error);
 
     g_assert_no_error (error);
     bm_correction_dialog_set_field (dialog, "address", "湖南省湘西土家族苗族自治州吉首市乾州街道");
@@ -222,7 +224,7 @@ test_pages (void)
   for (guint i = 0; i < 5; i++)
     {
       g_autoptr(BmCandidate) candidate = bm_test_make_candidate (i, "1");
-      g_assert_true (bm_store_add_candidate (store, candidate, NULL, NULL));
+      g_assert_true (bm_store_add_candidate (store, candidate, "training", NULL));
     }
   window = open_window (store);
   gtk_window_present (GTK_WINDOW (window));
@@ -241,6 +243,119 @@ test_pages (void)
  * the store directly, as the sync thread or the CLI would), the header
  * count and the 考生 list agree with it after the change is announced,
  * without a refresh by hand. */
+static BmLoginDialog *
+find_login_dialog (void)
+{
+  GListModel *windows = gtk_window_get_toplevels ();   /* transfer none */
+  BmLoginDialog *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (windows, i);
+
+      if (BM_IS_LOGIN_DIALOG (w))
+        found = BM_LOGIN_DIALOG (w);
+    }
+  return found;
+}
+
+/* Lock from the header, the log-in screen appears; a wrong password
+ * leaves it up with the sentence, the same operator's password unlocks. */
+static void
+test_lock_and_log_in (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(GSettings) settings = bm_settings_new ();
+  g_autoptr(BmStation) station = bm_station_new (store, settings);
+  g_autoptr(GError) error = NULL;
+  BmWindow *window;
+  BmLoginDialog *dialog;
+  GtkWidget *password, *problem;
+
+  g_assert_true (bm_store_set_password (store, BM_TRAINING_CLERK, "clerk-secret", FALSE, BM_TRAINING_CLERK, &error));
+  g_assert_no_error (error);
+  bm_station_start (station);
+  window = bm_window_new (NULL, station);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_null (find_login_dialog ());
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (bm_station_get_locked (station));
+  dialog = find_login_dialog ();
+  g_assert_nonnull (dialog);
+  wait_for_draw (GTK_WIDGET (dialog));
+  password = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "password_entry");
+  problem = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "problem_label");
+
+  gtk_editable_set_text (GTK_EDITABLE (password), "wrong-secret");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.log-in", NULL));
+  g_assert_true (bm_station_get_locked (station));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "training"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, "");
+
+  gtk_editable_set_text (GTK_EDITABLE (password), "clerk-secret");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.log-in", NULL));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (bm_station_get_locked (station));
+  g_assert_null (find_login_dialog ());
+  g_assert_cmpstr (bm_station_get_acting_operator (station), ==, BM_TRAINING_CLERK);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  bm_station_stop (station);
+  g_clear_object (&station);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
+static const char real_setup[] =
+  "{ \"point\": { \"code\": \"010201\", \"name\": \"测试点\", \"county_code\": \"0102\" },"
+  "  \"workstation_id\": \"W1\", \"workstation_count\": 1, \"workstation_index\": 1,"
+  "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+  "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 99 } ] }";
+
+/* Real mode starts with the log-in screen: nobody works until an account
+ * logs in; the header then names them. */
+static void
+test_real_mode_log_in (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_with_setup (dir, "real.db", real_setup);
+  g_autoptr(GSettings) settings = bm_settings_new ();
+  g_autoptr(BmStation) station = NULL;
+  g_autoptr(GError) error = NULL;
+  BmWindow *window;
+  BmLoginDialog *dialog;
+
+  g_assert_true (bm_store_set_password (store, "clerk", "clerk-pass", FALSE, "system", &error));
+  g_assert_no_error (error);
+  station = bm_station_new (store, settings);
+  g_assert_null (bm_station_get_operator (station));
+  window = bm_window_new (NULL, station);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  dialog = find_login_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "user_entry")),
+                         "clerk");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG,
+                                                                      "password_entry")),
+                         "clerk-pass");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.log-in", NULL));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (find_login_dialog ());
+  g_assert_cmpstr (bm_station_get_acting_operator (station), ==, "clerk");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&station);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 static void
 test_counts_follow_changes (void)
 {
@@ -257,10 +372,10 @@ test_counts_follow_changes (void)
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(BmCandidate) candidate = bm_test_make_candidate (100 + i, "1");
-      g_assert_true (bm_store_add_candidate (store, candidate, "tester", &error));
+      g_assert_true (bm_store_add_candidate (store, candidate, "training", &error));
       g_assert_no_error (error);
     }
-  g_assert_true (bm_store_void_candidate (store, "01020002", "重复登记", "tester", &error));
+  g_assert_true (bm_store_void_candidate (store, "01020002", "重复登记", "training", &error));
   g_assert_no_error (error);
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
@@ -309,6 +424,8 @@ main (int argc, char **argv)
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
   g_test_add_func ("/ui/counts-follow-changes", test_counts_follow_changes);
+  g_test_add_func ("/ui/lock-and-log-in", test_lock_and_log_in);
+  g_test_add_func ("/ui/real-mode-log-in", test_real_mode_log_in);
   g_test_add_func ("/ui/enter-and-list", test_enter_and_list);
   g_test_add_func ("/ui/counter", test_counter);
   g_test_add_func ("/ui/pages", test_pages);

@@ -211,7 +211,7 @@ refuse (BmStore *store, BmCandidate *c, const char *label)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (bm_store_add_candidate (store, c, "tester", &error));
+  g_assert_false (bm_store_add_candidate (store, c, "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   if (strstr (error->message, label) == NULL)
     g_error ("“%s” does not name the field “%s”", error->message, label);
@@ -275,14 +275,14 @@ test_lengths (Fixture *f, gconstpointer data)
   for (int i = 0; i < 60; i++)
     g_string_append (sixty, "中");
   bm_candidate_set (edge, "school", sixty->str);
-  g_assert_true (bm_store_add_candidate (f->store, edge, "tester", &error));
+  g_assert_true (bm_store_add_candidate (f->store, edge, "training", &error));
   g_assert_no_error (error);
   school = column (f->store, "SELECT school FROM candidates");
   g_assert_cmpstr (school, ==, sixty->str);
 
   g_string_append (sixty, "中");
   bm_candidate_set (over, "school", sixty->str);
-  g_assert_false (bm_store_add_candidate (f->store, over, "tester", &error));
+  g_assert_false (bm_store_add_candidate (f->store, over, "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "longer than 60"));
   g_string_free (sixty, TRUE);
@@ -299,7 +299,7 @@ test_nfc (Fixture *f, gconstpointer data)
   /* "Cafe" + U+0301 and "Zoe" + U+0308: decomposed, stored composed. */
   bm_candidate_set (c, "school", "Cafe\xcc\x81 一中");
   bm_identity_set (bm_candidate_get_identity (c), "name_en", "ZOE\xcc\x88");
-  g_assert_true (bm_store_add_candidate (f->store, c, "tester", &error));
+  g_assert_true (bm_store_add_candidate (f->store, c, "training", &error));
   g_assert_no_error (error);
   school = column (f->store, "SELECT school FROM candidates");
   name_en = column (f->store, "SELECT name_en FROM candidates");
@@ -309,13 +309,13 @@ test_nfc (Fixture *f, gconstpointer data)
   /* The correction path (CLI candidate update, GUI correction dialog). */
   number = column (f->store, "SELECT number FROM candidates");
   json_object_set_string_member (change, "class_name", "A\xcc\x8a班");
-  g_assert_true (bm_store_update_candidate (f->store, number, change, NULL, "tester", &error));
+  g_assert_true (bm_store_update_candidate (f->store, number, change, NULL, "training", &error));
   g_assert_no_error (error);
   class_name = column (f->store, "SELECT class_name FROM candidates");
   g_assert_cmpstr (class_name, ==, "\xc3\x85班");
 
   json_object_set_string_member (change, "class_name", "\xe2\x80\xae班");
-  g_assert_false (bm_store_update_candidate (f->store, number, change, NULL, "tester", &error));
+  g_assert_false (bm_store_update_candidate (f->store, number, change, NULL, "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
   g_clear_pointer (&class_name, g_free);
@@ -334,7 +334,7 @@ test_online_fields_from_server (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) changes = NULL;
   g_autofree char *uuid = NULL, *school = NULL, *phone = NULL, *class_name = NULL, *online = NULL, *detail = NULL;
 
-  g_assert_true (bm_store_add_candidate (f->store, c, "tester", &error));
+  g_assert_true (bm_store_add_candidate (f->store, c, "training", &error));
   g_assert_no_error (error);
   uuid = column (f->store, "SELECT uuid FROM candidates");
 
@@ -380,7 +380,7 @@ test_queue_sets_aside (Fixture *f, gconstpointer data)
   for (guint i = 1; i <= 3; i++)
     {
       g_autoptr(BmCandidate) c = bm_test_make_candidate (i, "1");
-      g_assert_true (bm_store_add_candidate (f->store, c, "tester", &error));
+      g_assert_true (bm_store_add_candidate (f->store, c, "training", &error));
       g_assert_no_error (error);
     }
   memset (mb, 'x', 1024 * 1024);

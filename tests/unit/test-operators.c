@@ -2,9 +2,68 @@
 
 #include "bm-config.h"
 
+#include <string.h>
+
 #include "bm-error.h"
+#include "bm-store-login.h"
 #include "bm-store-operators.h"
+#include "bm-store-print.h"
+#include "bm-store-private.h"
 #include "bm-test-util.h"
+
+static gint64
+count (BmStore *store, const char *sql, const char *arg)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  if (arg != NULL)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* A clock the test moves by hand: lockout times without sleeping. */
+typedef struct {
+  GDateTime *now;
+} FakeClock;
+
+static GDateTime *
+fake_now (gpointer data)
+{
+  return g_date_time_ref (((FakeClock *) data)->now);
+}
+
+static void
+advance (FakeClock *clock, int seconds)
+{
+  GDateTime *later = g_date_time_add_seconds (clock->now, seconds);
+
+  g_date_time_unref (clock->now);
+  clock->now = later;
+}
+
+static void
+verify_fails (BmStore *store, const char *user, const char *password, const char *fragment)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (bm_store_verify_password (store, user, password, NULL, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  if (fragment != NULL && strstr (error->message, fragment) == NULL)
+    g_error ("“%s” not in “%s”", fragment, error->message);
+}
+
+static void
+verify_ok (BmStore *store, const char *user, const char *password, gboolean must_change_wanted)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean must_change = !must_change_wanted;
+
+  g_assert_true (bm_store_verify_password (store, user, password, &must_change, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (must_change, ==, must_change_wanted);
+}
 
 static void
 test_training_accounts (void)
@@ -61,11 +120,214 @@ test_add_rules (void)
   bm_test_remove_dir (dir);
 }
 
+static void
+test_password_round_trip (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *one_time = NULL;
+
+  g_assert_true (bm_store_add_operator (store, "lisi", "李四", NULL, BM_OPERATOR_ROLE_CLERK, BM_TRAINING_SUPERVISOR,
+                                        &error));
+  /* A clerk does not give passwords to others, nor create accounts. */
+  g_assert_null (bm_store_reset_password (store, "lisi", BM_TRAINING_CLERK, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (bm_store_add_operator (store, "wangwu", "王五", NULL, BM_OPERATOR_ROLE_CLERK, BM_TRAINING_CLERK,
+                                         &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  /* The supervisor's one-time password logs in once it is given, and must
+   * be replaced by the operator's own. */
+  one_time = bm_store_reset_password (store, "lisi", BM_TRAINING_SUPERVISOR, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (one_time), ==, 8);
+  verify_ok (store, "lisi", one_time, TRUE);
+  g_assert_false (bm_store_set_password (store, "lisi", "short", FALSE, "lisi", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (bm_store_set_password (store, "lisi", "李四的密码 2026", FALSE, "lisi", &error));
+  g_assert_no_error (error);
+  verify_ok (store, "lisi", "李四的密码 2026", FALSE);
+  verify_fails (store, "lisi", one_time, "password is wrong");
+  verify_fails (store, "lisi", NULL, "password is wrong");
+  verify_fails (store, "nobody", "x", "no operator");
+
+  /* Argon2id, and no password text anywhere in the audit log. */
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM operators WHERE user = 'lisi' AND password_hash LIKE '$argon2id$%'",
+                          NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE instr (detail, ?1) > 0", one_time), ==, 0);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE instr (detail, ?1) > 0", "李四的密码"), ==, 0);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_password'", NULL), ==, 2);
+  /* Two wrong passwords and the unknown name, each audited as the system. */
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND operator = 'system'",
+                          NULL), ==, 3);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND detail LIKE '%nobody%'",
+                          NULL), ==, 0);
+  g_assert_true (bm_store_audit_verify (store, NULL, &error));
+  g_assert_no_error (error);
+  bm_test_remove_dir (dir);
+}
+
+static void
+test_lockout (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(GError) error = NULL;
+  FakeClock clock = { g_date_time_new_utc (2026, 12, 5, 8, 0, 0) };
+
+  bm_store_set_clock (store, fake_now, &clock);
+  g_assert_true (bm_store_set_password (store, BM_TRAINING_CLERK, "right-password", FALSE, BM_TRAINING_CLERK, &error));
+  g_assert_no_error (error);
+
+  for (int i = 0; i < BM_LOGIN_MAX_FAILURES - 1; i++)
+    verify_fails (store, BM_TRAINING_CLERK, "wrong-password", "password is wrong");
+  /* Four wrong do not lock; a right one starts the count again. */
+  verify_ok (store, BM_TRAINING_CLERK, "right-password", FALSE);
+  for (int i = 0; i < BM_LOGIN_MAX_FAILURES; i++)
+    verify_fails (store, BM_TRAINING_CLERK, "wrong-password", "password is wrong");
+  /* Locked: even the right password is refused, for 1 minute. */
+  verify_fails (store, BM_TRAINING_CLERK, "right-password", "locked");
+  advance (&clock, 59);
+  verify_fails (store, BM_TRAINING_CLERK, "right-password", "1 minute");
+  advance (&clock, 2);
+  /* Past the lock, five more wrong ones lock for 5 minutes. */
+  for (int i = 0; i < BM_LOGIN_MAX_FAILURES; i++)
+    verify_fails (store, BM_TRAINING_CLERK, "wrong-password", "password is wrong");
+  advance (&clock, 4 * 60 + 50);
+  verify_fails (store, BM_TRAINING_CLERK, "right-password", "1 minute");
+  advance (&clock, 11);
+  verify_ok (store, BM_TRAINING_CLERK, "right-password", FALSE);
+  g_assert_cmpint (count (store, "SELECT failed_attempts FROM operators WHERE user = 'training'", NULL), ==, 0);
+
+  g_assert_cmpuint (bm_login_lock_minutes (1), ==, 1);
+  g_assert_cmpuint (bm_login_lock_minutes (2), ==, 5);
+  g_assert_cmpuint (bm_login_lock_minutes (3), ==, 15);
+  g_assert_cmpuint (bm_login_lock_minutes (4), ==, 60);
+  g_assert_cmpuint (bm_login_lock_minutes (9), ==, 60);
+
+  /* Every failed attempt and every lock is audited. */
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed'", NULL), ==, 4 + 5 + 2 + 5 + 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_locked'", NULL), ==, 2);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_locked' AND detail LIKE '%\"minutes\":5%'",
+                          NULL), ==, 1);
+
+  /* A supervisor unlocks at once; a clerk cannot. */
+  for (int i = 0; i < BM_LOGIN_MAX_FAILURES; i++)
+    verify_fails (store, BM_TRAINING_CLERK, "wrong-password", NULL);
+  verify_fails (store, BM_TRAINING_CLERK, "right-password", "locked");
+  g_assert_false (bm_store_unlock_operator (store, BM_TRAINING_CLERK, BM_TRAINING_CLERK, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_true (bm_store_unlock_operator (store, BM_TRAINING_CLERK, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  verify_ok (store, BM_TRAINING_CLERK, "right-password", FALSE);
+
+  bm_store_set_clock (store, NULL, NULL);
+  g_date_time_unref (clock.now);
+  bm_test_remove_dir (dir);
+}
+
+static const char real_setup[] =
+  "{ \"point\": { \"code\": \"010201\", \"name\": \"测试点\", \"county_code\": \"0102\" },"
+  "  \"workstation_id\": \"W1\", \"workstation_count\": 1, \"workstation_index\": 1,"
+  "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+  "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 99 } ],"
+  "  \"operators\": [ { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\", \"one_time_password\": \"county-gave-this\" },"
+  "                   { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" },"
+  "                   { \"user\": \"look\", \"name\": \"只读\", \"role\": \"viewer\" } ] }";
+
+static void
+test_accounts_from_setup_and_profile (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_with_setup (dir, "real.db", real_setup);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) profile = NULL;
+  g_autoptr(BmCandidate) candidate = bm_test_make_candidate (1, "1");
+
+  /* "admin" is the supervisor; a viewer is not an account here. */
+  g_assert_true (bm_store_check_role (store, "head", BM_OPERATOR_ROLE_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  g_assert_false (bm_store_operator_is_enabled (store, "look"));
+  /* The county's one-time password logs in and must be replaced. */
+  verify_ok (store, "head", "county-gave-this", TRUE);
+  /* A real account without a password cannot log in, not even with none. */
+  verify_fails (store, "clerk", NULL, "no password yet");
+  verify_fails (store, "clerk", "", "no password yet");
+
+  /* A later profile renames, disables and adds; station accounts stay. */
+  g_assert_true (bm_store_add_operator (store, "local", "本地", NULL, BM_OPERATOR_ROLE_CLERK, "head", &error));
+  g_assert_no_error (error);
+  profile = json_from_string ("{ \"operators\": [ { \"user\": \"clerk\", \"name\": \"张三丰\", \"role\": \"clerk\", \"enabled\": false },"
+                              "  { \"user\": \"zhao\", \"name\": \"赵六\", \"role\": \"officer\", \"password\": \"never-kept\" } ] }",
+                              &error);
+  g_assert_no_error (error);
+  g_assert_true (bm_store_apply_profile_operators (store, json_node_get_object (profile), &error));
+  g_assert_no_error (error);
+  g_assert_false (bm_store_operator_is_enabled (store, "clerk"));
+  g_assert_true (bm_store_check_role (store, "zhao", BM_OPERATOR_ROLE_OFFICER, &error));
+  g_assert_true (bm_store_operator_is_enabled (store, "local"));
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM operators WHERE user = 'zhao' AND password_hash IS NULL", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_refresh' AND operator = 'province'",
+                          NULL), ==, 1);
+  /* Again the same: nothing changes, nothing is audited. */
+  g_assert_true (bm_store_apply_profile_operators (store, json_node_get_object (profile), &error));
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_refresh'", NULL), ==, 1);
+
+  /* No write without an operator: a disabled account, an unknown name and
+   * no name are refused; the account that is enabled writes. */
+  g_assert_false (bm_store_add_candidate (store, candidate, "clerk", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (bm_store_add_candidate (store, candidate, "somebody", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (bm_store_add_candidate (store, candidate, NULL, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 0);
+  g_assert_true (bm_store_add_candidate (store, candidate, "local", &error));
+  g_assert_no_error (error);
+
+  /* A print is refused before it reaches paper, not when it is settled. */
+  {
+    g_autoptr(GPtrArray) numbers = g_ptr_array_new_with_free_func (g_free);
+
+    g_ptr_array_add (numbers, g_strdup (bm_candidate_get (candidate, "number")));
+    g_assert_cmpint (bm_store_print_intent_begin (store, "login-cards", numbers, "q", "somebody", NULL,
+                                                  BM_RECORD_STATE_CARD_PRINTED, "{}", "test", &error), ==, 0);
+    g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+    g_clear_error (&error);
+    g_assert_cmpint (count (store, "SELECT COUNT(*) FROM print_log", NULL), ==, 0);
+  }
+
+  /* Disabled accounts cannot log in; a supervisor cannot disable themself. */
+  g_assert_true (bm_store_set_password (store, "local", "local-pass", FALSE, "head", &error));
+  g_assert_true (bm_store_set_operator_enabled (store, "local", FALSE, "head", &error));
+  g_assert_no_error (error);
+  verify_fails (store, "local", "local-pass", "disabled");
+  g_assert_false (bm_store_set_operator_enabled (store, "head", FALSE, "head", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Every audit row carries an account or a reserved actor. */
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE operator IS NULL OR (operator NOT IN ('province', 'system')"
+                                 " AND operator NOT IN (SELECT user FROM operators))", NULL), ==, 0);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/operators/training-accounts", test_training_accounts);
   g_test_add_func ("/operators/add-rules", test_add_rules);
+  g_test_add_func ("/operators/password-round-trip", test_password_round_trip);
+  g_test_add_func ("/operators/lockout", test_lockout);
+  g_test_add_func ("/operators/accounts-from-setup-and-profile", test_accounts_from_setup_and_profile);
   return g_test_run ();
 }

@@ -6,8 +6,9 @@
 #include <locale.h>
 
 #include "bm-error.h"
-#include "bm-operator.h"
 #include "bm-station.h"
+#include "bm-store-login.h"
+#include "bm-store-operators.h"
 #include "bm-store-photo.h"
 #include "bm-test-util.h"
 
@@ -38,7 +39,7 @@ test_store_changes (void)
   g_signal_connect (store, "changed", G_CALLBACK (on_changed), &seen);
   g_signal_connect (station, "store-changed", G_CALLBACK (on_changed), &forwarded);
 
-  g_assert_true (bm_store_add_candidate (store, first, "clerk", &error));
+  g_assert_true (bm_store_add_candidate (store, first, "training", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (seen.kinds->len, ==, 1);
   g_assert_cmpstr (seen.kinds->pdata[0], ==, "add");
@@ -46,12 +47,12 @@ test_store_changes (void)
 
   /* The same ID number again is refused: the transaction rolls back and
    * nothing is announced. */
-  g_assert_false (bm_store_add_candidate (store, twin, "clerk", &error));
+  g_assert_false (bm_store_add_candidate (store, twin, "training", &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_assert_cmpuint (seen.kinds->len, ==, 1);
 
-  g_assert_true (bm_store_void_candidate (store, bm_candidate_get (first, "number"), "测试作废", "clerk", &error));
+  g_assert_true (bm_store_void_candidate (store, bm_candidate_get (first, "number"), "测试作废", "training", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (seen.kinds->len, ==, 2);
   g_assert_cmpstr (seen.uuids->pdata[1], ==, bm_candidate_get (first, "uuid"));
@@ -96,6 +97,112 @@ test_lifetime (void)
   g_assert_null (reader);
   g_assert_null (monitor);
   g_assert_null (store);
+  bm_test_remove_dir (dir);
+}
+
+static gint64 fake_now_us;
+
+static gint64
+fake_clock (gpointer data)
+{
+  return fake_now_us;
+}
+
+static void
+count_notify (GObject *object, GParamSpec *pspec, guint *n)
+{
+  (*n)++;
+}
+
+/* Log-in, idle lock with a fake clock, unlock by the same operator,
+ * switching operator, one-time passwords; while locked nothing is
+ * written. */
+static void
+test_log_in_and_lock (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(BmStation) station = NULL;
+  g_autoptr(BmCandidate) candidate = bm_test_make_candidate (1, "1");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *one_time = NULL;
+  g_autofree char *bound = NULL;
+  guint locked_notes = 0, operator_notes = 0;
+  gboolean locked = FALSE;
+
+  /* Training opens with the training clerk. */
+  station = bm_station_new (store, NULL);
+  g_assert_cmpstr (bm_station_get_operator (station), ==, BM_TRAINING_CLERK);
+  g_object_get (station, "operator", &bound, NULL);
+  g_assert_cmpstr (bound, ==, BM_TRAINING_CLERK);
+  g_assert_false (bm_station_get_locked (station));
+  g_signal_connect (station, "notify::locked", G_CALLBACK (count_notify), &locked_notes);
+  g_signal_connect (station, "notify::operator", G_CALLBACK (count_notify), &operator_notes);
+
+  g_assert_true (bm_store_set_password (store, BM_TRAINING_CLERK, "clerk-secret", FALSE, BM_TRAINING_CLERK, &error));
+  g_assert_no_error (error);
+  fake_now_us = 1000 * G_USEC_PER_SEC;
+  bm_station_set_clock (station, fake_clock, NULL);
+  g_assert_cmpuint (BM_STATION_IDLE_LOCK_DEFAULT, ==, 600);
+
+  /* Work keeps the session open; 10 minutes without work lock it. */
+  fake_now_us += 599 * G_USEC_PER_SEC;
+  g_assert_false (bm_station_check_idle (station));
+  bm_station_note_activity (station);
+  fake_now_us += 599 * G_USEC_PER_SEC;
+  g_assert_false (bm_station_check_idle (station));
+  fake_now_us += 1 * G_USEC_PER_SEC;
+  g_assert_true (bm_station_check_idle (station));
+  g_object_get (station, "locked", &locked, NULL);
+  g_assert_true (locked);
+  g_assert_cmpuint (locked_notes, ==, 1);
+  /* Locked: the operator is still named, but nobody writes. */
+  g_assert_cmpstr (bm_station_get_operator (station), ==, BM_TRAINING_CLERK);
+  g_assert_null (bm_station_get_acting_operator (station));
+  g_assert_false (bm_store_add_candidate (store, candidate, bm_station_get_acting_operator (station), &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  /* Unlock with the same operator's password only. */
+  g_assert_false (bm_station_unlock (station, "wrong-secret", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_true (bm_station_get_locked (station));
+  g_assert_true (bm_station_unlock (station, "clerk-secret", &error));
+  g_assert_no_error (error);
+  g_assert_false (bm_station_get_locked (station));
+  g_assert_cmpuint (locked_notes, ==, 2);
+  g_assert_true (bm_store_add_candidate (store, candidate, bm_station_get_acting_operator (station), &error));
+  g_assert_no_error (error);
+
+  /* Switching operator is one call; it is who the next change is made as. */
+  g_assert_true (bm_station_log_in (station, BM_TRAINING_SUPERVISOR, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bm_station_get_acting_operator (station), ==, BM_TRAINING_SUPERVISOR);
+  g_assert_cmpuint (operator_notes, ==, 1);
+
+  /* A one-time password is refused at log-in until replaced. */
+  g_assert_true (bm_store_add_operator (store, "lisi", "李四", NULL, BM_OPERATOR_ROLE_CLERK, BM_TRAINING_SUPERVISOR, &error));
+  one_time = bm_store_reset_password (store, "lisi", BM_TRAINING_SUPERVISOR, &error);
+  g_assert_no_error (error);
+  g_assert_false (bm_station_log_in (station, "lisi", one_time, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpstr (bm_station_get_operator (station), ==, BM_TRAINING_SUPERVISOR);
+  g_assert_true (bm_station_change_password (station, "lisi", one_time, "lisi-own-pass", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bm_station_get_operator (station), ==, "lisi");
+
+  bm_station_log_out (station);
+  g_assert_null (bm_station_get_operator (station));
+  g_assert_false (bm_station_check_idle (station));
+  g_assert_true (bm_station_log_in (station, "lisi", "lisi-own-pass", &error));
+  g_assert_no_error (error);
+
+  g_signal_handlers_disconnect_by_data (station, &locked_notes);
+  g_signal_handlers_disconnect_by_data (station, &operator_notes);
+  g_assert_finalize_object (g_steal_pointer (&station));
+  g_clear_object (&store);
   bm_test_remove_dir (dir);
 }
 
@@ -209,6 +316,7 @@ main (int argc, char **argv)
   g_setenv ("PCSCLITE_CSOCK_NAME", "/nonexistent/pcscd.comm", TRUE);
   g_test_add_func ("/station/store-changes", test_store_changes);
   g_test_add_func ("/station/lifetime", test_lifetime);
+  g_test_add_func ("/station/log-in-and-lock", test_log_in_and_lock);
   g_test_add_func ("/station/writer", test_writer);
   return g_test_run ();
 }

@@ -119,7 +119,7 @@ test_index_mismatch_found_on_first_open (void)
   for (guint i = 0; i < 30; i++)
     {
       g_autoptr(BmCandidate) candidate = bm_test_make_candidate (i, "1");
-      g_assert_true (bm_store_add_candidate (store, candidate, NULL, &error));
+      g_assert_true (bm_store_add_candidate (store, candidate, "training", &error));
       g_assert_no_error (error);
     }
   today = bm_store_get_meta (store, "integrity_checked_on");
@@ -199,8 +199,8 @@ test_photo_blobs_migration (void)
   g_autoptr(GBytes) got = NULL;
   g_autofree char *got_sha = NULL;
 
-  g_assert_true (bm_store_add_candidate (store, a, NULL, &error));
-  g_assert_true (bm_store_add_candidate (store, b, NULL, &error));
+  g_assert_true (bm_store_add_candidate (store, a, "training", &error));
+  g_assert_true (bm_store_add_candidate (store, b, "training", &error));
   g_assert_no_error (error);
   g_clear_object (&store);
 

@@ -15,6 +15,14 @@
 #include "bm-store-stats.h"
 #include "bm-test-util.h"
 
+/* The account that writes: the training clerk, or the development
+ * server's clerk on a store set up from a file (bm_test_open_with_setup). */
+static const char *
+who (BmStore *store)
+{
+  return bm_store_is_training (store) ? "training" : "clerk";
+}
+
 typedef struct {
   char *dir;
   BmStore *store;
@@ -41,7 +49,7 @@ add_ok (BmStore *store, guint i, const char *category)
   g_autoptr(GError) error = NULL;
   BmCandidate *candidate = bm_test_make_candidate (i, category);
 
-  bm_store_add_candidate (store, candidate, "tester", &error);
+  bm_store_add_candidate (store, candidate, who (store), &error);
   g_assert_no_error (error);
   return candidate;
 }
@@ -118,7 +126,7 @@ test_numbers (Fixture *f, gconstpointer data)
   /* A category that is not the point's is refused, and uses no number. */
   {
     g_autoptr(BmCandidate) bad = bm_test_make_candidate (4, "Z");
-    g_assert_false (bm_store_add_candidate (f->store, bad, NULL, &error));
+    g_assert_false (bm_store_add_candidate (f->store, bad, who (f->store), &error));
     g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
     g_assert_null (bm_candidate_get (bad, "number"));
   }
@@ -148,13 +156,13 @@ test_exhausted (void)
   g_assert_cmpstr (bm_candidate_get (a, "number"), ==, "01020003");
   g_assert_cmpstr (bm_candidate_get (b, "number"), ==, "01020004");
   g_assert_cmpstr (bm_candidate_get (d, "number"), ==, "01023004");
-  g_assert_false (bm_store_add_candidate (store, c, NULL, &error));
+  g_assert_false (bm_store_add_candidate (store, c, who (store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_RANGE_EXHAUSTED);
   g_assert_nonnull (strstr (error->message, "文史"));
   g_assert_null (bm_candidate_get (c, "number"));
   g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 3);
   g_assert_true (bm_store_audit_verify (store, &audit_rows, NULL));
-  g_assert_cmpint (audit_rows, ==, 4);   /* setup + three adds; the refused one left nothing */
+  g_assert_cmpint (audit_rows, ==, 6);   /* setup + two accounts + three adds; the refused one left nothing */
 
   g_clear_object (&store);
   bm_test_remove_dir (dir);
@@ -185,7 +193,7 @@ test_bad_slices_unused (void)
                                        " VALUES ('1', 101, 105, 103), ('1', 2, 10, 3)", NULL));
   g_assert_cmpstr (bm_candidate_get (a, "number"), ==, "01020001");
   g_assert_cmpstr (bm_candidate_get (b, "number"), ==, "01020002");
-  g_assert_false (bm_store_add_candidate (store, c, NULL, &error));
+  g_assert_false (bm_store_add_candidate (store, c, who (store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_RANGE_EXHAUSTED);
   g_assert_nonnull (strstr (error->message, "overlaps"));
   g_assert_null (bm_candidate_get (c, "number"));
@@ -267,15 +275,15 @@ test_duplicate_and_void (Fixture *f, gconstpointer data)
   g_autoptr(BmCandidate) third = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (bm_store_add_candidate (f->store, again, NULL, &error));
+  g_assert_false (bm_store_add_candidate (f->store, again, who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_DUPLICATE);
   g_assert_nonnull (strstr (error->message, "01020001"));
   g_clear_error (&error);
 
-  g_assert_false (bm_store_void_candidate (f->store, "01020001", "  ", NULL, &error));
+  g_assert_false (bm_store_void_candidate (f->store, "01020001", "  ", who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_true (bm_store_void_candidate (f->store, "01020001", "考生改报其他报名点", "tester", &error));
+  g_assert_true (bm_store_void_candidate (f->store, "01020001", "考生改报其他报名点", who (f->store), &error));
   g_assert_no_error (error);
 
   voided = bm_store_find_by_number (f->store, "01020001", &error);
@@ -289,7 +297,7 @@ test_duplicate_and_void (Fixture *f, gconstpointer data)
   g_assert_cmpint (bm_store_count_candidates (f->store, TRUE), ==, 2);
   g_assert_cmpint (bm_store_count_candidates (f->store, FALSE), ==, 1);
 
-  g_assert_false (bm_store_set_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, NULL, &error));
+  g_assert_false (bm_store_set_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
 }
 
@@ -298,7 +306,7 @@ move (BmStore *store, const char *number, BmRecordState state)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (bm_store_set_state (store, number, state, "tester", &error));
+  g_assert_true (bm_store_set_state (store, number, state, who (store), &error));
   g_assert_no_error (error);
 }
 
@@ -311,7 +319,7 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   const char *number = bm_candidate_get (candidate, "number");
 
-  g_assert_false (bm_store_set_state (f->store, number, BM_RECORD_STATE_SUBMITTED, NULL, &error));
+  g_assert_false (bm_store_set_state (f->store, number, BM_RECORD_STATE_SUBMITTED, who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
   g_clear_error (&error);
 
@@ -323,7 +331,7 @@ test_lifecycle (Fixture *f, gconstpointer data)
 
   /* A correction after signature: back to "proof sheet printed", signature cleared. */
   json_object_set_string_member (changes, "comment", "该生品行端正，学习努力。");
-  g_assert_true (bm_store_update_candidate (f->store, number, changes, NULL, "tester", &error));
+  g_assert_true (bm_store_update_candidate (f->store, number, changes, NULL, who (f->store), &error));
   g_assert_no_error (error);
   reloaded = bm_store_find_by_number (f->store, number, &error);
   g_assert_cmpstr (bm_candidate_get (reloaded, "state"), ==, "proof_printed");
@@ -331,15 +339,15 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_assert_cmpstr (bm_candidate_get (reloaded, "comment"), ==, "该生品行端正，学习努力。");
   move (f->store, number, BM_RECORD_STATE_SIGNED);
 
-  g_assert_true (bm_store_set_review (f->store, number, TRUE, "county", &error));
-  g_assert_false (bm_store_set_review (f->store, number, TRUE, "county", &error));
+  g_assert_true (bm_store_set_review (f->store, number, TRUE, who (f->store), &error));
+  g_assert_false (bm_store_set_review (f->store, number, TRUE, who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
   g_clear_error (&error);
   /* Even a signed, approved record: `submitted` and the county's states
    * come only from the province (bm-store-submit.c, the changes feed). */
   for (BmRecordState s = BM_RECORD_STATE_SUBMITTED; s <= BM_RECORD_STATE_RETURNED; s++)
     {
-      g_assert_false (bm_store_set_state (f->store, number, s, NULL, &error));
+      g_assert_false (bm_store_set_state (f->store, number, s, who (f->store), &error));
       g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
       g_clear_error (&error);
     }
@@ -360,15 +368,15 @@ test_card_fields_locked (Fixture *f, gconstpointer data)
 
   bm_candidate_set (candidate, "source", "card");
   bm_identity_set (bm_candidate_get_identity (candidate), "sam_id", "05.01-20200101-0000001-0123456789");
-  g_assert_true (bm_store_add_candidate (f->store, candidate, NULL, &error));
+  g_assert_true (bm_store_add_candidate (f->store, candidate, who (f->store), &error));
   g_assert_cmpstr (bm_candidate_get (candidate, "review_state"), ==, "not_required");
 
   json_object_set_string_member (changes, "name", "改名");
-  g_assert_false (bm_store_update_candidate (f->store, bm_candidate_get (candidate, "number"), changes, NULL, NULL, &error));
+  g_assert_false (bm_store_update_candidate (f->store, bm_candidate_get (candidate, "number"), changes, NULL, who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_true (bm_store_update_candidate (f->store, bm_candidate_get (candidate, "number"), changes,
-                                            "身份证芯片损坏，按户口簿更正", "tester", &error));
+                                            "身份证芯片损坏，按户口簿更正", who (f->store), &error));
   g_assert_no_error (error);
   reloaded = bm_store_find_by_number (f->store, bm_candidate_get (candidate, "number"), &error);
   g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (reloaded), "name"), ==, "改名");
@@ -378,7 +386,7 @@ test_card_fields_locked (Fixture *f, gconstpointer data)
   /* Numbers, states and ids are not editable fields. */
   json_object_remove_member (changes, "name");
   json_object_set_string_member (changes, "number", "01029999");
-  g_assert_false (bm_store_update_candidate (f->store, bm_candidate_get (candidate, "number"), changes, "x", NULL, &error));
+  g_assert_false (bm_store_update_candidate (f->store, bm_candidate_get (candidate, "number"), changes, "x", who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
 }
 
@@ -512,7 +520,7 @@ test_disk_full (void)
       for (guint i = 0;; i++)
         {
           g_autoptr(BmCandidate) candidate = bm_test_make_candidate (i, "1");
-          if (!bm_store_add_candidate (child_store, candidate, NULL, &error))
+          if (!bm_store_add_candidate (child_store, candidate, who (child_store), &error))
             break;
           if (write (pipe_fds[1], &i, sizeof i) != sizeof i)
             _exit (4);
@@ -621,8 +629,8 @@ test_progress (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < 5; i++)
     g_object_unref (add_ok (f->store, i, i < 3 ? "1" : "5"));
-  g_assert_true (bm_store_set_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, NULL, NULL));
-  g_assert_true (bm_store_void_candidate (f->store, "01020002", "重复登记", NULL, NULL));
+  g_assert_true (bm_store_set_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, who (f->store), NULL));
+  g_assert_true (bm_store_void_candidate (f->store, "01020002", "重复登记", who (f->store), NULL));
 
   typed = bm_store_get_progress (f->store, &error);
   g_assert_no_error (error);

@@ -84,7 +84,7 @@ add_candidate (BmStore *store, const char *first17)
   json_object_set_string_member (o, "source", "manual");
   c = bm_candidate_new_from_json (o, &error);
   g_assert_no_error (error);
-  g_assert_true (bm_store_add_candidate (store, c, "tester", &error));
+  g_assert_true (bm_store_add_candidate (store, c, "training", &error));
   return g_strdup (bm_candidate_get (c, "number"));
 }
 
@@ -145,7 +145,7 @@ test_photo_step (void)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (step));
   bm_photo_step_set_device (step, dev);
   bm_photo_step_set_record (step, n1);
-  bm_photo_step_set_operator (step, "王老师");
+  bm_photo_step_set_operator (step, "training");
   gtk_window_present (GTK_WINDOW (window));
 
   /* live preview */

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "bm-operator.h"
+#include "bm-store.h"
+
+G_BEGIN_DECLS
+
+/* Passwords, log-in and lockout (bm-store-login.c). Log-in works offline
+ * against the operators table; passwords are kept only as Argon2id hashes
+ * (libsodium crypto_pwhash_str, interactive limits). */
+
+/* Wrong passwords before the account locks, and the growing lock times in
+ * minutes: the first lock lasts 1 minute, the next 5, then 15, then 60 for
+ * every further lock. A successful log-in or a supervisor's unlock starts
+ * the count again (docs/cli.md, “Operators”). */
+#define BM_LOGIN_MAX_FAILURES 5
+#define BM_PASSWORD_MIN_LENGTH 8
+guint bm_login_lock_minutes (guint lock_number);
+
+/* The store's clock, for lockout times and deadlines: tests pass a fake one instead of
+ * sleeping. NULL restores the real clock. The function returns a new
+ * reference. */
+typedef GDateTime *(*BmStoreClock) (gpointer user_data);
+void       bm_store_set_clock (BmStore      *self,
+                               BmStoreClock  clock,
+                               gpointer      user_data);
+GDateTime *bm_store_clock_now (BmStore      *self);
+
+/* Sets @user's password. @one_time: the password was given to the operator
+ * (by the county, the set-up file or a supervisor) and must be replaced by
+ * their own at the next log-in. @actor is @user themself, a supervisor, or
+ * a reserved actor; anyone else gets BM_ERROR_PERMISSION. Clears a lock and
+ * the failure count. Audited as "operator_password" without the password. */
+gboolean bm_store_set_password     (BmStore     *self,
+                                    const char  *user,
+                                    const char  *password,
+                                    gboolean     one_time,
+                                    const char  *actor,
+                                    GError     **error);
+
+/* Log-in. TRUE when @user is an enabled, unlocked account and @password is
+ * its password; @must_change is then set when the password was a one-time
+ * one. On a training store an account without a password logs in without
+ * one. Every failure is BM_ERROR_PERMISSION with a sentence, is audited as
+ * "login_failed" (never with the password), and the fifth wrong password
+ * in a row locks the account (audited as "operator_locked"). */
+gboolean bm_store_verify_password  (BmStore     *self,
+                                    const char  *user,
+                                    const char  *password,
+                                    gboolean    *must_change,
+                                    GError     **error);
+
+gboolean bm_store_operator_awaits_password (BmStore    *self,
+                                            const char *user);
+
+/* A supervisor ends a lock early. Audited as "operator_unlock". */
+gboolean bm_store_unlock_operator  (BmStore     *self,
+                                    const char  *user,
+                                    const char  *supervisor,
+                                    GError     **error);
+
+/* A new random one-time password for @user, set by @supervisor and
+ * returned once (NULL on error). */
+char    *bm_store_reset_password   (BmStore     *self,
+                                    const char  *user,
+                                    const char  *supervisor,
+                                    GError     **error);
+
+G_END_DECLS
