@@ -9,9 +9,12 @@
 
 #include "bm-print-batch.h"
 #include "bm-print-error.h"
+#include "bm-store-lifecycle.h"
+#include "bm-store-operators.h"
 #include "bm-store-print.h"
 #include "bm-store-private.h"
 #include "bm-test-data.h"
+#include "bm-test-util.h"
 
 typedef struct
 {
@@ -334,8 +337,11 @@ test_proof_sheets (Fixture       *f,
   }
   for (guint i = 0; i < f->numbers->len; i++)
     {
-      g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_CARD_PRINTED, "t", &error));
-      g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_COMMENTED, "t", &error));
+      /* no photo here: the supervisor's correction stands in for the
+       * photo and the card print; the online fields come from the server */
+      g_assert_true (bm_store_correct_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_COMMENTED, "test set-up",
+                                             BM_TRAINING_SUPERVISOR, &error));
+      bm_test_pull_online_fields (f->store, f->numbers->pdata[i]);
     }
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "proof-sheets", "--printer", "testq",
