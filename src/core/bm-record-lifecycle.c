@@ -113,8 +113,8 @@ refuse (GError **error, const char *sentence)
 }
 
 /* What the event needs from the record, whatever its state. */
-static gboolean
-check_preconditions (BmCandidate *candidate, BmRecordEvent event, GError **error)
+gboolean
+bm_record_lifecycle_check_preconditions (BmCandidate *candidate, BmRecordEvent event, GError **error)
 {
   const char *review = bm_candidate_get (candidate, "review_state");
 
@@ -183,7 +183,7 @@ bm_record_lifecycle_next (BmCandidate    *candidate,
                    bm_record_event_get_label (event));
       return FALSE;
     }
-  if (!check_preconditions (candidate, event, error))
+  if (!bm_record_lifecycle_check_preconditions (candidate, event, error))
     return FALSE;
   if (events[event].moves & (1u << from))
     *to = events[event].to;

@@ -47,6 +47,13 @@ gboolean    bm_record_lifecycle_next  (BmCandidate    *candidate,
                                        BmRecordState  *to,
                                        GError        **error);
 
+/* Only what @event needs from the record (fee, 资格审查, review, online
+ * fields, 评语, card match), whatever its state: for refusing work before
+ * it starts (a 校对表 is not printed before its online fields arrived). */
+gboolean    bm_record_lifecycle_check_preconditions (BmCandidate    *candidate,
+                                                     BmRecordEvent   event,
+                                                     GError        **error);
+
 /* bm_record_lifecycle_next(), then the move and the fields the event sets
  * (flags, times), with "event", "from" and "to" in @detail (the caller's
  * audit entry). The caller writes the record inside its transaction. */

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "bm-error.h"
 #include "bm-print-batch.h"
 #include "bm-print-error.h"
 #include "bm-store-lifecycle.h"
@@ -611,6 +612,13 @@ test_async_batch (Fixture       *f,
 
   bm_print_batch_set_selection (batch, BM_PRINT_SELECT_ALL, NULL, NULL);
   bm_print_batch_set_operator (batch, "王老师");
+  /* no 校对表 before the online fields arrived */
+  g_assert_false (bm_print_batch_prepare (batch, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
+  g_assert_nonnull (strstr (error->message, "online fields"));
+  g_clear_error (&error);
+  for (guint i = 0; i < f->numbers->len; i++)
+    bm_test_pull_online_fields (f->store, f->numbers->pdata[i]);
   g_assert_true (bm_print_batch_prepare (batch, &error));
   g_assert_no_error (error);
   g_signal_connect (batch, "progress", G_CALLBACK (on_progress), &run);
