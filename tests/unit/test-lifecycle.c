@@ -399,6 +399,23 @@ test_officer_review (Fixture *f, gconstpointer data)
   g_assert_cmpstr (bm_candidate_get (c, "review_level"), ==, "county");
   g_clear_object (&c);
 
+  /* the level follows the 随迁子女 flag while the review is pending */
+  {
+    g_autoptr(JsonObject) changes = json_object_new ();
+
+    json_object_set_boolean_member (changes, "migrant_child", TRUE);
+    g_assert_true (bm_store_update_candidate (f->store, city, changes, NULL, "training", &error));
+    g_assert_no_error (error);
+    c = reload (f, city);
+    g_assert_cmpstr (bm_candidate_get (c, "review_level"), ==, "county");
+    g_clear_object (&c);
+    json_object_set_boolean_member (changes, "migrant_child", FALSE);
+    g_assert_true (bm_store_update_candidate (f->store, city, changes, NULL, "training", &error));
+    c = reload (f, city);
+    g_assert_cmpstr (bm_candidate_get (c, "review_level"), ==, "city");
+    g_clear_object (&c);
+  }
+
   g_assert_false (bm_store_set_review (f->store, county, TRUE, "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
   g_clear_error (&error);
