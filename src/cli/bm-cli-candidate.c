@@ -1,4 +1,5 @@
-/* candidate add|list|show|update|state|review|void */
+/* candidate add|list|show|update|review|void; the lifecycle events are in
+ * bm-cli-lifecycle.c. There is no free state setter. */
 
 #include "bm-config.h"
 
@@ -9,6 +10,7 @@
 #include "bm-field-limits.h"
 #include "bm-id-number.h"
 #include "bm-store-submit.h"
+#include "bm-store-lifecycle.h"
 
 static int
 candidate_add (BmCliContext *ctx, int argc, char **argv)
@@ -202,34 +204,6 @@ candidate_update (BmCliContext *ctx, int argc, char **argv)
 }
 
 static int
-candidate_state (BmCliContext *ctx, int argc, char **argv)
-{
-  g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER STATE"));
-  g_autoptr(GError) error = NULL;
-  BmRecordState state;
-  BmStore *store;
-  int code;
-  const GOptionEntry entries[] = {
-    BM_CLI_AUTH_OPTIONS (ctx),
-    { NULL },
-  };
-
-  g_option_context_set_summary (options, _("Move a record to another lifecycle state (docs/cli.md lists them). Moves the lifecycle forbids are refused."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
-    return code;
-  if (argc != 3)
-    return bm_cli_usage (options, _("Give one 报名顺序号 and one state."));
-  if (!bm_record_state_from_string (argv[2], &state))
-    return bm_cli_usage (options, _("Unknown state."));
-
-  store = bm_cli_open_store_as (ctx, &error);
-  if (store == NULL || !bm_store_set_state (store, argv[1], state, ctx->operator_name, &error))
-    return bm_cli_fail (g_steal_pointer (&error));
-  return BM_CLI_EXIT_OK;
-}
-
-static int
 candidate_review (BmCliContext *ctx, int argc, char **argv)
 {
   g_autoptr(GOptionContext) options = g_option_context_new (_("NUMBER approve|reject"));
@@ -241,7 +215,7 @@ candidate_review (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Record the county's review of a manually entered identity."));
+  g_option_context_set_summary (options, _("Record the review of a manually entered identity by the county or city officer present (an officer account)."));
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
   if (!bm_cli_parse (options, &argc, &argv, &code))
     return code;
@@ -289,8 +263,10 @@ bm_cli_candidate (BmCliContext *ctx, int argc, char **argv)
     BmCliCommand run;
   } subcommands[] = {
     { "add", candidate_add }, { "list", candidate_list }, { "show", candidate_show },
-    { "update", candidate_update }, { "state", candidate_state }, { "review", candidate_review },
-    { "void", candidate_void },
+    { "update", candidate_update }, { "review", candidate_review }, { "void", candidate_void },
+    { "fee", bm_cli_candidate_fee }, { "eligibility", bm_cli_candidate_eligibility },
+    { "hand-over", bm_cli_candidate_hand_over }, { "sign", bm_cli_candidate_sign },
+    { "confirm-phone", bm_cli_candidate_confirm_phone }, { "correct-state", bm_cli_candidate_correct_state },
   };
 
   if (argc >= 2)
@@ -301,6 +277,6 @@ bm_cli_candidate (BmCliContext *ctx, int argc, char **argv)
           argv[1] = name;
           return subcommands[i].run (ctx, argc - 1, argv + 1);
         }
-  g_printerr ("%s\n", _("Usage: baoming-cli candidate add|list|show|update|state|review|void … (--help for each)"));
+  g_printerr ("%s\n", _("Usage: baoming-cli candidate add|list|show|update|review|void|fee|eligibility|hand-over|sign|confirm-phone|correct-state … (--help for each)"));
   return BM_CLI_EXIT_USAGE;
 }

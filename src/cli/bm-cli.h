@@ -76,6 +76,13 @@ JsonObject *bm_cli_read_json_object (const char *path,
 /* One entry point per command group; each lives in bm-cli-<group>.c. */
 int bm_cli_init      (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_candidate (BmCliContext *ctx, int argc, char **argv);
+/* lifecycle events of `candidate` (bm-cli-lifecycle.c) */
+int bm_cli_candidate_fee            (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_candidate_eligibility    (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_candidate_hand_over      (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_candidate_sign           (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_candidate_confirm_phone  (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_candidate_correct_state  (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_audit     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_db        (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_progress  (BmCliContext *ctx, int argc, char **argv);

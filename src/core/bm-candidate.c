@@ -17,7 +17,11 @@ static const char * const candidate_keys[] = {
   "political_status", "foreign_language", "graduation_type", "school",
   "class_name", "student_number", "phone", "exam_number", "state",
   "review_state", "initial_password", "comment", "source", "void_reason",
-  "override_reason", "online_fields", "created_at", "updated_at", NULL,
+  "override_reason", "online_fields", "created_at", "updated_at",
+  /* the lifecycle fields (bm_record_lifecycle_keys), set only by events */
+  "review_level", "reviewed_by", "card_handed_over_at", "online_pulled_at", "card_matched_at",
+  "confirmation_method", "confirmed_by", "confirmed_at", "confirmation_phone", "confirmation_approved_by",
+  NULL,
 };
 
 static const char * const flag_keys[] = {

@@ -59,6 +59,17 @@ static const BmFieldLimit limits[] = {
   { "online_fields",     N_("online fields"),      16384, BM_FIELD_CLASS_JSON },
   { "created_at",        N_("creation time"),         40, BM_FIELD_CLASS_ASCII },
   { "updated_at",        N_("change time"),           40, BM_FIELD_CLASS_ASCII },
+  /* lifecycle (bm-record-lifecycle.c) */
+  { "review_level",      N_("review level"),          16, BM_FIELD_CLASS_CODE },
+  { "reviewed_by",       N_("reviewed by"),           64, BM_FIELD_CLASS_TEXT },
+  { "card_handed_over_at", N_("login card handed over at"), 40, BM_FIELD_CLASS_ASCII },
+  { "online_pulled_at",  N_("online fields pulled at"), 40, BM_FIELD_CLASS_ASCII },
+  { "card_matched_at",   N_("ID card matched at"),    40, BM_FIELD_CLASS_ASCII },
+  { "confirmation_method", N_("confirmation method"), 16, BM_FIELD_CLASS_CODE },
+  { "confirmed_by",      N_("confirmed by"),          64, BM_FIELD_CLASS_TEXT },
+  { "confirmed_at",      N_("confirmed at"),          40, BM_FIELD_CLASS_ASCII },
+  { "confirmation_phone", N_("number called"),        20, BM_FIELD_CLASS_ASCII },
+  { "confirmation_approved_by", N_("confirmation approved by"), 64, BM_FIELD_CLASS_TEXT },
 };
 
 const BmFieldLimit *

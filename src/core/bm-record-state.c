@@ -2,7 +2,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "bm-error.h"
 #include "bm-record-state.h"
 
 static const struct {
@@ -20,26 +19,6 @@ static const struct {
   [BM_RECORD_STATE_SUBMITTED] = { "submitted", N_("Submitted") },
   [BM_RECORD_STATE_COUNTY_REVIEWED] = { "county_reviewed", N_("Reviewed by the county") },
   [BM_RECORD_STATE_RETURNED] = { "returned", N_("Returned for correction") },
-};
-
-/* Forward moves along the lifecycle, plus the documented ways back. A state
- * may be skipped forward only where the paper flow allows it: a candidate who
- * never fills anything online still gets a comment and a proof sheet. */
-static const BmRecordState allowed[][2] = {
-  { BM_RECORD_STATE_COLLECTED, BM_RECORD_STATE_NUMBERED },
-  { BM_RECORD_STATE_NUMBERED, BM_RECORD_STATE_PHOTOGRAPHED },
-  { BM_RECORD_STATE_PHOTOGRAPHED, BM_RECORD_STATE_PHOTOGRAPHED },  /* retake */
-  { BM_RECORD_STATE_PHOTOGRAPHED, BM_RECORD_STATE_CARD_PRINTED },
-  { BM_RECORD_STATE_CARD_PRINTED, BM_RECORD_STATE_FILLED_ONLINE },
-  { BM_RECORD_STATE_CARD_PRINTED, BM_RECORD_STATE_COMMENTED },
-  { BM_RECORD_STATE_FILLED_ONLINE, BM_RECORD_STATE_COMMENTED },
-  { BM_RECORD_STATE_COMMENTED, BM_RECORD_STATE_PROOF_PRINTED },
-  { BM_RECORD_STATE_PROOF_PRINTED, BM_RECORD_STATE_SIGNED },
-  { BM_RECORD_STATE_SIGNED, BM_RECORD_STATE_PROOF_PRINTED },       /* correction after signature */
-  { BM_RECORD_STATE_SIGNED, BM_RECORD_STATE_SUBMITTED },
-  { BM_RECORD_STATE_SUBMITTED, BM_RECORD_STATE_COUNTY_REVIEWED },
-  { BM_RECORD_STATE_SUBMITTED, BM_RECORD_STATE_RETURNED },
-  { BM_RECORD_STATE_RETURNED, BM_RECORD_STATE_PROOF_PRINTED },
 };
 
 const char *
@@ -65,25 +44,5 @@ bm_record_state_from_string (const char *name, BmRecordState *state)
         *state = i;
         return TRUE;
       }
-  return FALSE;
-}
-
-gboolean
-bm_record_state_can_move (BmRecordState from, BmRecordState to)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (allowed); i++)
-    if (allowed[i][0] == from && allowed[i][1] == to)
-      return TRUE;
-  return FALSE;
-}
-
-gboolean
-bm_record_state_check_move (BmRecordState from, BmRecordState to, GError **error)
-{
-  if (bm_record_state_can_move (from, to))
-    return TRUE;
-  g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
-               _("A record in the state “%s” cannot move to “%s”."),
-               bm_record_state_get_label (from), bm_record_state_get_label (to));
   return FALSE;
 }

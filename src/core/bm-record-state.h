@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 /* The record lifecycle of architecture.md. Stored and synced by name.
  * Review of manually entered identities is a separate axis (review_state):
  * such a record gets its number at the counter, but cannot be submitted
- * until the county has approved it. */
+ * until the county has approved it. States move only through events:
+ * bm-record-lifecycle.h. */
 typedef enum {
   BM_RECORD_STATE_COLLECTED,
   BM_RECORD_STATE_NUMBERED,
@@ -27,10 +28,5 @@ const char    *bm_record_state_to_string   (BmRecordState  state);
 gboolean       bm_record_state_from_string (const char    *name,
                                             BmRecordState *state);
 const char    *bm_record_state_get_label   (BmRecordState  state);
-gboolean       bm_record_state_can_move    (BmRecordState  from,
-                                            BmRecordState  to);
-gboolean       bm_record_state_check_move  (BmRecordState  from,
-                                            BmRecordState  to,
-                                            GError       **error);
 
 G_END_DECLS

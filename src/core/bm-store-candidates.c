@@ -1,5 +1,6 @@
 /* Candidate records in the store: intake with 报名顺序号 allocation, lookups,
- * edits, lifecycle moves and voids. Records are never deleted. */
+ * edits and voids. Records are never deleted; states move only through the
+ * events of bm-record-lifecycle.c (bm-store-lifecycle.c). */
 
 #include "bm-config.h"
 
@@ -10,6 +11,8 @@
 #include "bm-password.h"
 #include "bm-random.h"
 #include "bm-store-deadline.h"
+#include "bm-record-lifecycle.h"
+#include "bm-store-lifecycle.h"
 #include "bm-store-private.h"
 
 /* Identity columns that come from a chip and may only be changed with a reason. */
@@ -26,8 +29,9 @@ static const char * const editable_keys[] = {
   "school", "class_name", "student_number", "phone", "comment", "exam_number", "online_fields", NULL,
 };
 
+/* Fee and 资格审查 are events (bm_store_record_event), not free edits. */
 static const char * const editable_flags[] = {
-  "fee_paid", "eligibility_checked", "migrant_child", NULL,
+  "migrant_child", NULL,
 };
 
 /* The column list follows the key lists of BmIdentity and BmCandidate; it
@@ -173,8 +177,8 @@ bm_store_find_by_row (BmStore *self, gint64 row_id, GError **error)
 
 /* Writes every column of the candidate; used for inserts and updates so the
  * two never disagree about the column list. */
-static gboolean
-write_candidate (BmStore *self, BmCandidate *candidate, gboolean insert, GError **error)
+gboolean
+bm_store_write_candidate (BmStore *self, BmCandidate *candidate, gboolean insert, GError **error)
 {
   g_autoptr(BmCachedStmt) stmt = NULL;
   BmIdentity *identity = bm_candidate_get_identity (candidate);
@@ -361,9 +365,19 @@ add_one (BmStore *self, BmCandidate *candidate, const char *operator_name,
   bm_candidate_set (record, "uuid", uuid);
   bm_candidate_set (record, "workstation_id", profile->workstation_id);
   bm_candidate_set (record, "number", number);
-  bm_candidate_set (record, "state", bm_record_state_to_string (BM_RECORD_STATE_NUMBERED));
-  /* A typed identity has not been checked against a chip: the county reviews it. */
+  /* What only events set starts empty, whatever the input held. */
+  for (const char * const *k = bm_record_lifecycle_keys (); *k; k++)
+    bm_candidate_set (record, *k, NULL);
+  bm_candidate_set_flag (record, "fee_paid", FALSE);
+  bm_candidate_set_flag (record, "eligibility_checked", FALSE);
+  bm_candidate_set (record, "state", bm_record_state_to_string (BM_RECORD_STATE_COLLECTED));
+  detail = json_object_new ();
+  if (!bm_record_lifecycle_apply (record, BM_RECORD_EVENT_NUMBER_ASSIGNED, operator_name, detail, error))
+    return NULL;
+  /* A typed identity has not been checked against a chip: the county (a
+   * 随迁子女) or the city (other documents) reviews it. */
   bm_candidate_set (record, "review_state", g_str_equal (source, "card") ? "not_required" : "pending");
+  bm_candidate_set (record, "review_level", bm_record_lifecycle_review_level (record));
   bm_candidate_set (record, "initial_password", password);
   bm_candidate_set (record, "created_at", now);
   bm_candidate_set (record, "updated_at", now);
@@ -372,10 +386,9 @@ add_one (BmStore *self, BmCandidate *candidate, const char *operator_name,
   bm_candidate_set_version (record, 1);
   bm_candidate_set_synced_version (record, 0);
 
-  if (!write_candidate (self, record, TRUE, error))
+  if (!bm_store_write_candidate (self, record, TRUE, error))
     return NULL;
 
-  detail = json_object_new ();
   json_object_set_string_member (detail, "number", number);
   json_object_set_string_member (detail, "category", bm_candidate_get (record, "category"));
   json_object_set_string_member (detail, "source", source);
@@ -444,12 +457,10 @@ fail:
   return FALSE;
 }
 
-typedef gboolean (*Mutation) (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject *detail, GError **error);
-
 /* Load, change, bump the version, write and audit, in one transaction. */
-static gboolean
-mutate (BmStore *self, const char *number, const char *action, const char *operator_name,
-        Mutation mutation, gpointer data, GError **error)
+gboolean
+bm_store_mutate_candidate (BmStore *self, const char *number, const char *action, const char *operator_name,
+                           BmStoreMutation mutation, gpointer data, GError **error)
 {
   g_autoptr(BmCandidate) candidate = NULL;
   g_autoptr(JsonObject) detail = json_object_new ();
@@ -471,7 +482,7 @@ mutate (BmStore *self, const char *number, const char *action, const char *opera
     goto fail;
   bm_candidate_set_version (candidate, bm_candidate_get_version (candidate) + 1);
   bm_candidate_set (candidate, "updated_at", now);
-  if (!write_candidate (self, candidate, FALSE, error)
+  if (!bm_store_write_candidate (self, candidate, FALSE, error)
       || !bm_store_audit_append (self, operator_name, bm_candidate_get (candidate, "uuid"), action, detail, error))
     goto fail;
   return bm_store_transaction_commit (self, error);
@@ -501,68 +512,13 @@ bm_store_void_candidate (BmStore *self, const char *number, const char *reason,
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("Give a reason for voiding the record."));
       return FALSE;
     }
-  return mutate (self, number, "void", operator_name, void_mutation, trimmed, error);
-}
-
-static gboolean
-state_mutation (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject *detail, GError **error)
-{
-  BmRecordState from = bm_candidate_get_state (candidate);
-  BmRecordState to = GPOINTER_TO_INT (data);
-
-  /* The province's answers: `submitted` only through the final submission
-   * (bm-store-submit.c), the county's decisions only from the changes feed. */
-  if (to == BM_RECORD_STATE_SUBMITTED || to == BM_RECORD_STATE_COUNTY_REVIEWED || to == BM_RECORD_STATE_RETURNED)
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
-                   _("The state “%s” is set only by the provincial server's answer; submit complete records with “baoming-cli submit”."),
-                   bm_record_state_get_label (to));
-      return FALSE;
-    }
-  if (!bm_record_state_check_move (from, to, error))
-    return FALSE;
-  bm_candidate_set (candidate, "state", bm_record_state_to_string (to));
-  bm_candidate_set_flag (candidate, "signature_confirmed",
-                         to == BM_RECORD_STATE_SIGNED || (to > BM_RECORD_STATE_SIGNED && to != BM_RECORD_STATE_RETURNED));
-  json_object_set_string_member (detail, "from", bm_record_state_to_string (from));
-  json_object_set_string_member (detail, "to", bm_record_state_to_string (to));
-  return TRUE;
-}
-
-gboolean
-bm_store_set_state (BmStore *self, const char *number, BmRecordState state,
-                    const char *operator_name, GError **error)
-{
-  return mutate (self, number, "state", operator_name, state_mutation, GINT_TO_POINTER (state), error);
-}
-
-static gboolean
-review_mutation (BmStore *self, BmCandidate *candidate, gpointer data, JsonObject *detail, GError **error)
-{
-  const char *review = bm_candidate_get (candidate, "review_state");
-  const char *to = GPOINTER_TO_INT (data) ? "approved" : "rejected";
-
-  if (g_strcmp0 (review, "pending") != 0 && g_strcmp0 (review, "rejected") != 0)
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
-                   _("This record is not waiting for review."));
-      return FALSE;
-    }
-  bm_candidate_set (candidate, "review_state", to);
-  json_object_set_string_member (detail, "review_state", to);
-  return TRUE;
-}
-
-gboolean
-bm_store_set_review (BmStore *self, const char *number, gboolean approved,
-                     const char *operator_name, GError **error)
-{
-  return mutate (self, number, "review", operator_name, review_mutation, GINT_TO_POINTER (approved), error);
+  return bm_store_mutate_candidate (self, number, "void", operator_name, void_mutation, trimmed, error);
 }
 
 typedef struct {
   JsonObject *changes;
   const char *reason;
+  const char *operator_name;
 } UpdateData;
 
 static gboolean
@@ -641,13 +597,16 @@ update_mutation (BmStore *self, BmCandidate *candidate, gpointer data, JsonObjec
       bm_candidate_set (candidate, "override_reason", update->reason);
       json_object_set_string_member (detail, "reason", update->reason);
     }
-  /* The candidate signed what was printed; after a change they must check and sign again. */
-  if (bm_candidate_get_state (candidate) == BM_RECORD_STATE_SIGNED)
-    {
-      bm_candidate_set (candidate, "state", bm_record_state_to_string (BM_RECORD_STATE_PROOF_PRINTED));
-      bm_candidate_set_flag (candidate, "signature_confirmed", FALSE);
-      json_object_set_string_member (detail, "to", "proof_printed");
-    }
+  /* The candidate signed what was printed; after a change they must check
+   * and sign again. A 评语 typed in is its own event. */
+  if (!bm_record_lifecycle_apply (candidate, BM_RECORD_EVENT_RECORD_CHANGED, update->operator_name, detail, error))
+    return FALSE;
+  if (json_object_has_member (update->changes, "comment") && bm_candidate_get (candidate, "comment") != NULL
+      && !bm_record_lifecycle_apply (candidate, BM_RECORD_EVENT_COMMENT_SAVED, update->operator_name, detail, error))
+    return FALSE;
+  /* Who reviews follows the 随迁子女 flag until someone has decided. */
+  if (g_strcmp0 (bm_candidate_get (candidate, "review_state"), "pending") == 0)
+    bm_candidate_set (candidate, "review_level", bm_record_lifecycle_review_level (candidate));
   json_object_set_array_member (detail, "fields", g_steal_pointer (&changed));
   return TRUE;
 }
@@ -656,9 +615,9 @@ gboolean
 bm_store_update_candidate (BmStore *self, const char *number, JsonObject *changes, const char *reason,
                            const char *operator_name, GError **error)
 {
-  UpdateData update = { changes, (reason && *reason) ? reason : NULL };
+  UpdateData update = { changes, (reason && *reason) ? reason : NULL, operator_name };
 
-  return mutate (self, number, "update", operator_name, update_mutation, &update, error);
+  return bm_store_mutate_candidate (self, number, "update", operator_name, update_mutation, &update, error);
 }
 
 gint64

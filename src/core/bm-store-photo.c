@@ -173,9 +173,8 @@ bm_store_save_photo (BmStore     *self,
       || !insert_photo (self, uuid, "processed", bm_photo_get_jpeg (photo), bm_photo_get_sha256 (photo),
                         "image/jpeg", bm_image_get_width (image), bm_image_get_height (image),
                         bm_photo_get_quality (photo), checks, reason, source, operator_name, now, error)
-      || !run (self,
-               "UPDATE candidates SET state = CASE WHEN state = 'numbered' THEN 'photographed' ELSE state END,"
-               " version = version + 1, updated_at = ? WHERE uuid = ?", now, uuid, error))
+      || !run (self, "UPDATE candidates SET version = version + 1, updated_at = ? WHERE uuid = ?", now, uuid, error)
+      || !bm_store_apply_event_uuid (self, uuid, BM_RECORD_EVENT_PHOTO_SAVED, operator_name, detail, error))
     goto fail;
 
   json_object_set_string_member (detail, "number", number);

@@ -10,6 +10,7 @@
 
 #include "bm-error.h"
 #include "bm-json-input.h"
+#include "bm-store-lifecycle.h"
 #include "bm-store-print.h"
 #include "bm-operator.h"
 #include "bm-store-operators.h"
@@ -217,6 +218,7 @@ apply_outcome (BmStore       *self,
     {
       g_autoptr(BmCandidate) candidate = NULL;
       BmRecordState state;
+      BmRecordEvent event;
 
       candidate = bm_store_find_by_number (self, numbers->pdata[i], error);
       if (candidate == NULL)
@@ -240,12 +242,15 @@ apply_outcome (BmStore       *self,
         }
       if (!completed || printed_state >= BM_N_RECORD_STATES)
         continue;
-      /* A reprint, or a card printed before the photo, leaves the state as
-       * it is: the log row is the record of the paper. */
-      state = bm_candidate_get_state (candidate);
-      if (state == printed_state || !bm_record_state_can_move (state, printed_state))
+      /* A reprint, a card printed before the photo, or a 校对表 printed
+       * before its online fields leaves the state as it is: the log row is
+       * the record of the paper. */
+      event = printed_state == BM_RECORD_STATE_CARD_PRINTED ? BM_RECORD_EVENT_CARD_PRINTED
+                                                            : BM_RECORD_EVENT_PROOF_PRINTED;
+      if (!bm_record_lifecycle_next (candidate, event, operator_name, &state, NULL)
+          || state == bm_candidate_get_state (candidate))
         continue;
-      if (!bm_store_set_state (self, numbers->pdata[i], printed_state, operator_name, error))
+      if (!bm_store_record_event (self, numbers->pdata[i], event, operator_name, error))
         return FALSE;
     }
   /* the print log changed: announced once the transaction commits */

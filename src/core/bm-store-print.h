@@ -34,7 +34,8 @@ GBytes    *bm_store_get_photo_jpeg      (BmStore       *self,
 /* One print log row with its records, in one transaction. A non-NULL
  * @reason (a reprint) is also written to the audit log. When @outcome is
  * "completed" and @printed_state is not BM_N_RECORD_STATES, every record
- * whose state may move there is moved (audited by bm_store_set_state).
+ * the print event (CARD_PRINTED or PROOF_PRINTED) moves is moved, audited
+ * by bm_store_record_event; a record the event refuses stays as it is.
  * Returns the log row id, or 0 on error. */
 gint64     bm_store_print_log_add       (BmStore       *self,
                                          const char    *document,

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "bm-record-lifecycle.h"
 #include "bm-store.h"
 
 G_BEGIN_DECLS
@@ -51,6 +52,32 @@ gboolean  bm_store_set_meta             (BmStore      *self,
                                          const char   *value,
                                          GError      **error);
 char     *bm_store_now_iso8601          (void);
+
+/* Candidate writes (bm-store-candidates.c). A mutation changes the loaded
+ * record and fills the audit detail; bm_store_mutate_candidate loads the
+ * live record, runs it, bumps the version, writes and audits in one
+ * transaction (a nested call joins the caller's transaction). */
+typedef gboolean (*BmStoreMutation) (BmStore *self, BmCandidate *candidate, gpointer data,
+                                     JsonObject *detail, GError **error);
+gboolean  bm_store_write_candidate      (BmStore      *self,
+                                         BmCandidate  *candidate,
+                                         gboolean      insert,
+                                         GError      **error);
+gboolean  bm_store_mutate_candidate     (BmStore      *self,
+                                         const char   *number,
+                                         const char   *action,
+                                         const char   *operator_name,
+                                         BmStoreMutation mutation,
+                                         gpointer      data,
+                                         GError      **error);
+/* Applies a lifecycle event to the record @uuid inside the caller's
+ * transaction and writes it, without a version bump (bm-store-lifecycle.c). */
+gboolean  bm_store_apply_event_uuid     (BmStore      *self,
+                                         const char   *uuid,
+                                         BmRecordEvent event,
+                                         const char   *actor,
+                                         JsonObject   *detail,
+                                         GError      **error);
 
 /* Serials first..last (1–9999) of one 科类 (bm-store-setup.c). */
 typedef struct {

@@ -222,6 +222,26 @@ static const Migration migrations[] = {
     "  failed_attempts INTEGER NOT NULL DEFAULT 0,"
     "  locked_until TEXT,"
     "  created_at TEXT NOT NULL);" },
+  /* The lifecycle driven by events (bm-record-lifecycle.c): who reviews a
+   * typed-in record, who decided locally, when the login card was handed
+   * over, when the online fields arrived, the chip that matched a typed-in
+   * record at signature, and how the candidate confirmed (signature or,
+   * in a disaster, by phone with a supervisor's approval). */
+  { 43,
+    "ALTER TABLE candidates ADD COLUMN review_level TEXT CHECK (review_level IN ('county', 'city'));"
+    "ALTER TABLE candidates ADD COLUMN reviewed_by TEXT;"
+    "ALTER TABLE candidates ADD COLUMN card_handed_over_at TEXT;"
+    "ALTER TABLE candidates ADD COLUMN online_pulled_at TEXT;"
+    "ALTER TABLE candidates ADD COLUMN card_matched_at TEXT;"
+    "ALTER TABLE candidates ADD COLUMN confirmation_method TEXT CHECK (confirmation_method IN ('signature', 'phone'));"
+    "ALTER TABLE candidates ADD COLUMN confirmed_by TEXT;"
+    "ALTER TABLE candidates ADD COLUMN confirmed_at TEXT;"
+    "ALTER TABLE candidates ADD COLUMN confirmation_phone TEXT;"
+    "ALTER TABLE candidates ADD COLUMN confirmation_approved_by TEXT;"
+    "UPDATE candidates SET review_level = CASE WHEN migrant_child THEN 'county' ELSE 'city' END"
+    "  WHERE source <> 'card';"
+    "UPDATE candidates SET online_pulled_at = updated_at WHERE online_fields IS NOT NULL;"
+    "UPDATE candidates SET confirmation_method = 'signature' WHERE signature_confirmed = 1;" },
   /* 44: the final submission (docs/sync-protocol.md §11, bm-store-submit.c):
    * the request stored before its first send (resent byte for byte), the
    * records it carries, and each record's last submission outcome. (IF NOT

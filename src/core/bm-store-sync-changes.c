@@ -103,15 +103,19 @@ exec_bind (BmStore *self, const char *sql, const char *a, const char *b, GError 
   return exec_bind3 (self, sql, a, b, NULL, error);
 }
 
+/* A change from the server is the province's event; where the lifecycle
+ * refuses it the state stays and the change is still recorded. */
 static gboolean
-move_state (BmStore *self, const char *uuid, Local *l, BmRecordState to, GError **error)
+move_state (BmStore *self, const char *uuid, BmRecordEvent event, JsonObject *detail, GError **error)
 {
-  BmRecordState from;
+  g_autoptr(GError) local = NULL;
 
-  if (!bm_record_state_from_string (l->state, &from) || !bm_record_state_can_move (from, to))
-    return TRUE;    /* the rules forbid it: keep the state, the review is still recorded */
-  return exec_bind (self, "UPDATE candidates SET state = ?2 WHERE uuid = ?1", uuid,
-                    bm_record_state_to_string (to), error);
+  if (bm_store_apply_event_uuid (self, uuid, event, BM_ACTOR_PROVINCE, detail, &local))
+    return TRUE;
+  if (g_error_matches (local, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
 }
 
 static gboolean
@@ -247,7 +251,7 @@ apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
         text = json_to_string (node, FALSE);
         json_object_set_array_member (detail, "fields", keys);   /* names only: values stay out of the log */
         if (!exec_bind (self, "UPDATE candidates SET online_fields = ?2 WHERE uuid = ?1", c->uuid, text, error)
-            || !move_state (self, c->uuid, &l, BM_RECORD_STATE_FILLED_ONLINE, error))
+            || !move_state (self, c->uuid, BM_RECORD_EVENT_ONLINE_FIELDS_PULLED, detail, error))
           return FALSE;
         action = "sync_online_fields";
         break;
@@ -257,14 +261,14 @@ apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
       if (g_strcmp0 (l.review_state, "pending") == 0
           && !exec_bind (self, "UPDATE candidates SET review_state = ?2 WHERE uuid = ?1", c->uuid, c->review_state, error))
         return FALSE;
-      if (!move_state (self, c->uuid, &l, g_str_equal (c->review_state, "approved")
-                                          ? BM_RECORD_STATE_COUNTY_REVIEWED : BM_RECORD_STATE_RETURNED, error))
+      if (!move_state (self, c->uuid, g_str_equal (c->review_state, "approved")
+                                      ? BM_RECORD_EVENT_COUNTY_APPROVED : BM_RECORD_EVENT_COUNTY_RETURNED, detail, error))
         return FALSE;
       action = "sync_review";
       break;
     case BM_SYNC_CHANGE_RETURNED:
       json_object_set_string_member (detail, "reason", c->reason ? c->reason : "");
-      if (!move_state (self, c->uuid, &l, BM_RECORD_STATE_RETURNED, error))
+      if (!move_state (self, c->uuid, BM_RECORD_EVENT_COUNTY_RETURNED, detail, error))
         return FALSE;
       action = "sync_returned";
       break;

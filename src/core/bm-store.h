@@ -77,16 +77,6 @@ gboolean        bm_store_void_candidate     (BmStore       *self,
                                              const char    *reason,
                                              const char    *operator_name,
                                              GError       **error);
-gboolean        bm_store_set_state          (BmStore       *self,
-                                             const char    *number,
-                                             BmRecordState  state,
-                                             const char    *operator_name,
-                                             GError       **error);
-gboolean        bm_store_set_review         (BmStore       *self,
-                                             const char    *number,
-                                             gboolean       approved,
-                                             const char    *operator_name,
-                                             GError       **error);
 gboolean        bm_store_update_candidate   (BmStore       *self,
                                              const char    *number,
                                              JsonObject    *changes,

@@ -10,10 +10,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "bm-error.h"
 #include "bm-print-batch.h"
 #include "bm-print-candidate.h"
 #include "bm-print-error.h"
 #include "bm-print-settle.h"
+#include "bm-record-lifecycle.h"
 
 /* Shared with the document (which may outlive the batch, e.g. in a
  * preview): the store, and the context of the thread that owns it while a
@@ -278,6 +280,21 @@ bm_print_batch_prepare (BmPrintBatch  *batch,
       for (guint i = 0; i < candidates->len; i++)
         g_ptr_array_add (batch->numbers, g_strdup (bm_candidate_get (candidates->pdata[i], "number")));
     }
+
+  /* A 校对表 shows what the candidate filled in online, with the 评语: it is
+   * printed only once those are there (docs/lifecycle.md). */
+  if (batch->kind == BM_DOCUMENT_PROOF_SHEETS)
+    for (guint i = 0; i < candidates->len; i++)
+      {
+        g_autoptr(GError) refused = NULL;
+
+        if (!bm_record_lifecycle_check_preconditions (candidates->pdata[i], BM_RECORD_EVENT_PROOF_PRINTED, &refused))
+          {
+            g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION, _("Record %s: %s"),
+                         (const char *) batch->numbers->pdata[i], refused->message);
+            return FALSE;
+          }
+      }
 
   /* Cards and proof sheets carry what the candidate logs in with or signs:
    * a second copy needs a reason, and the reason is audited. */

@@ -7,11 +7,15 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "bm-error.h"
 #include "bm-print-batch.h"
 #include "bm-print-error.h"
+#include "bm-store-lifecycle.h"
+#include "bm-store-operators.h"
 #include "bm-store-print.h"
 #include "bm-store-private.h"
 #include "bm-test-data.h"
+#include "bm-test-util.h"
 
 typedef struct
 {
@@ -334,8 +338,11 @@ test_proof_sheets (Fixture       *f,
   }
   for (guint i = 0; i < f->numbers->len; i++)
     {
-      g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_CARD_PRINTED, "training", &error));
-      g_assert_true (bm_store_set_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_COMMENTED, "training", &error));
+      /* no photo here: the supervisor's correction stands in for the
+       * photo and the card print; the online fields come from the server */
+      g_assert_true (bm_store_correct_state (f->store, f->numbers->pdata[i], BM_RECORD_STATE_COMMENTED, "test set-up",
+                                             BM_TRAINING_SUPERVISOR, &error));
+      bm_test_pull_online_fields (f->store, f->numbers->pdata[i]);
     }
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (bm_test_run (&out, cli (), "--training", "--db", f->db, "print", "proof-sheets", "--printer", "testq",
@@ -605,6 +612,13 @@ test_async_batch (Fixture       *f,
 
   bm_print_batch_set_selection (batch, BM_PRINT_SELECT_ALL, NULL, NULL);
   bm_print_batch_set_operator (batch, "training");
+  /* no 校对表 before the online fields arrived */
+  g_assert_false (bm_print_batch_prepare (batch, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
+  g_assert_nonnull (strstr (error->message, "online fields"));
+  g_clear_error (&error);
+  for (guint i = 0; i < f->numbers->len; i++)
+    bm_test_pull_online_fields (f->store, f->numbers->pdata[i]);
   g_assert_true (bm_print_batch_prepare (batch, &error));
   g_assert_no_error (error);
   g_signal_connect (batch, "progress", G_CALLBACK (on_progress), &run);

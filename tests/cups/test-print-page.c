@@ -8,6 +8,7 @@
 
 #include "bm-print-page.h"
 #include "bm-test-data.h"
+#include "bm-test-util.h"
 #include "bm-station.h"
 
 static gboolean printed_ok;
@@ -137,6 +138,13 @@ test_print_page (void)
   bm_print_page_select (page, BM_DOCUMENT_LOGIN_CARDS, numbers->pdata[2], NULL);
   g_assert_null (bm_print_page_get_document (page));
   g_assert_nonnull (strstr (bm_print_page_get_status (page), "reason"));
+
+  /* No 校对表 before the online fields arrived */
+  bm_print_page_select (page, BM_DOCUMENT_PROOF_SHEETS, numbers->pdata[0], numbers->pdata[4]);
+  g_assert_null (bm_print_page_get_document (page));
+  g_assert_nonnull (strstr (bm_print_page_get_status (page), "online fields"));
+  for (guint i = 0; i < numbers->len; i++)
+    bm_test_pull_online_fields (store, numbers->pdata[i]);
 
   /* A stopped queue: the page says why, the records stay as they are */
   bm_print_page_select (page, BM_DOCUMENT_PROOF_SHEETS, numbers->pdata[0], numbers->pdata[4]);

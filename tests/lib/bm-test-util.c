@@ -6,6 +6,8 @@
 
 #include "bm-id-number.h"
 #include "bm-store-operators.h"
+#include "bm-store-sync.h"
+#include "bm-sync-message.h"
 #include "bm-test-util.h"
 
 /* A valid resident ID number for each i < 1,000,000: region 430102, a
@@ -116,4 +118,45 @@ bm_test_remove_dir (const char *dir)
       g_object_unref (info);
     }
   g_rmdir (dir);
+}
+
+static void
+pull_change (BmStore *store, const char *number, BmSyncChangeKind kind, const char *decision)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_sync_change_free);
+  g_autoptr(BmCandidate) candidate = NULL;
+  g_autoptr(GError) error = NULL;
+  BmSyncChange *change = g_new0 (BmSyncChange, 1);
+  static gint64 rev = 1000;
+
+  candidate = bm_store_find_by_number (store, number, &error);
+  g_assert_no_error (error);
+  change->kind = kind;
+  change->uuid = g_strdup (bm_candidate_get (candidate, "uuid"));
+  change->number = g_strdup (number);
+  change->server_rev = ++rev;
+  change->json = g_strdup ("{}");
+  if (kind == BM_SYNC_CHANGE_ONLINE_FIELDS)
+    {
+      change->fields = json_object_new ();
+      json_object_set_string_member (change->fields, "remark", "test");
+    }
+  else
+    change->review_state = g_strdup (decision);
+  g_ptr_array_add (changes, change);
+  g_assert_true (bm_store_sync_apply_changes (store, changes, NULL, &error));
+  g_assert_no_error (error);
+}
+
+void
+bm_test_pull_online_fields (BmStore *store, const char *number)
+{
+  pull_change (store, number, BM_SYNC_CHANGE_ONLINE_FIELDS, NULL);
+}
+
+void
+bm_test_pull_decision (BmStore *store, const char *number, const char *decision)
+{
+  pull_change (store, number, g_str_equal (decision, "returned") ? BM_SYNC_CHANGE_RETURNED : BM_SYNC_CHANGE_REVIEW,
+               g_str_equal (decision, "returned") ? NULL : decision);
 }

@@ -13,6 +13,14 @@ BmStore     *bm_test_open_with_setup   (const char  *dir,
                                         const char  *name,
                                         const char  *setup_json);
 char        *bm_test_make_dir          (void);
+/* The provincial server's changes feed, as the sync run applies it: the
+ * online fields of record @number (one "remark" field) or the county's
+ * decision ("approved", "rejected" or "returned"). */
+void         bm_test_pull_online_fields (BmStore    *store,
+                                         const char *number);
+void         bm_test_pull_decision     (BmStore    *store,
+                                         const char *number,
+                                         const char *decision);
 void         bm_test_remove_dir        (const char  *dir);
 
 G_END_DECLS

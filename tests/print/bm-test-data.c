@@ -93,7 +93,8 @@ bm_test_add_photo (BmStore     *store,
   sqlite3_bind_text (stmt, 3, sum, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return bm_store_set_sqlite_error (store, sqlite3_errcode (bm_store_get_sqlite (store)), error);
-  return bm_store_set_state (store, number, BM_RECORD_STATE_PHOTOGRAPHED, "training", error);
+  /* the photo-saved event, as bm_store_save_photo applies it */
+  return bm_store_apply_event_uuid (store, bm_candidate_get (c, "uuid"), BM_RECORD_EVENT_PHOTO_SAVED, "training", NULL, error);
 }
 
 GBytes *

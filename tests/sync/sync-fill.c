@@ -11,6 +11,7 @@
 #include "bm-id-number.h"
 #include "bm-store-private.h"
 #include "bm-store.h"
+#include "bm-store-lifecycle.h"
 
 static char *
 make_id (int i, int *y, int *m, int *d)
@@ -133,12 +134,10 @@ complete (BmStore *store, int count)
   sqlite3_finalize (st);
   for (guint i = 0; i < numbers->len; i++)
     {
-      g_autoptr(JsonObject) changes = json_object_new ();
       g_autoptr(GError) error = NULL;
 
-      json_object_set_boolean_member (changes, "fee_paid", TRUE);
-      json_object_set_boolean_member (changes, "eligibility_checked", TRUE);
-      if (!bm_store_update_candidate (store, numbers->pdata[i], changes, NULL, "clerk", &error))
+      if (!bm_store_record_event (store, numbers->pdata[i], BM_RECORD_EVENT_FEE_RECORDED, "clerk", &error)
+          || !bm_store_record_event (store, numbers->pdata[i], BM_RECORD_EVENT_ELIGIBILITY_RECORDED, "clerk", &error))
         {
           g_printerr ("sync-fill: complete: %s\n", error->message);
           return 1;

@@ -112,13 +112,16 @@ pass "complete records accepted and submitted on both sides; a garbled answer re
 # 5. Nobody sets `submitted` or a county state by hand.
 "$SYNC_FILL" complete "$T/ws.db" 1 >"$T/complete2.txt" || fail "complete 2"
 N5=$(cat "$T/complete2.txt")
+printf 'admin-pass\n' >"$T/admin.pw"
+rc=0; cli candidate state "$N5" submitted 2>/dev/null || rc=$?
+[ $rc = 2 ] || fail "candidate state still exists (exit $rc)"
 for s in submitted county_reviewed returned; do
-  rc=0; cli candidate state "$N5" "$s" 2>"$T/state.err" || rc=$?
-  [ $rc = 5 ] || fail "candidate state $s exit $rc"
-  grep -q "set only by the provincial server" "$T/state.err" || fail "state $s message: $(cat "$T/state.err")"
+  rc=0; cli candidate correct-state "$N5" "$s" --reason "试" --operator admin --password-file "$T/admin.pw" \
+    2>"$T/state.err" || rc=$?
+  [ $rc = 5 ] || fail "correct-state $s exit $rc: $(cat "$T/state.err")"
 done
 [ "$(state_of "$N5")" = signed ] || fail "state changed by hand"
-pass "submitted and the county's states cannot be set with candidate state"
+pass "submitted and the county's states cannot be set by hand, not even by the supervisor's correction"
 
 # 6. After the city's submission deadline the province refuses.
 sed 's/"submission_closes": "2099-11-20T10:00:00Z"/"submission_closes": "2026-12-01T10:00:00Z"/' "$POINT_JSON" >"$T/closed.json"

@@ -11,6 +11,8 @@
 
 #include "bm-candidate-model.h"
 #include "bm-error.h"
+#include "bm-store-lifecycle.h"
+#include "bm-store-operators.h"
 #include "bm-store-private.h"
 #include "bm-store-stats.h"
 #include "bm-test-util.h"
@@ -297,19 +299,11 @@ test_duplicate_and_void (Fixture *f, gconstpointer data)
   g_assert_cmpint (bm_store_count_candidates (f->store, TRUE), ==, 2);
   g_assert_cmpint (bm_store_count_candidates (f->store, FALSE), ==, 1);
 
-  g_assert_false (bm_store_set_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, who (f->store), &error));
+  g_assert_false (bm_store_record_event (f->store, "01020001", BM_RECORD_EVENT_FEE_RECORDED, "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
 }
 
-static void
-move (BmStore *store, const char *number, BmRecordState state)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (bm_store_set_state (store, number, state, who (store), &error));
-  g_assert_no_error (error);
-}
-
+/* Events in the store; the whole table is tests/unit/test-lifecycle.c. */
 static void
 test_lifecycle (Fixture *f, gconstpointer data)
 {
@@ -319,15 +313,15 @@ test_lifecycle (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   const char *number = bm_candidate_get (candidate, "number");
 
-  g_assert_false (bm_store_set_state (f->store, number, BM_RECORD_STATE_SUBMITTED, who (f->store), &error));
-  g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
-  g_clear_error (&error);
-
-  move (f->store, number, BM_RECORD_STATE_PHOTOGRAPHED);
-  move (f->store, number, BM_RECORD_STATE_CARD_PRINTED);
-  move (f->store, number, BM_RECORD_STATE_COMMENTED);
-  move (f->store, number, BM_RECORD_STATE_PROOF_PRINTED);
-  move (f->store, number, BM_RECORD_STATE_SIGNED);
+  g_assert_true (bm_store_correct_state (f->store, number, BM_RECORD_STATE_PROOF_PRINTED, "test set-up",
+                                         BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  g_assert_true (bm_store_confirm_signature (f->store, number, bm_candidate_get_identity (candidate), "training", &error));
+  g_assert_no_error (error);
+  reloaded = bm_store_find_by_number (f->store, number, &error);
+  g_assert_cmpstr (bm_candidate_get (reloaded, "state"), ==, "signed");
+  g_assert_true (bm_candidate_get_flag (reloaded, "signature_confirmed"));
+  g_clear_object (&reloaded);
 
   /* A correction after signature: back to "proof sheet printed", signature cleared. */
   json_object_set_string_member (changes, "comment", "该生品行端正，学习努力。");
@@ -336,26 +330,9 @@ test_lifecycle (Fixture *f, gconstpointer data)
   reloaded = bm_store_find_by_number (f->store, number, &error);
   g_assert_cmpstr (bm_candidate_get (reloaded, "state"), ==, "proof_printed");
   g_assert_false (bm_candidate_get_flag (reloaded, "signature_confirmed"));
+  g_assert_null (bm_candidate_get (reloaded, "confirmation_method"));
   g_assert_cmpstr (bm_candidate_get (reloaded, "comment"), ==, "该生品行端正，学习努力。");
-  move (f->store, number, BM_RECORD_STATE_SIGNED);
-
-  g_assert_true (bm_store_set_review (f->store, number, TRUE, who (f->store), &error));
-  g_assert_false (bm_store_set_review (f->store, number, TRUE, who (f->store), &error));
-  g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
-  g_clear_error (&error);
-  /* Even a signed, approved record: `submitted` and the county's states
-   * come only from the province (bm-store-submit.c, the changes feed). */
-  for (BmRecordState s = BM_RECORD_STATE_SUBMITTED; s <= BM_RECORD_STATE_RETURNED; s++)
-    {
-      g_assert_false (bm_store_set_state (f->store, number, s, who (f->store), &error));
-      g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
-      g_clear_error (&error);
-    }
-
-  g_clear_object (&reloaded);
-  reloaded = bm_store_find_by_number (f->store, number, &error);
-  g_assert_cmpstr (bm_candidate_get (reloaded, "state"), ==, "signed");
-  g_assert_cmpint (bm_candidate_get_version (reloaded), ==, 9);
+  g_assert_cmpint (bm_candidate_get_version (reloaded), ==, 4);
 }
 
 static void
@@ -629,8 +606,9 @@ test_progress (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < 5; i++)
     g_object_unref (add_ok (f->store, i, i < 3 ? "1" : "5"));
-  g_assert_true (bm_store_set_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, who (f->store), NULL));
-  g_assert_true (bm_store_void_candidate (f->store, "01020002", "重复登记", who (f->store), NULL));
+  g_assert_true (bm_store_correct_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, "test set-up",
+                                         BM_TRAINING_SUPERVISOR, NULL));
+  g_assert_true (bm_store_void_candidate (f->store, "01020002", "重复登记", "training", NULL));
 
   typed = bm_store_get_progress (f->store, &error);
   g_assert_no_error (error);
