@@ -212,7 +212,8 @@ test_photo_blobs_migration (void)
                             bm_candidate_get (b, "uuid"), bm_candidate_get (b, "uuid") };
 
     g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE photo_blobs; PRAGMA user_version = 40;", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE photo_blobs; DROP INDEX audit_log_by_entity;"
+                                         " ALTER TABLE audit_log DROP COLUMN record_digest; PRAGMA user_version = 40;", NULL, NULL, NULL), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO photos (candidate_uuid, kind, jpeg, sha256, created_at, current)"
                                              " VALUES (?, 'processed', ?, ?, '2019-11-01T10:00:00', ?)", -1, &stmt, NULL), ==, SQLITE_OK);
     for (guint i = 0; i < G_N_ELEMENTS (uuids); i++)
