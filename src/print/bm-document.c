@@ -329,8 +329,9 @@ draw_training_mark (BmDocument *doc,
   pango_layout_set_font_description (layout, font);
   pango_layout_set_text (layout, TRAINING_MARK, -1);
   pango_layout_get_pixel_extents (layout, &ink, NULL);
-  /* Along the diagonal, 80 % of its length. */
-  scale = 0.8 * sqrt (w * w + h * h) / MAX (ink.width, 1);
+  /* Along the diagonal, 65 % of its length: every glyph stays whole on
+   * the page, landscape too. */
+  scale = 0.65 * sqrt (w * w + h * h) / MAX (ink.width, 1);
   cairo_save (cr);
   cairo_translate (cr, w / 2, h / 2);
   cairo_rotate (cr, -atan2 (h, w));
