@@ -315,6 +315,34 @@ test_not_covered (void)
   bm_test_remove_dir (dir);
 }
 
+/* A store written before the allow-list: migration 45 removes the keys
+ * not on it from the stored online fields. */
+static void
+test_migration_scrubs (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autofree char *db = g_build_filename (dir, "t.db", NULL);
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "t.db");
+  g_autoptr(BmCandidate) c = bm_test_make_candidate (1, "1");
+  g_autoptr(BmCandidate) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bm_store_add_candidate (store, c, "training", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  raw_exec (db, "DROP INDEX audit_log_by_entity; ALTER TABLE audit_log DROP COLUMN record_digest;"
+                "UPDATE candidates SET online_fields = '{\"postcode\":\"410001\",\"school\":\"长沙市一中\","
+                "\"mailing_address\":\"八一路9号\",\"recipient\":\"王五\"}';"
+                "PRAGMA user_version = 41;");
+  store = bm_store_open (db, TRUE, &error);
+  g_assert_no_error (error);
+  stored = bm_store_find_by_number (store, bm_candidate_get (c, "number"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bm_candidate_get (stored, "online_fields"), ==, "{\"school\":\"长沙市一中\"}");
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 static const char real_setup_0000[] =
   "{ \"point\": { \"code\": \"P\", \"name\": \"N\", \"county_code\": \"0000\" }, \"workstation_id\": \"W\","
   "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
@@ -374,6 +402,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/privacy/online-fields/filter", test_filter);
   g_test_add_func ("/privacy/online-fields/local-write", test_local_write_refused);
+  g_test_add_func ("/privacy/online-fields/migration", test_migration_scrubs);
   g_test_add_func ("/privacy/audit/tamper", test_tamper_detected);
   g_test_add_func ("/privacy/audit/not-covered", test_not_covered);
   g_test_add_func ("/privacy/training/county-code", test_training_county_code);
