@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bm-cli.h"
+#include "bm-error.h"
 #include "bm-store-stats.h"
 
 int
@@ -64,25 +65,54 @@ bm_cli_init (BmCliContext *ctx, int argc, char **argv)
 }
 
 /* What `audit verify` and `db check` share: run the checks, then answer in
- * JSON ({"ok": false, "error": …} too, so scripts read one shape) or text. */
+ * JSON ({"ok": false, "error": …} too, so scripts read one shape) or text.
+ * Records that differ from their last audit entry are listed by 报名顺序号
+ * (records_altered) and fail the check like a broken chain (exit 7). */
 static int
 report_check (BmStore *store, gboolean integrity, gboolean as_json)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) object = json_object_new ();
+  g_auto(BmAuditReport) report = { 0 };
   gint64 rows = 0;
-  gboolean ok = (!integrity || bm_store_check (store, &error)) && bm_store_audit_verify (store, &rows, &error);
+  gboolean ok = (!integrity || bm_store_check (store, &error)) && bm_store_audit_verify_full (store, &report, &error);
+  gboolean checked = ok;
 
+  if (ok && report.altered->len > 0)
+    {
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      for (guint i = 0; i < report.altered->len; i++)
+        g_string_append_printf (list, "%s%s", i ? ", " : "", (const char *) report.altered->pdata[i]);
+      g_set_error (&error, BM_ERROR, BM_ERROR_STORE_DAMAGED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%u record was changed outside the program (it differs from its last audit entry): %s.",
+                                "%u records were changed outside the program (they differ from their last audit entries): %s.",
+                                report.altered->len),
+                   report.altered->len, list->str);
+      ok = FALSE;
+    }
+  rows = report.entries;
   json_object_set_boolean_member (object, "ok", ok);
   if (!ok)
     json_object_set_string_member (object, "error", error->message);
-  else if (integrity)
+  if (ok && integrity)
     {
       json_object_set_int_member (object, "candidates", bm_store_count_candidates (store, TRUE));
       json_object_set_int_member (object, "audit_entries", rows);
     }
-  else
+  else if (ok)
     json_object_set_int_member (object, "entries", rows);
+  if (checked)
+    {
+      JsonArray *altered = json_array_new ();
+
+      for (guint i = 0; i < report.altered->len; i++)
+        json_array_add_string_element (altered, report.altered->pdata[i]);
+      json_object_set_int_member (object, "records", report.records);
+      json_object_set_int_member (object, "records_not_covered", report.not_covered);
+      json_object_set_array_member (object, "records_altered", altered);
+    }
   if (as_json)
     bm_cli_print_json_object (object);
   if (!ok)
@@ -94,6 +124,12 @@ report_check (BmStore *store, gboolean integrity, gboolean as_json)
              (long long) bm_store_count_candidates (store, TRUE), (long long) rows);
   else
     g_print (_("The audit log is intact (%lld entries).\n"), (long long) rows);
+  if (report.not_covered > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%lld record has not changed since its audit entries began to cover records; it is covered from its next change.\n",
+                          "%lld records have not changed since their audit entries began to cover records; each is covered from its next change.\n",
+                          report.not_covered),
+             (long long) report.not_covered);
   return BM_CLI_EXIT_OK;
 }
 

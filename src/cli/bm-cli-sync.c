@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bm-cli.h"
+#include "bm-error.h"
 #include "bm-store-sync.h"
 #include "bm-sync-client.h"
 #include "bm-sync-message.h"
@@ -165,9 +166,12 @@ print_stats (const BmSyncStats *s, gboolean ok, const GError *error, gboolean as
       if (error != NULL)
         {
           g_autofree char *asked = s->retry_after_s > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, s->retry_after_s) : NULL;
-          g_autofree char *why = s->error_kind ? bm_sync_explain (s->error_kind, asked)
-                                               : bm_sync_explain (bm_sync_error_code (error), error->message);
-          json_object_set_string_member (o, "error_code", bm_sync_error_code (error));
+          /* A training store is refused before anything is sent. */
+          gboolean training = g_error_matches (error, BM_ERROR, BM_ERROR_MODE_MISMATCH);
+          g_autofree char *why = training ? g_strdup (error->message)
+                                 : s->error_kind ? bm_sync_explain (s->error_kind, asked)
+                                 : bm_sync_explain (bm_sync_error_code (error), error->message);
+          json_object_set_string_member (o, "error_code", training ? "training" : bm_sync_error_code (error));
           json_object_set_string_member (o, "error", why);
           if (s->error_kind != NULL)
             json_object_set_string_member (o, "error_kind", s->error_kind);

@@ -13,6 +13,7 @@
 #include "bm-error.h"
 #include "bm-field-limits.h"
 #include "bm-json-input.h"
+#include "bm-online-fields.h"
 
 static const BmFieldLimit limits[] = {
   /* identity (bm-identity.c) */
@@ -247,13 +248,12 @@ bm_field_check_with (const BmFieldLimit *limit, const char *value, GError **erro
   return g_steal_pointer (&nfc);
 }
 
-/* online_fields: a flat object of text the 网报 site filled. Keys with a
- * limit of their own (school, phone …) get it; others get a generic one. */
+/* online_fields: a flat object of text the 网报 site filled, only keys on
+ * the allow-list, each value within that field's limit and code table. */
 static char *
 check_json (const BmFieldLimit *limit, const char *value, GError **error)
 {
   static const BmFieldLimit key_limit = { "", N_("online field name"), BM_ONLINE_KEY_MAX_CHARS, BM_FIELD_CLASS_CODE };
-  static const BmFieldLimit value_limit = { "", N_("online field"), BM_ONLINE_VALUE_MAX_CHARS, BM_FIELD_CLASS_TEXT };
   g_autoptr(JsonObject) in = NULL;
   g_autoptr(JsonObject) out = json_object_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
@@ -284,12 +284,21 @@ check_json (const BmFieldLimit *limit, const char *value, GError **error)
   for (GList *l = members; l; l = l->next)
     {
       JsonNode *member = json_object_get_member (in, l->data);
-      const BmFieldLimit *own = bm_field_limit_lookup (l->data);
       g_autofree char *key = bm_field_check_with (&key_limit, l->data, error);
+      const BmOnlineField *field;
       g_autofree char *v = NULL;
 
       if (key == NULL)
         return NULL;
+      /* Only the allow-list (bm-online-fields.c): no address, recipient
+       * or postcode is ever stored, whoever writes the record. */
+      field = bm_online_field_lookup (key);
+      if (field == NULL)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                       _("The online field “%s” is not one the point may keep (docs/online-fields.md)."), key);
+          return NULL;
+        }
       if (JSON_NODE_HOLDS_NULL (member))
         continue;
       if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
@@ -297,11 +306,7 @@ check_json (const BmFieldLimit *limit, const char *value, GError **error)
           g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The online field “%s” must be text."), key);
           return NULL;
         }
-      if (*json_node_get_string (member) == '\0')
-        v = g_strdup ("");
-      else
-        v = bm_field_check_with (own && own->klass != BM_FIELD_CLASS_JSON ? own : &value_limit,
-                                 json_node_get_string (member), error);
+      v = bm_online_field_check (field, json_node_get_string (member), error);
       if (v == NULL)
         return NULL;
       json_object_set_string_member (out, key, v);
@@ -311,43 +316,13 @@ check_json (const BmFieldLimit *limit, const char *value, GError **error)
   return text;
 }
 
-/* The online fields of a server change, member by member: what passes the
- * limits is kept (in NFC), what does not is left out and its name added to
- * @refused, so that one bad value neither lands in the store nor holds back
- * the rest of the change feed. */
+/* The online fields of a server change: what the allow-list keeps
+ * (bm_online_fields_filter), with the names of everything else, dropped or
+ * refused, in @refused. */
 JsonObject *
 bm_field_filter_online (JsonObject *fields, GStrvBuilder *refused)
 {
-  static const BmFieldLimit key_limit = { "", N_("online field name"), BM_ONLINE_KEY_MAX_CHARS, BM_FIELD_CLASS_CODE };
-  static const BmFieldLimit value_limit = { "", N_("online field"), BM_ONLINE_VALUE_MAX_CHARS, BM_FIELD_CLASS_TEXT };
-  JsonObject *out = json_object_new ();
-  g_autoptr(GList) members = json_object_get_members (fields);
-
-  for (GList *l = members; l; l = l->next)
-    {
-      const BmFieldLimit *own = bm_field_limit_lookup (l->data);
-      JsonNode *member = json_object_get_member (fields, l->data);
-      g_autofree char *key = bm_field_check_with (&key_limit, l->data, NULL);
-      g_autofree char *v = NULL;
-
-      if (key != NULL && g_str_equal (key, l->data) && json_object_get_size (out) < BM_ONLINE_MAX_MEMBERS
-          && JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
-        {
-          if (*json_node_get_string (member) == '\0')
-            v = g_strdup ("");
-          else
-            v = bm_field_check_with (own && own->klass != BM_FIELD_CLASS_JSON ? own : &value_limit,
-                                     json_node_get_string (member), NULL);
-        }
-      if (v == NULL)
-        {
-          if (refused != NULL)
-            g_strv_builder_add (refused, key != NULL ? key : "?");
-          continue;
-        }
-      json_object_set_string_member (out, key, v);
-    }
-  return out;
+  return bm_online_fields_filter (fields, refused, refused);
 }
 
 /* Text for a terminal line: what the limits refuse (ESC, C1, bidi,

@@ -294,6 +294,16 @@ apply_setup (BmStore *self, JsonObject *setup, gboolean training, GError **error
                    _("The set-up file needs a point with a code, a name and a 4-digit county code."));
       return FALSE;
     }
+  /* The training point's 市县码 is one no county has; a real set-up that
+   * claims it would make real numbers indistinguishable from training
+   * ones (bm-store.h). */
+  if (!training && g_str_equal (county_code, BM_TRAINING_COUNTY_CODE))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("The county code %s is reserved for the training point; real registration never uses it."),
+                   county_code);
+      return FALSE;
+    }
   if (member_string (setup, "workstation_id") == NULL || categories == NULL || json_array_get_length (categories) == 0)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
@@ -414,10 +424,12 @@ bm_store_init_from_setup (BmStore *self, JsonObject *setup, GError **error)
 }
 
 /* A made-up point, so that a fresh machine can be tried and clerks trained
- * without touching real data. The 市县码 0102 and every name are invented. */
+ * without touching real data. Every name is invented, and the 市县码 is
+ * BM_TRAINING_COUNTY_CODE, which no real county has, so a training number
+ * (0000xxxx) can never be a real candidate's. */
 static const char training_setup[] =
   "{"
-  "  \"point\": { \"code\": \"T00001\", \"name\": \"培训报名点（虚构）\", \"county_code\": \"0102\","
+  "  \"point\": { \"code\": \"T00001\", \"name\": \"培训报名点（虚构）\", \"county_code\": \"" BM_TRAINING_COUNTY_CODE "\","
   "             \"site_url\": \"https://training.invalid/ks\" },"
   "  \"workstation_id\": \"T00001-01\","
   "  \"categories\": ["

@@ -10,6 +10,7 @@
 #include "bm-field-limits.h"
 #include "bm-json-input.h"
 #include "bm-operator.h"
+#include "bm-online-fields.h"
 #include "bm-store-private.h"
 #include "bm-store-sync.h"
 
@@ -181,6 +182,20 @@ collides (BmStore *self, const char *uuid, Local *l, BmSyncChange *c)
   return hit;
 }
 
+/* Key names only (never values) under @member, when there are any. */
+static void
+add_names (JsonObject *detail, const char *member, char **names)
+{
+  JsonArray *a;
+
+  if (names[0] == NULL)
+    return;
+  a = json_array_new ();
+  for (int i = 0; names[i]; i++)
+    json_array_add_string_element (a, names[i]);
+  json_object_set_array_member (detail, member, a);
+}
+
 static gboolean
 apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
 {
@@ -192,25 +207,28 @@ apply_one (BmStore *self, BmSyncChange *c, gboolean force, GError **error)
     return TRUE;    /* a record of another workstation of the point */
   json_object_set_string_member (detail, "number", l.number ? l.number : "");
   json_object_set_int_member (detail, "server_rev", c->server_rev);
-  /* The server is outside input too: values over the field limits, or
-   * that are not text, are left out (names in the audit log), the rest
-   * applies (docs/limits.md). */
+  /* The server is outside input too. Only fields on the allow-list are
+   * kept (bm-online-fields.c: no mailing address, recipient or postcode,
+   * seed 三.4); the others are dropped here, before anything is stored,
+   * and only their names reach the audit log. Allowed fields whose value
+   * is over its limit, not text, or not a code of its table are left out
+   * too (docs/limits.md); the rest applies. */
   if (c->kind == BM_SYNC_CHANGE_ONLINE_FIELDS && c->fields != NULL)
     {
       g_autoptr(GStrvBuilder) refused = g_strv_builder_new ();
-      g_auto(GStrv) names = NULL;
-      JsonObject *kept = bm_field_filter_online (c->fields, refused);
+      g_autoptr(GStrvBuilder) dropped = g_strv_builder_new ();
+      g_auto(GStrv) refused_names = NULL;
+      g_auto(GStrv) dropped_names = NULL;
+      JsonObject *kept = bm_online_fields_filter (c->fields, dropped, refused);
 
       json_object_unref (c->fields);
       c->fields = kept;
-      names = g_strv_builder_end (refused);
-      if (names[0] != NULL)
-        {
-          JsonArray *a = json_array_new ();
-          for (int i = 0; names[i]; i++)
-            json_array_add_string_element (a, names[i]);
-          json_object_set_array_member (detail, "refused_fields", a);
-        }
+      refused_names = g_strv_builder_end (refused);
+      dropped_names = g_strv_builder_end (dropped);
+      add_names (detail, "refused_fields", refused_names);
+      add_names (detail, "dropped_fields", dropped_names);
+      if (dropped_names[0] != NULL)
+        json_object_set_int_member (detail, "dropped", g_strv_length (dropped_names));
     }
 
   if (!force && collides (self, c->uuid, &l, c))

@@ -41,6 +41,12 @@ gboolean        bm_store_is_set_up          (BmStore       *self);
 gboolean        bm_store_is_training        (BmStore       *self);
 gboolean        bm_store_init_training      (BmStore       *self,
                                              GError       **error);
+/* The 市县码 of the made-up training point. The 4-digit code is the 市(州)
+ * code and the county's number within it, both counted from 01, so 0000
+ * names no real county (the development data's 0102 does). Real set-up
+ * (a set-up file, the provincial server) refuses it. */
+#define BM_TRAINING_COUNTY_CODE "0000"
+
 gboolean        bm_store_init_from_setup    (BmStore       *self,
                                              JsonObject    *setup,
                                              GError       **error);
@@ -89,9 +95,24 @@ GArray         *bm_store_search_rows        (BmStore       *self,
 gint64          bm_store_count_candidates   (BmStore       *self,
                                              gboolean       include_voided);
 
-/* Audit (bm-store-audit.c) */
+/* Audit (bm-store-audit.c). bm_store_audit_verify: the chain is intact and
+ * no record differs from its last entry (BM_ERROR_STORE_DAMAGED naming
+ * them by 报名顺序号 otherwise). The full form reports instead of failing
+ * on records; it fails only on a broken chain. */
+typedef struct {
+  gint64     entries;       /* audit entries */
+  gint64     records;       /* records checked, voided ones included */
+  gint64     not_covered;   /* records whose last entry predates the digests */
+  GPtrArray *altered;       /* 报名顺序号 (record id without one) of records that differ */
+} BmAuditReport;
+
 gboolean        bm_store_audit_verify       (BmStore       *self,
                                              gint64        *n_rows,
                                              GError       **error);
+gboolean        bm_store_audit_verify_full  (BmStore       *self,
+                                             BmAuditReport *report,
+                                             GError       **error);
+void            bm_audit_report_clear       (BmAuditReport *report);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BmAuditReport, bm_audit_report_clear)
 
 G_END_DECLS

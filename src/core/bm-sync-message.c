@@ -9,6 +9,7 @@
 
 #include "bm-error.h"
 #include "bm-json-input.h"
+#include "bm-store.h"
 #include "bm-sync-message.h"
 
 void
@@ -365,6 +366,13 @@ bm_sync_parse_profile (const char *data, gsize len, GError **error)
       || !g_regex_match_simple ("^[0-9]{4}$", str_member (point, "county_code"), 0, 0))
     {
       malformed (error, "profile.point");
+      return NULL;
+    }
+  if (g_str_equal (str_member (point, "county_code"), BM_TRAINING_COUNTY_CODE))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
+                   _("The county code %s is reserved for the training point; real registration never uses it."),
+                   BM_TRAINING_COUNTY_CODE);
       return NULL;
     }
   if ((a = arr_member (o, "categories")) == NULL || json_array_get_length (a) == 0)

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,12 @@
 G_DEFINE_QUARK (bm-print-error-quark, bm_print_error)
 
 #define DEFAULT_SITE_URL "https://www.hneao.cn/ks"
+
+/* The mark on every page printed in training mode. It is a fixed Chinese
+ * mark on paper, not an interface string: a training login card must say
+ * 培训样张 to the candidate and the county whatever language the clerk's
+ * screen speaks, so it is not translated. */
+#define TRAINING_MARK "培训样张"
 
 struct _BmDocument
 {
@@ -32,6 +39,7 @@ struct _BmDocument
   GDestroyNotify       photo_destroy;
   guint                unknown_glyphs;
   guint                overflows;
+  gboolean             training;
 };
 
 G_DEFINE_FINAL_TYPE (BmDocument, bm_document, G_TYPE_OBJECT)
@@ -288,6 +296,53 @@ bm_document_get_overflows (BmDocument *doc)
 }
 
 void
+bm_document_set_training (BmDocument *doc,
+                          gboolean    training)
+{
+  doc->training = training;
+}
+
+gboolean
+bm_document_get_training (BmDocument *doc)
+{
+  return doc->training;
+}
+
+/* Large, diagonal and drawn over the content (translucent, so the page stays
+ * readable): a training printout cannot pass for a real one, and cutting
+ * the mark off a login card would cut the card. */
+static void
+draw_training_mark (BmDocument *doc,
+                    BmPaint    *paint)
+{
+  cairo_t *cr = bm_paint_get_cairo (paint);
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoFontDescription) font = NULL;
+  PangoRectangle ink;
+  double w, h, scale;
+
+  if (!doc->training)
+    return;
+  bm_document_get_page_size (doc, &w, &h);
+  layout = pango_cairo_create_layout (cr);
+  font = pango_font_description_from_string (BM_PAINT_FAMILY " Bold 100");
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, TRAINING_MARK, -1);
+  pango_layout_get_pixel_extents (layout, &ink, NULL);
+  /* Along the diagonal, 65 % of its length: every glyph stays whole on
+   * the page, landscape too. */
+  scale = 0.65 * sqrt (w * w + h * h) / MAX (ink.width, 1);
+  cairo_save (cr);
+  cairo_translate (cr, w / 2, h / 2);
+  cairo_rotate (cr, -atan2 (h, w));
+  cairo_scale (cr, scale, scale);
+  cairo_move_to (cr, -ink.x - ink.width / 2.0, -ink.y - ink.height / 2.0);
+  cairo_set_source_rgba (cr, 0.6, 0.6, 0.6, 0.35);
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+}
+
+void
 bm_document_draw_page (BmDocument *doc,
                        cairo_t    *cr,
                        guint       page)
@@ -298,6 +353,7 @@ bm_document_draw_page (BmDocument *doc,
   cairo_save (cr);
   get_layout (doc)->draw_page (doc, paint, MIN (page, n_pages - 1), n_pages);
   cairo_restore (cr);
+  draw_training_mark (doc, paint);
   doc->unknown_glyphs += bm_paint_get_unknown_glyphs (paint);
   doc->overflows += bm_paint_get_overflows (paint);
   bm_paint_free (paint);
@@ -342,6 +398,7 @@ bm_document_render_pdf (BmDocument              *doc,
       cairo_save (cr);
       layout->draw_page (doc, paint, page, n_pages);
       cairo_restore (cr);
+      draw_training_mark (doc, paint);
       cairo_show_page (cr);
       if (progress != NULL)
         progress (page + 1, n_pages, progress_data);

@@ -60,6 +60,11 @@ void            bm_document_set_blank_count (BmDocument             *doc,
                                              guint                   count);
 guint           bm_document_get_blank_count (BmDocument             *doc);
 
+/* Training mode: every page carries a large diagonal 培训样张. */
+void            bm_document_set_training    (BmDocument             *doc,
+                                             gboolean                training);
+gboolean        bm_document_get_training    (BmDocument             *doc);
+
 void            bm_document_set_photo_func  (BmDocument             *doc,
                                              BmDocumentPhotoFunc     func,
                                              gpointer                user_data,

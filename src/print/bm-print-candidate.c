@@ -4,6 +4,7 @@
 #include "bm-print-candidate.h"
 #include "bm-code-table.h"
 #include "bm-json-input.h"
+#include "bm-online-fields.h"
 #include "bm-store-print.h"
 
 #include <json-glib/json-glib.h>
@@ -13,21 +14,6 @@
 static const char * const card_keys[] = {
   "name", "name_en", "sex", "nation", "birth_date", "id_type", "id_number", "address",
   "authority", "valid_period", "nationality", NULL,
-};
-
-/* Labels for the fields candidates fill in online (sync layer keys). Unknown
- * keys are printed with their key so nothing is silently dropped. */
-static const struct
-{
-  const char *key;
-  const char *label;
-} online_labels[] = {
-  { "school", "毕业学校" }, { "graduation_type", "毕业类别" }, { "foreign_language", "外语语种" },
-  { "political_status", "政治面貌" }, { "phone", "联系电话" }, { "mobile", "移动电话" },
-  { "candidate_class", "考生类别" }, { "exam_type", "考试类型" }, { "student_number", "学籍号" },
-  { "household_type", "户籍性质" }, { "hukou_address", "户口簿住址" }, { "resume", "本人简历" },
-  { "specialty", "特长" }, { "awards", "奖励和处分" }, { "family", "家庭主要成员" },
-  { "subjects", "选考科目" }, { "class_name", "班级" },
 };
 
 static const char *
@@ -45,15 +31,6 @@ code_name (BmCodeTable  table,
     if (g_strcmp0 (entries[i].code, code) == 0)
       return entries[i].name;
   return code;
-}
-
-static const char *
-online_label (const char *key)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (online_labels); i++)
-    if (g_str_equal (online_labels[i].key, key))
-      return online_labels[i].label;
-  return key;
 }
 
 static char *
@@ -136,6 +113,9 @@ bm_print_record_new_from_candidate (BmCandidate *candidate,
   else
     bm_print_record_set (rec, "source", "手工录入");
 
+  /* Only the allow-list, in its order, under the official labels and with
+   * codes decoded: a key a store written before the list still holds
+   * (an address, a postcode) is never printed. */
   if (online != NULL)
     {
       g_autoptr(JsonNode) node = bm_json_input_parse (online, -1, BM_JSON_INPUT_STORED, NULL);
@@ -143,19 +123,18 @@ bm_print_record_new_from_candidate (BmCandidate *candidate,
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         {
           JsonObject *obj = json_node_get_object (node);
-          g_autoptr(GList) members = json_object_get_members (obj);
+          const BmOnlineField *fields;
+          guint n_fields;
 
-          for (GList *l = members; l != NULL; l = l->next)
+          fields = bm_online_fields (&n_fields);
+          for (guint i = 0; i < n_fields; i++)
             {
-              JsonNode *v = json_object_get_member (obj, l->data);
-              g_autofree char *text = NULL;
+              JsonNode *v = json_object_get_member (obj, fields[i].key);
 
-              if (JSON_NODE_HOLDS_VALUE (v))
-                text = json_node_get_value_type (v) == G_TYPE_STRING ? g_strdup (json_node_get_string (v))
-                                                                     : json_to_string (v, FALSE);
-              else if (!JSON_NODE_HOLDS_NULL (v))
-                text = json_to_string (v, FALSE);
-              bm_print_record_add_online (rec, online_label (l->data), text);
+              if (v == NULL || !JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_STRING)
+                continue;
+              bm_print_record_add_online (rec, fields[i].form_label,
+                                          bm_online_field_display (&fields[i], json_node_get_string (v)));
             }
         }
     }
@@ -201,6 +180,7 @@ bm_print_document_new_for_store (BmStore        *store,
     }
 
   doc = bm_document_new (kind);
+  bm_document_set_training (doc, bm_store_is_training (store));
   bm_document_set_point (doc, "point_name", profile->name);
   bm_document_set_point (doc, "point_code", profile->code);
   if (profile->site_url != NULL && *profile->site_url)

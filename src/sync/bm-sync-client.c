@@ -530,6 +530,14 @@ open_transport (BmSyncClient *self, GError **error)
   g_autofree char *token = bm_store_sync_get (self->store, "token");
   g_autofree char *expires = bm_store_sync_get (self->store, "token_expires");
 
+  /* Training data never goes to a provincial server, whatever server_url
+   * someone set on the training store. */
+  if (bm_store_is_training (self->store))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_MODE_MISMATCH,
+                   _("This is the training database; training data is never sent to the provincial server."));
+      return FALSE;
+    }
   if (url == NULL)
     {
       g_set_error (error, BM_SYNC_ERROR, BM_SYNC_ERROR_NOT_SET_UP,

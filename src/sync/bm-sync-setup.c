@@ -74,6 +74,14 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
   BmSyncResponse resp = { 0 };
   gboolean ok = FALSE;
 
+  /* Before the password goes anywhere: a training store is never set up
+   * from a real server (bm_store_init_from_setup would refuse it later). */
+  if (bm_store_is_training (store))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_MODE_MISMATCH,
+                   _("This is the training database; training data is never sent to the provincial server."));
+      return FALSE;
+    }
   transport = bm_sync_transport_new (o->server_url, o->ca_file, o->pin, o->allow_plain_http, error);
   if (transport == NULL)
     return FALSE;

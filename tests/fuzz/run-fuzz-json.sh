@@ -13,7 +13,7 @@ C="$SRC/src/core"
 # shellcheck disable=SC2046
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -I"$BUILD" -I"$C" \
-  "$SRC/tests/fuzz/fuzz-json-input.c" "$C/bm-json-input.c" "$C/bm-field-limits.c" "$C/bm-candidate.c" \
+  "$SRC/tests/fuzz/fuzz-json-input.c" "$C/bm-json-input.c" "$C/bm-field-limits.c" "$C/bm-online-fields.c" "$C/bm-candidate.c" \
   "$C/bm-identity.c" "$C/bm-id-number.c" "$C/bm-code-table.c" "$C/bm-record-state.c" "$C/bm-error.c" \
   $(pkg-config --cflags --libs json-glib-1.0 gobject-2.0 gio-2.0) -o "$W/fuzz-json-input"
 cp -r "$SRC/tests/fuzz/corpus/json-input" "$W/corpus"

@@ -87,7 +87,7 @@ test_enter_and_list (void)
   g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (first), "name"), ==, "欧阳䶮");
   g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (first), "birth_date"), ==, "1949-12-31");
   g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (first), "sex"), ==, "2");
-  g_assert_cmpstr (bm_candidate_get (first, "number"), ==, "01023001");
+  g_assert_cmpstr (bm_candidate_get (first, "number"), ==, "00003001");
   g_assert_cmpstr (bm_candidate_get (first, "source"), ==, "manual");
 
   /* The form is empty again and refuses to save. */
@@ -160,10 +160,10 @@ test_counter (void)
   row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3);   /* codes 1, 3, 4, 5, … */
   g_signal_emit_by_name (list, "row-activated", row);
   g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_PHOTO);
-  g_assert_cmpstr (bm_intake_get_number (bm_counter_page_get_intake (counter)), ==, "01023001");
+  g_assert_cmpstr (bm_intake_get_number (bm_counter_page_get_intake (counter)), ==, "00003001");
   maybe_pause ("counter");
 
-  stored = bm_store_find_by_number (store, "01023001", NULL);
+  stored = bm_store_find_by_number (store, "00003001", NULL);
   g_assert_nonnull (stored);
   g_assert_cmpstr (bm_candidate_get (stored, "source"), ==, "card");
   g_assert_cmpstr (bm_candidate_get (stored, "review_state"), ==, "not_required");
@@ -174,7 +174,7 @@ test_counter (void)
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(BmCandidate) corrected = NULL;
-    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, "01023001", "training", &error);
+    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, "00003001", "training", &error);
 
     g_assert_no_error (error);
     bm_correction_dialog_set_field (dialog, "address", "湖南省湘西土家族苗族自治州吉首市乾州街道");
@@ -185,7 +185,7 @@ test_counter (void)
     g_assert_true (bm_correction_dialog_save (dialog, &error));
     g_assert_no_error (error);
     gtk_window_destroy (GTK_WINDOW (dialog));
-    corrected = bm_store_find_by_number (store, "01023001", NULL);
+    corrected = bm_store_find_by_number (store, "00003001", NULL);
     g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (corrected), "address"), ==, "湖南省湘西土家族苗族自治州吉首市乾州街道");
     g_assert_cmpstr (bm_candidate_get (corrected, "override_reason"), ==, "户口簿地址已变更");
   }
@@ -195,12 +195,12 @@ test_counter (void)
    * naming the record. */
   bm_intake_card_read (bm_counter_page_get_intake (counter), identity);
   g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_PHOTO);
-  g_assert_true (bm_intake_photo_saved (bm_counter_page_get_intake (counter), "01023001"));
+  g_assert_true (bm_intake_photo_saved (bm_counter_page_get_intake (counter), "00003001"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (counter), "counter.next", NULL));
   g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_WAITING);
   bm_intake_card_read (bm_counter_page_get_intake (counter), identity);
   g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_BLOCKED);
-  g_assert_nonnull (strstr (bm_intake_get_next_step (bm_counter_page_get_intake (counter)), "01023001"));
+  g_assert_nonnull (strstr (bm_intake_get_next_step (bm_counter_page_get_intake (counter)), "00003001"));
 
   /* A card whose number fails its check goes to manual entry. */
   bm_intake_card_read (bm_counter_page_get_intake (counter), bad);
@@ -375,7 +375,7 @@ test_counts_follow_changes (void)
       g_assert_true (bm_store_add_candidate (store, candidate, "training", &error));
       g_assert_no_error (error);
     }
-  g_assert_true (bm_store_void_candidate (store, "01020002", "重复登记", "training", &error));
+  g_assert_true (bm_store_void_candidate (store, "00000002", "重复登记", "training", &error));
   g_assert_no_error (error);
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);

@@ -60,7 +60,7 @@ test_checks (void)
   g_assert_cmpint (run_cli (&out, "--training", "--db", db, "candidate", "add", "--json", input, NULL), ==, 0);
   result = parse_object (out);
   g_free (out);
-  g_assert_cmpstr (json_object_get_string_member (result, "number"), ==, "01020001");
+  g_assert_cmpstr (json_object_get_string_member (result, "number"), ==, "00000001");
   g_assert_cmpstr (json_object_get_string_member (result, "name"), ==, "欧阳䶮");
   g_clear_pointer (&result, json_object_unref);
   g_assert_cmpint (run_cli (&out, "--training", "--db", db, "candidate", "add", "--json", input, NULL), ==, 5);

@@ -359,7 +359,9 @@ test_online_fields_from_server (Fixture *f, gconstpointer data)
   g_assert_cmpstr (class_name, ==, "\xc3\x85班");
   g_assert_cmpstr (online, ==, "{\"class_name\":\"\xc3\x85班\"}");
   g_assert_nonnull (detail);
-  g_assert_nonnull (strstr (detail, "\"refused_fields\":[\"phone\",\"school\",\"hobby\"]"));
+  g_assert_nonnull (strstr (detail, "\"refused_fields\":[\"phone\",\"school\"]"));
+  /* hobby is not on the allow-list: dropped whatever its value. */
+  g_assert_nonnull (strstr (detail, "\"dropped_fields\":[\"hobby\"]"));
 }
 
 /* A record stored before the limits (here: a 1 MB school written behind the

@@ -102,9 +102,9 @@ test_numbers (Fixture *f, gconstpointer data)
   g_autoptr(BmCandidate) found = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpstr (bm_candidate_get (a, "number"), ==, "01020001");
-  g_assert_cmpstr (bm_candidate_get (b, "number"), ==, "01020002");
-  g_assert_cmpstr (bm_candidate_get (c, "number"), ==, "01023001");
+  g_assert_cmpstr (bm_candidate_get (a, "number"), ==, "00000001");
+  g_assert_cmpstr (bm_candidate_get (b, "number"), ==, "00000002");
+  g_assert_cmpstr (bm_candidate_get (c, "number"), ==, "00003001");
   g_assert_cmpstr (bm_candidate_get (a, "state"), ==, "numbered");
   g_assert_cmpstr (bm_candidate_get (a, "review_state"), ==, "pending");
   g_assert_cmpint (strlen (bm_candidate_get (a, "initial_password")), ==, 8);
@@ -113,15 +113,15 @@ test_numbers (Fixture *f, gconstpointer data)
   g_assert_cmpstr (bm_candidate_get (a, "initial_password"), !=, bm_candidate_get (b, "initial_password"));
   g_assert_null (strpbrk (bm_candidate_get (a, "initial_password"), "0O1lIo"));
 
-  found = bm_store_find_by_number (f->store, "01020002", &error);
+  found = bm_store_find_by_number (f->store, "00000002", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bm_identity_get (bm_candidate_get_identity (found), "name"), ==, "考生2");
   g_assert_cmpstr (bm_candidate_get (found, "initial_password"), ==, bm_candidate_get (b, "initial_password"));
   g_clear_object (&found);
   found = bm_store_find_by_id_number (f->store, bm_identity_get (bm_candidate_get_identity (c), "id_number"), &error);
-  g_assert_cmpstr (bm_candidate_get (found, "number"), ==, "01023001");
+  g_assert_cmpstr (bm_candidate_get (found, "number"), ==, "00003001");
 
-  g_assert_null (bm_store_find_by_number (f->store, "01029999", &error));
+  g_assert_null (bm_store_find_by_number (f->store, "00009999", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
@@ -279,27 +279,27 @@ test_duplicate_and_void (Fixture *f, gconstpointer data)
 
   g_assert_false (bm_store_add_candidate (f->store, again, who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_DUPLICATE);
-  g_assert_nonnull (strstr (error->message, "01020001"));
+  g_assert_nonnull (strstr (error->message, "00000001"));
   g_clear_error (&error);
 
-  g_assert_false (bm_store_void_candidate (f->store, "01020001", "  ", who (f->store), &error));
+  g_assert_false (bm_store_void_candidate (f->store, "00000001", "  ", who (f->store), &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_true (bm_store_void_candidate (f->store, "01020001", "考生改报其他报名点", who (f->store), &error));
+  g_assert_true (bm_store_void_candidate (f->store, "00000001", "考生改报其他报名点", who (f->store), &error));
   g_assert_no_error (error);
 
-  voided = bm_store_find_by_number (f->store, "01020001", &error);
+  voided = bm_store_find_by_number (f->store, "00000001", &error);
   g_assert_true (bm_candidate_get_flag (voided, "voided"));
   g_assert_cmpstr (bm_candidate_get (voided, "void_reason"), ==, "考生改报其他报名点");
   g_assert_cmpint (bm_candidate_get_version (voided), ==, 2);
 
   /* The voided record stays; the number is never handed out again. */
   third = add_ok (f->store, 7, "1");
-  g_assert_cmpstr (bm_candidate_get (third, "number"), ==, "01020002");
+  g_assert_cmpstr (bm_candidate_get (third, "number"), ==, "00000002");
   g_assert_cmpint (bm_store_count_candidates (f->store, TRUE), ==, 2);
   g_assert_cmpint (bm_store_count_candidates (f->store, FALSE), ==, 1);
 
-  g_assert_false (bm_store_record_event (f->store, "01020001", BM_RECORD_EVENT_FEE_RECORDED, "training", &error));
+  g_assert_false (bm_store_record_event (f->store, "00000001", BM_RECORD_EVENT_FEE_RECORDED, "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
 }
 
@@ -579,11 +579,11 @@ test_search (Fixture *f, gconstpointer data)
   model = bm_candidate_model_new (f->store);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 30);
   first = g_list_model_get_item (G_LIST_MODEL (model), 0);
-  g_assert_cmpstr (bm_candidate_get (first, "number"), ==, "01023010");   /* newest first */
+  g_assert_cmpstr (bm_candidate_get (first, "number"), ==, "00003010");   /* newest first */
 
-  bm_candidate_model_set_query (model, "01020001");
+  bm_candidate_model_set_query (model, "00000001");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
-  bm_candidate_model_set_query (model, "0102001");
+  bm_candidate_model_set_query (model, "0000001");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
   bm_candidate_model_set_query (model, "考生2");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 11);   /* 考生2, 考生20-29 */
@@ -606,9 +606,9 @@ test_progress (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < 5; i++)
     g_object_unref (add_ok (f->store, i, i < 3 ? "1" : "5"));
-  g_assert_true (bm_store_correct_state (f->store, "01020001", BM_RECORD_STATE_PHOTOGRAPHED, "test set-up",
+  g_assert_true (bm_store_correct_state (f->store, "00000001", BM_RECORD_STATE_PHOTOGRAPHED, "test set-up",
                                          BM_TRAINING_SUPERVISOR, NULL));
-  g_assert_true (bm_store_void_candidate (f->store, "01020002", "重复登记", "training", NULL));
+  g_assert_true (bm_store_void_candidate (f->store, "00000002", "重复登记", "training", NULL));
 
   typed = bm_store_get_progress (f->store, &error);
   g_assert_no_error (error);
