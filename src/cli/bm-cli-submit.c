@@ -13,24 +13,9 @@
 #include "bm-sync-message.h"
 
 static int
-submit_exit_code (const GError *error)
-{
-  if (error->domain != BM_SYNC_ERROR)
-    return bm_cli_exit_code (error);
-  switch ((BmSyncError) error->code)
-    {
-    case BM_SYNC_ERROR_NETWORK:
-    case BM_SYNC_ERROR_BUSY: return BM_CLI_EXIT_UNAVAILABLE;
-    case BM_SYNC_ERROR_CANCELLED: return BM_CLI_EXIT_CANCELLED;
-    case BM_SYNC_ERROR_NOT_SET_UP: return BM_CLI_EXIT_NOT_FOUND;
-    default: return BM_CLI_EXIT_FAILURE;
-    }
-}
-
-static int
 report_error (GError *error, gboolean as_json)
 {
-  int code = submit_exit_code (error);
+  int code = bm_cli_exit_code (error);
 
   if (as_json)
     {

@@ -7,7 +7,6 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "bm-cli.h"
@@ -18,24 +17,9 @@
 #include "bm-sync-worker.h"
 
 static int
-sync_exit_code (const GError *error)
-{
-  if (error->domain != BM_SYNC_ERROR)
-    return bm_cli_exit_code (error);
-  switch ((BmSyncError) error->code)
-    {
-    case BM_SYNC_ERROR_NETWORK:
-    case BM_SYNC_ERROR_BUSY: return BM_CLI_EXIT_UNAVAILABLE;
-    case BM_SYNC_ERROR_CANCELLED: return BM_CLI_EXIT_CANCELLED;
-    case BM_SYNC_ERROR_NOT_SET_UP: return BM_CLI_EXIT_NOT_FOUND;
-    default: return BM_CLI_EXIT_FAILURE;
-    }
-}
-
-static int
 sync_fail (GError *error)
 {
-  int code = sync_exit_code (error);
+  int code = bm_cli_exit_code (error);
   g_autofree char *why = error->domain == BM_SYNC_ERROR ? bm_sync_explain (bm_sync_error_code (error), error->message) : NULL;
 
   g_printerr ("baoming-cli: %s\n", error->message);
@@ -43,48 +27,6 @@ sync_fail (GError *error)
     g_printerr ("baoming-cli: %s\n", why);
   g_error_free (error);
   return code;
-}
-
-/* The password: BAOMING_PASSWORD, --password-file, or typed without echo. */
-static char *
-read_password (const char *file, GError **error)
-{
-  const char *env = g_getenv ("BAOMING_PASSWORD");
-  char buf[256];
-  struct termios old, quiet;
-  FILE *tty;
-  gboolean restore;
-
-  /* At most 1 KiB, like every password file (bm-cli-auth.c). */
-  if (file != NULL)
-    return bm_cli_read_password (file, NULL, NULL, error);
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  if ((tty = fopen ("/dev/tty", "r+")) == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("No terminal to read the password from; use --password-file or BAOMING_PASSWORD."));
-      return NULL;
-    }
-  fputs (_("Password: "), tty);
-  fflush (tty);
-  restore = tcgetattr (fileno (tty), &old) == 0;
-  quiet = old;
-  quiet.c_lflag &= ~(tcflag_t) ECHO;
-  if (restore)
-    tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
-  if (fgets (buf, sizeof buf, tty) == NULL)
-    buf[0] = '\0';
-  if (restore)
-    tcsetattr (fileno (tty), TCSAFLUSH, &old);
-  fputc ('\n', tty);
-  fclose (tty);
-  buf[strcspn (buf, "\r\n")] = '\0';
-  {
-    char *out = g_strdup (buf);
-    memset (buf, 0, sizeof buf);
-    return out;
-  }
 }
 
 int
@@ -119,7 +61,7 @@ bm_cli_setup (BmCliContext *ctx, int argc, char **argv)
     return code;
   if (server == NULL || point == NULL || user == NULL)
     return bm_cli_usage (options, _("setup needs --server, --point and --user."));
-  if ((password = read_password (password_file, &error)) == NULL)
+  if ((password = bm_cli_read_password (password_file, "BAOMING_PASSWORD", _("Password: "), &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   if ((store = bm_cli_open_store (ctx, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "bm-cli.h"
+#include "bm-sync-transport.h"
 #include "bm-error.h"
 #include "bm-paths.h"
 
@@ -54,6 +55,15 @@ bm_cli_exit_code (const GError *error)
       case BM_ERROR_MODE_MISMATCH: return BM_CLI_EXIT_STORE;
       case BM_ERROR_PERMISSION: return BM_CLI_EXIT_PERMISSION;
       case BM_ERROR_FAILED: return BM_CLI_EXIT_FAILURE;
+      }
+  if (error->domain == BM_SYNC_ERROR)
+    switch ((BmSyncError) error->code)
+      {
+      case BM_SYNC_ERROR_NETWORK:
+      case BM_SYNC_ERROR_BUSY: return BM_CLI_EXIT_UNAVAILABLE;
+      case BM_SYNC_ERROR_CANCELLED: return BM_CLI_EXIT_CANCELLED;
+      case BM_SYNC_ERROR_NOT_SET_UP: return BM_CLI_EXIT_NOT_FOUND;
+      default: return BM_CLI_EXIT_FAILURE;
       }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return BM_CLI_EXIT_TIMEOUT;
