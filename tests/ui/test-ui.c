@@ -15,6 +15,7 @@
 #include "bm-store-private.h"
 #include "bm-error.h"
 #include "bm-paths.h"
+#include "bm-phone-dialog.h"
 #include "bm-test-util.h"
 #include "bm-window.h"
 #include "bm-settings.h"
@@ -462,6 +463,28 @@ test_record_steps (void)
   g_assert_nonnull (strstr (gtk_label_get_text (record), _("fee paid")));
   wait_for_draw (GTK_WIDGET (window));
   maybe_pause ("record-steps");
+
+  /* Confirm by phone opens its dialog; the store refuses a record whose
+   * 校对表 was never printed, the dialog says why, nothing is recorded. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "candidates.phone", NULL));
+  {
+    GListModel *windows = gtk_window_get_toplevels ();
+    BmPhoneDialog *dialog = NULL;
+    g_autoptr(GError) refusal = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (windows, i);
+
+        if (BM_IS_PHONE_DIALOG (w))
+          dialog = BM_PHONE_DIALOG (w);
+      }
+    g_assert_nonnull (dialog);
+    g_assert_false (bm_phone_dialog_confirm (dialog, "13800000000", "training", &refusal));
+    g_assert_nonnull (refusal);
+    g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'phone_confirmed'"), ==, 0);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&store);
