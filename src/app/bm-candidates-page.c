@@ -180,14 +180,13 @@ update_record (BmCandidatesPage *self)
   if (number != NULL)
     {
       g_autoptr(JsonObject) outcome = bm_store_submit_get_outcome (self->store, bm_candidate_get (candidate, "uuid"));
+      const char *status = outcome ? json_object_get_string_member_with_default (outcome, "status", "") : NULL;
 
       g_string_printf (text, _("%s: %s"), number, bm_record_state_get_label (bm_candidate_get_state (candidate)));
       if (bm_candidate_get_flag (candidate, "fee_paid"))
         g_string_append_printf (text, " · %s", _("fee paid"));
       if (bm_candidate_get_flag (candidate, "eligibility_checked"))
         g_string_append_printf (text, " · %s", _("资格审查 done"));
-      const char *status = outcome ? json_object_get_string_member_with_default (outcome, "status", "") : NULL;
-
       if (g_strcmp0 (status, "accepted") == 0)
         g_string_append_printf (text, " · %s", _("last submission accepted"));
       else if (g_strcmp0 (status, "refused") == 0)
