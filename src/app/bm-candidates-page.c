@@ -9,6 +9,9 @@
 #include "bm-candidates-page.h"
 #include "bm-correction-dialog.h"
 #include "bm-id-number.h"
+#include "bm-phone-dialog.h"
+#include "bm-store-lifecycle.h"
+#include "bm-store-submit.h"
 
 struct _BmCandidatesPage
 {
@@ -25,6 +28,9 @@ struct _BmCandidatesPage
   GtkSearchEntry *search_entry;
   GtkColumnView *column_view;
   GtkLabel *summary_label;
+  GtkLabel *record_label;     /* the selected record's state and last submission */
+  GtkLabel *message_label;    /* what the last lifecycle step did, or the store's refusal */
+  char *shown_number;         /* the record record_label describes */
 };
 
 G_DEFINE_FINAL_TYPE (BmCandidatesPage, bm_candidates_page, GTK_TYPE_WIDGET)
@@ -140,6 +146,154 @@ correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The selected record's 报名顺序号, or NULL. */
+static const char *
+selected_number (BmCandidatesPage *self)
+{
+  BmCandidate *candidate = gtk_single_selection_get_selected_item (self->selection);
+
+  return candidate ? bm_candidate_get (candidate, "number") : NULL;
+}
+
+static const char *const record_actions[] = {
+  "candidates.fee", "candidates.eligibility", "candidates.hand-over", "candidates.signed", "candidates.phone",
+};
+
+/* The state, and the last final submission's outcome (as `candidate show`
+ * prints it), of the selected record; the actions need a record. */
+static void
+update_record (BmCandidatesPage *self)
+{
+  BmCandidate *candidate = gtk_single_selection_get_selected_item (self->selection);
+  const char *number = candidate ? bm_candidate_get (candidate, "number") : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (record_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), record_actions[i], number != NULL);
+  if (g_strcmp0 (number, self->shown_number) != 0)
+    {
+      /* Another record: the last step's sentence was about the previous one. */
+      gtk_label_set_text (self->message_label, "");
+      g_free (self->shown_number);
+      self->shown_number = g_strdup (number);
+    }
+  if (number != NULL)
+    {
+      g_autoptr(JsonObject) outcome = bm_store_submit_get_outcome (self->store, bm_candidate_get (candidate, "uuid"));
+      const char *status = outcome ? json_object_get_string_member_with_default (outcome, "status", "") : NULL;
+
+      g_string_printf (text, _("%s: %s"), number, bm_record_state_get_label (bm_candidate_get_state (candidate)));
+      if (bm_candidate_get_flag (candidate, "fee_paid"))
+        g_string_append_printf (text, " · %s", _("fee paid"));
+      if (bm_candidate_get_flag (candidate, "eligibility_checked"))
+        g_string_append_printf (text, " · %s", _("资格审查 done"));
+      if (g_strcmp0 (status, "accepted") == 0)
+        g_string_append_printf (text, " · %s", _("last submission accepted"));
+      else if (g_strcmp0 (status, "refused") == 0)
+        g_string_append_printf (text, " · %s %s", _("last submission refused:"),
+                                json_object_get_string_member_with_default (outcome, "reason", ""));
+      else if (status != NULL)
+        g_string_append_printf (text, " · %s", _("last submission awaiting the province's answer"));
+    }
+  gtk_label_set_text (self->record_label, text->str);
+}
+
+static void
+on_selection_changed (GtkSelectionModel *model, guint position, guint n_items, BmCandidatesPage *self)
+{
+  update_record (self);
+}
+
+/* Shows what a lifecycle step did, or the store's sentence saying what is
+ * missing; the record is re-read so its state line follows. */
+static void
+show_step_result (BmCandidatesPage *self, const char *number, const char *done, const GError *error)
+{
+  g_autofree char *text = error ? NULL : g_strdup_printf (done, number);
+
+  if (error == NULL)
+    bm_candidates_page_reload (self);
+  gtk_label_set_text (self->message_label, error ? error->message : text);
+  if (error != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+}
+
+/* The station's logged-in operator, or NULL with the sentence shown. */
+static const char *
+acting_operator (BmCandidatesPage *self)
+{
+  const char *operator_name = self->station ? bm_station_get_acting_operator (self->station) : NULL;
+
+  if (operator_name == NULL)
+    {
+      gtk_label_set_text (self->message_label, _("Log in first: every step is recorded as the logged-in operator's."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
+    }
+  return operator_name;
+}
+
+static void
+event_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCandidatesPage *self = BM_CANDIDATES_PAGE (widget);
+  g_autofree char *number = g_strdup (selected_number (self));
+  const char *operator_name = number ? acting_operator (self) : NULL;
+  g_autoptr(GError) error = NULL;
+  BmRecordEvent event;
+  const char *done;
+
+  if (operator_name == NULL)
+    return;
+  if (g_str_equal (action, "candidates.fee"))
+    event = BM_RECORD_EVENT_FEE_RECORDED, done = _("%s: the fee is recorded as paid.");
+  else if (g_str_equal (action, "candidates.eligibility"))
+    event = BM_RECORD_EVENT_ELIGIBILITY_RECORDED, done = _("%s: the 资格审查 is recorded.");
+  else
+    event = BM_RECORD_EVENT_CARD_HANDED_OVER, done = _("%s: the login card is recorded as handed over.");
+  bm_store_record_event (self->store, number, event, operator_name, &error);
+  show_step_result (self, number, done, error);
+}
+
+/* The candidate signed the 校对表. No card is read here: a record typed in
+ * by hand is refused with the store's sentence (its card must be matched at
+ * the counter). */
+static void
+signed_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCandidatesPage *self = BM_CANDIDATES_PAGE (widget);
+  g_autofree char *number = g_strdup (selected_number (self));
+  const char *operator_name = number ? acting_operator (self) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (operator_name == NULL)
+    return;
+  bm_store_confirm_signature (self->store, number, NULL, operator_name, &error);
+  show_step_result (self, number, _("%s: the signature is confirmed."), error);
+}
+
+static void
+on_phone_confirmed (BmPhoneDialog *dialog, const char *number, BmCandidatesPage *self)
+{
+  show_step_result (self, number, _("%s: confirmed by phone."), NULL);
+}
+
+static void
+phone_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCandidatesPage *self = BM_CANDIDATES_PAGE (widget);
+  const char *number = selected_number (self);
+  const char *operator_name = number ? acting_operator (self) : NULL;
+  BmPhoneDialog *dialog;
+
+  if (operator_name == NULL)
+    return;
+  dialog = bm_phone_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, number, operator_name);
+  g_signal_connect_object (dialog, "confirmed", G_CALLBACK (on_phone_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_row_activated (GtkColumnView *view, guint position, BmCandidatesPage *self)
 {
@@ -157,6 +311,7 @@ bm_candidates_page_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->station);
   g_clear_pointer (&self->category_names, g_hash_table_unref);
+  g_clear_pointer (&self->shown_number, g_free);
 
   G_OBJECT_CLASS (bm_candidates_page_parent_class)->dispose (object);
 }
@@ -174,9 +329,23 @@ bm_candidates_page_class_init (BmCandidatesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmCandidatesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BmCandidatesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, BmCandidatesPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, BmCandidatesPage, record_label);
+  gtk_widget_class_bind_template_child (widget_class, BmCandidatesPage, message_label);
 
   gtk_widget_class_install_action (widget_class, "candidates.correct", NULL, correct_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "candidates.correct", NULL);
+
+  /* The lifecycle steps of docs/lifecycle.md on the selected record. */
+  gtk_widget_class_install_action (widget_class, "candidates.fee", NULL, event_action);
+  gtk_widget_class_install_action (widget_class, "candidates.eligibility", NULL, event_action);
+  gtk_widget_class_install_action (widget_class, "candidates.hand-over", NULL, event_action);
+  gtk_widget_class_install_action (widget_class, "candidates.signed", NULL, signed_action);
+  gtk_widget_class_install_action (widget_class, "candidates.phone", NULL, phone_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "candidates.fee", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Q, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "candidates.eligibility", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_H, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "candidates.hand-over", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "candidates.signed", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "candidates.phone", NULL);
 }
 
 static void
@@ -206,6 +375,7 @@ bm_candidates_page_new (BmStore *store)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_object_unref (self->selection);   /* the view holds it */
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_row_activated), self);
+  g_signal_connect (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self);
 
   add_column (self, _("报名顺序号"), COLUMN_NUMBER, FALSE);
   add_column (self, _("Name"), COLUMN_NAME, TRUE);
@@ -213,14 +383,21 @@ bm_candidates_page_new (BmStore *store)
   add_column (self, _("Category"), COLUMN_CATEGORY, FALSE);
   add_column (self, _("State"), COLUMN_STATE, TRUE);
   update_summary (self);
+  update_record (self);
   return self;
 }
 
 void
 bm_candidates_page_reload (BmCandidatesPage *self)
 {
+  /* The rows keep their order; the selected record stays selected. */
+  guint position = gtk_single_selection_get_selected (self->selection);
+
   bm_candidate_model_reload (self->model);
+  if (position != GTK_INVALID_LIST_POSITION && position < g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+    gtk_single_selection_set_selected (self->selection, position);
   update_summary (self);
+  update_record (self);
 }
 
 void
@@ -228,6 +405,7 @@ bm_candidates_page_set_query (BmCandidatesPage *self, const char *query)
 {
   bm_candidate_model_set_query (self->model, query);
   update_summary (self);
+  update_record (self);
 }
 
 GListModel *

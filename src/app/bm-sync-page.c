@@ -8,7 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bm-store-submit.h"
 #include "bm-store-sync.h"
+#include "bm-sync-client.h"
 #include "bm-sync-message.h"
 #include "bm-sync-page.h"
 #include "bm-sync-worker.h"
@@ -32,6 +34,10 @@ struct _BmSyncPage
   GtkProgressBar *progress_bar;
   GtkLabel *error_label;
   GtkListBox *problems_list;
+  GtkSpinner *submit_spinner;
+  GtkLabel *submit_label;
+  GCancellable *submit_cancellable;   /* set while a final submission runs */
+  gboolean sync_running;
 };
 
 G_DEFINE_FINAL_TYPE (BmSyncPage, bm_sync_page, GTK_TYPE_WIDGET)
@@ -144,6 +150,8 @@ bm_sync_page_refresh (BmSyncPage *self)
                                    status->last_success);
   gtk_label_set_text (self->status_label, status_text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), server != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.submit",
+                                 server != NULL && !self->sync_running && self->submit_cancellable == NULL);
 
   queue_text = queue > 0
     ? g_strdup_printf (_("%lld records waiting to be sent, the oldest for %s; %lld accepted; %lld rejected; %lld conflicts."),
@@ -172,6 +180,10 @@ bm_sync_page_refresh (BmSyncPage *self)
 static void
 on_run_started (BmSyncWorker *worker, BmSyncPage *self)
 {
+  /* The submission takes the same lock as a run (bm-sync-submit.c) and
+   * would only be refused as busy: offer it when the run is over. */
+  self->sync_running = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.submit", FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Syncing…"));
 }
@@ -190,7 +202,120 @@ on_run_finished (BmSyncWorker *worker, gboolean ok, const char *code, const char
 {
   gtk_progress_bar_set_fraction (self->progress_bar, ok ? 1.0 : 0.0);
   gtk_progress_bar_set_text (self->progress_bar, ok ? _("Sync run finished.") : _("Sync run stopped."));
+  self->sync_running = FALSE;
   bm_sync_page_refresh (self);
+}
+
+/* The final submission (第九步, docs/sync-protocol.md §11), as `baoming-cli
+ * submit --all-complete` does it: a sync run first so the province holds
+ * the latest version of each record, then the submission. On a thread of
+ * its own with a store connection of its own, like the sync worker; the
+ * .sync-lock both take keeps it from overlapping a worker run. */
+typedef struct {
+  char *db_path;
+  gboolean training;
+  guint accepted;
+  guint refused;
+  GString *sentences;
+} SubmitRun;
+
+static void
+submit_run_free (SubmitRun *run)
+{
+  g_free (run->db_path);
+  if (run->sentences)
+    g_string_free (run->sentences, TRUE);
+  g_free (run);
+}
+
+static void
+count_results (SubmitRun *run, GPtrArray *results)
+{
+  for (guint i = 0; results && i < results->len; i++)
+    {
+      BmSubmitResult *r = results->pdata[i];
+
+      if (g_str_equal (r->status, "accepted"))
+        run->accepted++;
+      else
+        {
+          run->refused++;
+          g_string_append_printf (run->sentences, _("%s not submitted: %s\n"), r->number, r->reason ? r->reason : r->code);
+        }
+    }
+}
+
+static void
+submit_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  SubmitRun *run = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmStore) store = bm_store_open (run->db_path, run->training, &error);
+  g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_submit_result_free);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(BmSyncClient) client = NULL;
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  client = bm_sync_client_new (store);
+  if (!bm_sync_client_run (client, cancellable, &error)
+      || (results = bm_sync_client_submit (client, NULL, FALSE, refused, cancellable, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  count_results (run, refused);
+  count_results (run, results);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_submit_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  BmSyncPage *self = BM_SYNC_PAGE (source);
+  SubmitRun *run = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_clear_object (&self->submit_cancellable);
+  if (self->submit_label == NULL)
+    return;   /* the page was closed while the thread ran */
+  gtk_spinner_stop (self->submit_spinner);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    text = g_strdup_printf (_("Submission stopped: %s"), error->message);
+  else
+    text = g_strdup_printf (_("Submission finished: %u accepted, %u not submitted.\n%s"), run->accepted, run->refused,
+                            run->sentences->str);
+  gtk_label_set_text (self->submit_label, g_strchomp (text));
+  bm_sync_page_refresh (self);
+  /* The thread's connection changed records the station's does not know of. */
+  if (self->station)
+    g_signal_emit_by_name (self->station, "store-changed", "submission", NULL);
+}
+
+static void
+submit_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BmSyncPage *self = BM_SYNC_PAGE (widget);
+  SubmitRun *run;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->submit_cancellable != NULL || self->sync_running)
+    return;
+  run = g_new0 (SubmitRun, 1);
+  run->db_path = g_strdup (bm_store_get_path (self->store));
+  run->training = bm_store_is_training (self->store);
+  run->sentences = g_string_new (NULL);
+  self->submit_cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (widget, "sync.submit", FALSE);
+  gtk_spinner_start (self->submit_spinner);
+  gtk_label_set_text (self->submit_label, _("Submitting complete records to the province…"));
+  task = g_task_new (self, self->submit_cancellable, on_submit_done, NULL);
+  g_task_set_task_data (task, run, (GDestroyNotify) submit_run_free);
+  g_task_run_in_thread (task, submit_thread);
 }
 
 static void
@@ -244,6 +369,8 @@ bm_sync_page_dispose (GObject *object)
   BmSyncPage *self = BM_SYNC_PAGE (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->submit_cancellable)
+    g_cancellable_cancel (self->submit_cancellable);
   if (self->monitor)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   if (self->worker)
@@ -287,8 +414,12 @@ bm_sync_page_class_init (BmSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmSyncPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, BmSyncPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, BmSyncPage, problems_list);
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, submit_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BmSyncPage, submit_label);
   gtk_widget_class_install_action (widget_class, "sync.now", NULL, sync_now_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "sync.now", NULL);
+  gtk_widget_class_install_action (widget_class, "sync.submit", NULL, submit_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_U, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "sync.submit", NULL);
 }
 
 static void
@@ -311,6 +442,7 @@ bm_sync_page_new (BmStation *station)
   if (worker != NULL)
     {
       self->worker = g_object_ref (worker);
+      self->sync_running = bm_sync_worker_is_running (worker);
       g_signal_connect (worker, "run-started", G_CALLBACK (on_run_started), self);
       g_signal_connect (worker, "progress", G_CALLBACK (on_progress), self);
       g_signal_connect (worker, "run-finished", G_CALLBACK (on_run_finished), self);

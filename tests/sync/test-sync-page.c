@@ -1,6 +1,8 @@
 /* The sync page under Xvfb against the development server (set up by
  * test-ui.sh): queue shown, "sync now" sends it, the conflict appears with
- * its sentence, "keep this workstation's record" resolves it. */
+ * its sentence, "keep this workstation's record" resolves it; "submit
+ * complete records" (the final submission, 第九步) has the complete records
+ * accepted and says so. */
 
 #include "bm-config.h"
 
@@ -79,8 +81,8 @@ main (int argc, char **argv)
   char *indicator = NULL;
 
   gtk_init ();
-  if (argc != 3 || (store = bm_store_open (argv[1], FALSE, &error)) == NULL)
-    g_error ("usage: test-sync-page DB CONFLICT_NUMBER (%s)", error ? error->message : "");
+  if (argc != 4 || (store = bm_store_open (argv[1], FALSE, &error)) == NULL)
+    g_error ("usage: test-sync-page DB CONFLICT_NUMBER N_COMPLETE (%s)", error ? error->message : "");
   main_thread = g_thread_self ();
   station = bm_station_new (store, NULL);
   /* The clerk who set the desk up logs in offline (lib.sh setup_client). */
@@ -126,6 +128,36 @@ main (int argc, char **argv)
   if (!wait_for (window, "Nothing waiting to be sent", 60))
     g_error ("resolved record not sent");
   g_print ("ok - conflict resolved from the page and sent\n");
+
+  /* The submission waits for the worker's run to end (they share a lock). */
+  button = find_button (window, "Su_bmit complete records");
+  if (button == NULL)
+    g_error ("no submit button");
+  {
+    gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    while (!gtk_widget_is_sensitive (button) && g_get_monotonic_time () < end)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+  }
+  if (!gtk_widget_activate_action (GTK_WIDGET (page), "sync.submit", NULL))
+    g_error ("sync.submit not activated");
+  if (gtk_widget_is_sensitive (button))
+    g_error ("submit button still sensitive while submitting");
+  if (!wait_for (window, "Submission finished", 120))
+    {
+      GtkWidget *stopped = find_label_containing (window, "Submission stopped");
+      g_error ("submission did not finish: %s", stopped ? gtk_label_get_text (GTK_LABEL (stopped)) : "(nothing shown)");
+    }
+  {
+    g_autofree char *expected = g_strdup_printf ("Submission finished: %s accepted, 0 not submitted.", argv[3]);
+    GtkWidget *label = find_label_containing (window, "Submission finished");
+
+    if (!g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), expected))
+      g_error ("submission says \"%s\", not \"%s\"", gtk_label_get_text (GTK_LABEL (label)), expected);
+    g_print ("ok - submitted from the page: \"%s\"\n", gtk_label_get_text (GTK_LABEL (label)));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (g_steal_pointer (&station));
   return 0;

@@ -10,9 +10,12 @@
 
 #include "bm-correction-dialog.h"
 #include "bm-login-dialog.h"
+#include "bm-store-lifecycle.h"
 #include "bm-store-login.h"
+#include "bm-store-private.h"
 #include "bm-error.h"
 #include "bm-paths.h"
+#include "bm-phone-dialog.h"
 #include "bm-test-util.h"
 #include "bm-window.h"
 #include "bm-settings.h"
@@ -356,6 +359,138 @@ test_real_mode_log_in (void)
   bm_test_remove_dir (dir);
 }
 
+static gint64
+count_rows (BmStore *store, const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The button (or other actionable) bound to @action under @widget. */
+static GtkWidget *
+find_actionable (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The 考生 page's lifecycle steps, through the page's actions as the
+ * keyboard or the buttons activate them, recorded as the station's
+ * logged-in operator; a refused step shows the store's sentence and
+ * changes nothing. */
+static void
+test_record_steps (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(BmCandidate) candidate = bm_test_make_candidate (0, "1");
+  g_autoptr(GError) error = NULL;
+  BmWindow *window;
+  BmCandidatesPage *page;
+  GtkWidget *column_view;
+  GtkLabel *message, *record;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (bm_store_add_candidate (store, candidate, "training", &error));
+  g_assert_no_error (error);
+  window = open_window (store);
+  page = bm_window_get_candidates_page (window);
+  column_view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page), BM_TYPE_CANDIDATES_PAGE, "column_view"));
+  message = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (page), BM_TYPE_CANDIDATES_PAGE, "message_label"));
+  record = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (page), BM_TYPE_CANDIDATES_PAGE, "record_label"));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "candidates"));
+  wait_for_draw (GTK_WIDGET (window));
+
+  /* No record selected: the steps are disabled. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view))),
+                                     GTK_INVALID_LIST_POSITION);
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (page), "candidates.fee")));
+  g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (page), "candidates.phone")));
+  gtk_widget_activate_action (GTK_WIDGET (page), "candidates.fee", NULL);
+  g_assert_cmpint (count_rows (store, "SELECT fee_paid FROM candidates"), ==, 0);
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view))), 0);
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (page), "candidates.fee")));
+  g_assert_nonnull (strstr (gtk_label_get_text (record), "00000001"));
+  {
+    g_autoptr(BmCandidate) stored = bm_store_find_by_number (store, "00000001", NULL);
+
+    g_assert_nonnull (stored);
+    g_assert_nonnull (strstr (gtk_label_get_text (record), bm_record_state_get_label (bm_candidate_get_state (stored))));
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "candidates.eligibility", NULL));
+  g_assert_cmpint (count_rows (store, "SELECT eligibility_checked FROM candidates WHERE number = '00000001'"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'eligibility_recorded'"
+                                      " AND operator = 'training'"), ==, 1);
+
+  /* The card before the fee: refused, with the store's sentence; the row is unchanged. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "candidates.hand-over", NULL));
+  {
+    g_autoptr(GError) refusal = NULL;
+
+    g_assert_false (bm_store_record_event (store, "00000001", BM_RECORD_EVENT_CARD_HANDED_OVER, "training", &refusal));
+    g_assert_cmpstr (gtk_label_get_text (message), ==, refusal->message);
+    g_assert_cmpstr (refusal->message, ==, _("The fee has not been recorded as paid: the login card cannot be handed over yet."));
+  }
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM candidates WHERE card_handed_over_at IS NOT NULL"), ==, 0);
+  g_assert_cmpint (count_rows (store, "SELECT fee_paid FROM candidates"), ==, 0);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'card_handed_over'"), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "candidates.fee", NULL));
+  g_assert_cmpint (count_rows (store, "SELECT fee_paid FROM candidates WHERE number = '00000001'"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'fee_recorded'"
+                                      " AND operator = 'training'"), ==, 1);
+  expected = g_strdup_printf (_("%s: the fee is recorded as paid."), "00000001");
+  g_assert_cmpstr (gtk_label_get_text (message), ==, expected);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  /* The store's change notice reloads the list; the record stays selected. */
+  g_assert_nonnull (strstr (gtk_label_get_text (record), _("fee paid")));
+  wait_for_draw (GTK_WIDGET (window));
+  maybe_pause ("record-steps");
+
+  /* Confirm by phone opens its dialog; the store refuses a record whose
+   * 校对表 was never printed, the dialog says why, nothing is recorded. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "candidates.phone", NULL));
+  {
+    GListModel *windows = gtk_window_get_toplevels ();
+    BmPhoneDialog *dialog = NULL;
+    g_autoptr(GError) refusal = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (windows, i);
+
+        if (BM_IS_PHONE_DIALOG (w))
+          dialog = BM_PHONE_DIALOG (w);
+      }
+    g_assert_nonnull (dialog);
+    g_assert_false (bm_phone_dialog_confirm (dialog, "13800000000", "training", &refusal));
+    g_assert_nonnull (refusal);
+    g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'phone_confirmed'"), ==, 0);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 static void
 test_counts_follow_changes (void)
 {
@@ -429,6 +564,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/enter-and-list", test_enter_and_list);
   g_test_add_func ("/ui/counter", test_counter);
   g_test_add_func ("/ui/pages", test_pages);
+  g_test_add_func ("/ui/record-steps", test_record_steps);
   g_test_add_func ("/ui/chinese-glyphs", test_chinese_glyphs);
   g_test_add_func ("/ui/translated", test_translated);
   return g_test_run ();
