@@ -121,6 +121,8 @@ def ok(cond, name, detail=""):
         print("not ok %d - %s" % (n, name))
         for line in str(detail).splitlines():
             print("#   " + line)
+        # also on stderr, which a CI console shows without the test log
+        sys.stderr.write("not ok %d - %s\n%s\n" % (n, name, detail))
     sys.stdout.flush()
     return cond
 
@@ -496,8 +498,15 @@ def group_serial():
     w = Watch("--serial", dev)
     try:
         emu("insert", "expired")
-        i = w.wait_for(is_card("赵过期"))
-        ok(i is not None, "serial watch: card read", w.events)
+        # The first read waits for the watch to open the port and the SAM
+        # to answer its status, which a loaded CI machine has taken > 20 s.
+        i = w.wait_for(is_card("赵过期"), timeout=60.0)
+        if i is None:
+            w.stop()
+            ok(False, "serial watch: card read",
+               "events: %r\nwatch stderr: %s" % (w.events, w.p.stderr.read().decode(errors="replace")))
+        else:
+            ok(True, "serial watch: card read")
         m = w.mark()
         time.sleep(1.2)
         w.poll()
