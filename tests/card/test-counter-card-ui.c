@@ -63,7 +63,7 @@ test_card_to_number (void)
     list = gtk_widget_get_parent (list);
   g_assert_nonnull (list);
   g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
-  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_PHOTO);
+  g_assert_true (wait_step (counter, BM_INTAKE_PHOTO));
   g_assert_cmpstr (bm_intake_get_number (bm_counter_page_get_intake (counter)), ==, "00000001");
 
   stored = bm_store_find_by_number (store, "00000001", NULL);
