@@ -91,9 +91,9 @@ set_saving (BmCorrectionDialog *self, gboolean saving)
   self->saving = saving;
   if (self->store == NULL)
     return;    /* destroyed under the write (the application quit) */
+  /* Only the action waits: making the form insensitive under the focused
+   * entry trips GtkText (no focus-out). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "correction.save", !saving);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->grid), !saving);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->reason_entry), !saving);
   if (saving)
     gtk_label_set_text (self->problem_label, _("Saving the correction…"));
 }

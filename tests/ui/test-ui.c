@@ -57,6 +57,18 @@ wait_intake_state (BmIntake *intake, BmIntakeState state)
   return bm_intake_get_state (intake) == state;
 }
 
+static gboolean
+wait_entry_saved (BmEntryPage *entry)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_going, NULL);
+
+  while (bm_entry_page_is_saving (entry) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return !bm_entry_page_is_saving (entry);
+}
+
 static void
 got_result (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -118,6 +130,9 @@ test_enter_and_list (void)
   g_assert_null (bm_entry_page_get_problem (entry));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (entry), "entry.save", NULL));
+  /* numbered by the station's writer: the form waits for it */
+  g_assert_true (bm_entry_page_is_saving (entry));
+  g_assert_true (wait_entry_saved (entry));
   wait_for_draw (GTK_WIDGET (window));
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
