@@ -132,11 +132,11 @@ correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
   g_autoptr(GError) error = NULL;
   BmCorrectionDialog *dialog;
 
-  if (candidate == NULL || bm_candidate_get (candidate, "number") == NULL)
+  if (candidate == NULL || bm_candidate_get (candidate, "number") == NULL || self->station == NULL)
     return;
   dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
-                                     bm_candidate_get (candidate, "number"),
-                                     self->station ? bm_station_get_acting_operator (self->station) : NULL, &error);
+                                     bm_station_get_writer (self->station), bm_candidate_get (candidate, "number"),
+                                     bm_station_get_acting_operator (self->station), &error);
   if (dialog == NULL)
     {
       gtk_label_set_text (self->summary_label, error->message);

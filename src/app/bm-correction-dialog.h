@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "bm-store.h"
+#include "bm-store-writer.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,7 @@ G_DECLARE_FINAL_TYPE (BmCorrectionDialog, bm_correction_dialog, BM, CORRECTION_D
 
 BmCorrectionDialog *bm_correction_dialog_new       (GtkWindow          *parent,
                                                     BmStore            *store,
+                                                    BmStoreWriter      *writer,
                                                     const char         *number,
                                                     const char         *operator_name,
                                                     GError            **error);
@@ -19,7 +21,11 @@ void                bm_correction_dialog_set_field (BmCorrectionDialog *self,
                                                     const char         *value);
 void                bm_correction_dialog_set_reason (BmCorrectionDialog *self,
                                                     const char         *reason);
-gboolean            bm_correction_dialog_save      (BmCorrectionDialog *self,
+void                bm_correction_dialog_save_async (BmCorrectionDialog *self,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean            bm_correction_dialog_save_finish (BmCorrectionDialog *self,
+                                                    GAsyncResult       *result,
                                                     GError            **error);
 
 G_END_DECLS

@@ -79,6 +79,7 @@ steps_done (BmIntakeState state)
     case BM_INTAKE_WAITING: return 0;
     case BM_INTAKE_BLOCKED: return 1;
     case BM_INTAKE_CHOOSE_CATEGORY: return 2;
+    case BM_INTAKE_NUMBERING: return 3;
     case BM_INTAKE_PHOTO: return 4;
     case BM_INTAKE_PRINT:
     case BM_INTAKE_PRINTING: return 5;
@@ -288,7 +289,8 @@ correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
 
   if (number == NULL)
     return;
-  dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store, number,
+  dialog = bm_correction_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->store,
+                                     bm_station_get_writer (self->station), number,
                                      bm_station_get_acting_operator (self->station), &error);
   if (dialog == NULL)
     {

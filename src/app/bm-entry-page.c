@@ -46,6 +46,7 @@ struct _BmEntryPage
   GtkWidget *inputs[G_N_ELEMENTS (fields)];
   GPtrArray *category_codes;
   char *problem;
+  gboolean saving;            /* the record is with the station's writer */
 
   /* Template widgets */
   GtkWidget *content;
@@ -135,7 +136,7 @@ set_problem (BmEntryPage *self, const char *problem)
   g_free (self->problem);
   self->problem = g_strdup (problem);
   gtk_label_set_text (self->problem_label, problem ? problem : "");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "entry.save", problem == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "entry.save", problem == NULL && !self->saving);
   gtk_label_set_text (self->next_step_label,
                       problem ? _("Complete the form: the line above says what is missing.")
                               : _("Check the details with the candidate, then press Enter to save and assign the number."));
@@ -249,16 +250,7 @@ make_input (BmEntryPage *self, const Field *field)
   return input;
 }
 
-static void
-save_action (GtkWidget *widget, const char *action, GVariant *parameter)
-{
-  BmEntryPage *self = BM_ENTRY_PAGE (widget);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BmCandidate) candidate = bm_entry_page_save (self, &error);
-
-  if (candidate == NULL)
-    set_problem (self, error->message);
-}
+static void save_action (GtkWidget *widget, const char *action, GVariant *parameter);
 
 static void
 clear_action (GtkWidget *widget, const char *action, GVariant *parameter)
@@ -378,22 +370,101 @@ bm_entry_page_get_problem (BmEntryPage *self)
   return self->problem;
 }
 
-BmCandidate *
-bm_entry_page_save (BmEntryPage *self, GError **error)
+typedef struct {
+  BmCandidate *candidate;
+  char *operator_name;
+} AddCandidate;
+
+static void
+add_candidate_free (gpointer data)
 {
-  g_autoptr(BmCandidate) candidate = candidate_from_form (self);
+  AddCandidate *add = data;
+
+  g_object_unref (add->candidate);
+  g_free (add->operator_name);
+  g_free (add);
+}
+
+/* On the writer's thread; the candidate is the page's again in saved(). */
+static gboolean
+add_candidate_write (BmStore *store, gpointer data, GError **error)
+{
+  AddCandidate *add = data;
+
+  return bm_store_add_candidate (store, add->candidate, add->operator_name, error);
+}
+
+static void
+set_saving (BmEntryPage *self, gboolean saving)
+{
+  /* Only the action waits: making the form insensitive under the focused
+   * entry trips GtkText (no focus-out). */
+  self->saving = saving;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "entry.save", self->problem == NULL && !saving);
+  if (saving)
+    gtk_label_set_text (self->result_label, _("Saving…"));
+}
+
+typedef struct {
+  BmEntryPage *self;
+  BmCandidate *candidate;
+} Saving;
+
+static void
+saved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  Saving *call = user_data;
+  g_autoptr(BmEntryPage) self = call->self;
+  g_autoptr(BmCandidate) candidate = call->candidate;
+  g_autoptr(GError) error = NULL;
   g_autofree char *result = NULL;
+  gboolean ok = bm_store_writer_write_finish (BM_STORE_WRITER (source), res, &error);
 
-  if (!bm_store_add_candidate (self->store, candidate, self->station ? bm_station_get_acting_operator (self->station) : NULL, error))
-    return NULL;
-
+  g_free (call);
+  if (self->store == NULL)
+    return;    /* disposed meanwhile; the write stands */
+  set_saving (self, FALSE);
+  if (!ok)
+    {
+      gtk_label_set_text (self->result_label, "");
+      set_problem (self, error->message);
+      return;
+    }
   result = g_strdup_printf (_("Saved. 报名顺序号 %s, initial password %s."),
                             bm_candidate_get (candidate, "number"),
                             bm_candidate_get (candidate, "initial_password"));
   bm_entry_page_clear (self);
   gtk_label_set_text (self->result_label, result);
   g_signal_emit (self, signals[SAVED], 0, candidate);
-  return g_steal_pointer (&candidate);
+}
+
+/* The record goes to the station's writer: the number is assigned off the
+ * main thread, and the save action waits for the outcome. */
+static void
+save_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmEntryPage *self = BM_ENTRY_PAGE (widget);
+  AddCandidate *add;
+  Saving *call;
+
+  if (self->saving || self->station == NULL)
+    return;
+  add = g_new0 (AddCandidate, 1);
+  add->candidate = candidate_from_form (self);
+  add->operator_name = g_strdup (bm_station_get_acting_operator (self->station));
+  call = g_new0 (Saving, 1);
+  call->self = g_object_ref (self);
+  call->candidate = g_object_ref (add->candidate);
+  set_saving (self, TRUE);
+  bm_store_writer_write_async (bm_station_get_writer (self->station), add_candidate_write, add, add_candidate_free,
+                               NULL, saved, call);
+}
+
+gboolean
+bm_entry_page_is_saving (BmEntryPage *self)
+{
+  g_return_val_if_fail (BM_IS_ENTRY_PAGE (self), FALSE);
+  return self->saving;
 }
 
 void

@@ -15,8 +15,7 @@ void         bm_entry_page_set_field     (BmEntryPage  *self,
                                           const char   *key,
                                           const char   *value);
 const char  *bm_entry_page_get_problem   (BmEntryPage  *self);
-BmCandidate *bm_entry_page_save          (BmEntryPage  *self,
-                                          GError      **error);
+gboolean     bm_entry_page_is_saving     (BmEntryPage  *self);
 void         bm_entry_page_clear         (BmEntryPage  *self);
 void         bm_entry_page_focus_first   (BmEntryPage  *self);
 

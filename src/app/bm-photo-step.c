@@ -32,6 +32,7 @@ struct _BmPhotoStep
   int cam_w, cam_h;
   guint frames_shown;
   gboolean capturing;
+  gboolean saving;            /* the accepted photo is with the writer */
   char *status;
 
   /* Template widgets */
@@ -65,10 +66,12 @@ update_actions (BmPhotoStep *self)
 {
   gboolean streaming = self->camera && bm_camera_get_state (self->camera) == BM_CAMERA_STATE_STREAMING;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.capture", streaming && !self->photo && !self->capturing);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.retake", self->photo != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.capture",
+                                 streaming && !self->photo && !self->capturing && !self->saving);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.retake", self->photo != NULL && !self->saving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.accept",
-                                 self->photo != NULL && self->number != NULL && !bm_photo_has_hard_failure (self->photo));
+                                 self->photo != NULL && self->number != NULL && !bm_photo_has_hard_failure (self->photo)
+                                 && !self->saving);
   gtk_widget_set_visible (self->retry_button,
                           self->camera == NULL || bm_camera_get_state (self->camera) != BM_CAMERA_STATE_STREAMING);
   gtk_widget_set_visible (GTK_WIDGET (self->reason_entry), self->photo != NULL && bm_photo_has_soft_failure (self->photo)
@@ -354,7 +357,7 @@ capture_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   BmPhotoStep *self = BM_PHOTO_STEP (widget);
 
-  if (self->camera == NULL || self->photo || self->capturing)
+  if (self->camera == NULL || self->photo || self->capturing || self->saving)
     return;
   self->capturing = TRUE;
   update_actions (self);
@@ -366,20 +369,79 @@ retake_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   BmPhotoStep *self = BM_PHOTO_STEP (widget);
 
+  if (self->saving)
+    return;
   g_clear_object (&self->photo);
   show_verdict (self);
   update_actions (self);
   gtk_widget_grab_focus (widget);
 }
 
+typedef struct {
+  char *number;
+  BmPhoto *photo;
+  char *operator_name;
+} SavePhoto;
+
+static void
+save_photo_free (gpointer data)
+{
+  SavePhoto *save = data;
+
+  g_free (save->number);
+  g_object_unref (save->photo);
+  g_free (save->operator_name);
+  g_free (save);
+}
+
+/* On the writer's thread; the photo is not changed meanwhile (retake and
+ * accept wait for the write). */
+static gboolean
+save_photo_write (BmStore *store, gpointer data, GError **error)
+{
+  SavePhoto *save = data;
+
+  return bm_store_save_photo (store, save->number, save->photo, "camera", save->operator_name, error);
+}
+
+typedef struct {
+  BmPhotoStep *self;
+  char *number;
+} Saving;
+
+static void
+photo_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Saving *call = user_data;
+  g_autoptr(BmPhotoStep) self = call->self;
+  g_autofree char *number = call->number;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok = bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error);
+
+  g_free (call);
+  self->saving = FALSE;
+  if (self->station == NULL)
+    return;    /* disposed meanwhile; the write stands */
+  update_actions (self);
+  if (!ok)
+    {
+      set_status (self, error->message);
+      return;
+    }
+  text = g_strdup_printf (_("Photo of %s saved."), number);
+  set_status (self, text);
+  g_signal_emit (self, signals[PHOTO_SAVED], 0, number);
+}
+
 static void
 accept_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   BmPhotoStep *self = BM_PHOTO_STEP (widget);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  SavePhoto *save;
+  Saving *call;
 
-  if (self->photo == NULL || self->number == NULL)
+  if (self->photo == NULL || self->number == NULL || self->saving)
     return;
   bm_photo_set_override_reason (self->photo, gtk_editable_get_text (GTK_EDITABLE (self->reason_entry)));
   if (!bm_photo_is_acceptable (self->photo))
@@ -390,16 +452,33 @@ accept_action (GtkWidget *widget, const char *name, GVariant *param)
       gtk_widget_grab_focus (GTK_WIDGET (self->reason_entry));
       return;
     }
-  if (!bm_store_save_photo (self->store, self->number, self->photo, "camera",
-                            self->operator_name ? self->operator_name : bm_station_get_acting_operator (self->station),
-                            &error))
-    {
-      set_status (self, error->message);
-      return;
-    }
-  text = g_strdup_printf (_("Photo of %s saved."), self->number);
-  set_status (self, text);
-  g_signal_emit (self, signals[PHOTO_SAVED], 0, self->number);
+  save = g_new0 (SavePhoto, 1);
+  save->number = g_strdup (self->number);
+  save->photo = g_object_ref (self->photo);
+  save->operator_name = g_strdup (self->operator_name ? self->operator_name
+                                                      : bm_station_get_acting_operator (self->station));
+  call = g_new0 (Saving, 1);
+  call->self = g_object_ref (self);
+  call->number = g_strdup (self->number);
+  self->saving = TRUE;
+  set_status (self, _("Saving the photo…"));
+  update_actions (self);
+  /* No cancellable: leaving the page (which stops the camera) must not
+   * drop a photo the clerk accepted. */
+  bm_store_writer_write_async (bm_station_get_writer (self->station), save_photo_write, save, save_photo_free,
+                               NULL, photo_written, call);
+}
+
+/**
+ * bm_photo_step_is_saving:
+ *
+ * Returns: whether an accepted photo is still being stored
+ */
+gboolean
+bm_photo_step_is_saving (BmPhotoStep *self)
+{
+  g_return_val_if_fail (BM_IS_PHOTO_STEP (self), FALSE);
+  return self->saving;
 }
 
 static void

@@ -58,18 +58,60 @@ age_text (gint64 seconds)
   return g_strdup_printf (_("%d h"), (int) (seconds / 3600));
 }
 
+typedef struct {
+  char *number;
+  gboolean keep;
+  char *operator_name;
+} Resolve;
+
+static void
+resolve_free (gpointer data)
+{
+  Resolve *resolve = data;
+
+  g_free (resolve->number);
+  g_free (resolve->operator_name);
+  g_free (resolve);
+}
+
+/* On the station's writer thread. */
+static gboolean
+resolve_write (BmStore *store, gpointer data, GError **error)
+{
+  Resolve *resolve = data;
+
+  return bm_store_sync_resolve (store, resolve->number, resolve->keep, resolve->operator_name, error);
+}
+
+static void
+resolved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(BmSyncPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gboolean ok = bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error);
+
+  if (self->store == NULL)
+    return;    /* disposed meanwhile */
+  bm_sync_page_refresh (self);
+  if (!ok)
+    gtk_label_set_text (self->error_label, error->message);
+  if (self->worker)
+    bm_sync_worker_sync_now (self->worker);
+}
+
 static void
 on_resolve_clicked (GtkButton *button, BmSyncPage *self)
 {
-  const char *number = g_object_get_data (G_OBJECT (button), "number");
-  gboolean keep = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "keep"));
-  g_autoptr(GError) error = NULL;
+  Resolve *resolve = g_new0 (Resolve, 1);
 
-  if (!bm_store_sync_resolve (self->store, number, keep, bm_station_get_acting_operator (self->station), &error))
-    gtk_label_set_text (self->error_label, error->message);
-  bm_sync_page_refresh (self);
-  if (self->worker)
-    bm_sync_worker_sync_now (self->worker);
+  resolve->number = g_strdup (g_object_get_data (G_OBJECT (button), "number"));
+  resolve->keep = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "keep"));
+  resolve->operator_name = g_strdup (bm_station_get_acting_operator (self->station));
+  /* not twice; the refresh after the write rebuilds the list */
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  bm_store_writer_write_async (bm_station_get_writer (self->station), resolve_write, resolve, resolve_free, NULL,
+                               resolved, g_object_ref (self));
 }
 
 static void

@@ -21,14 +21,15 @@ struct _BmIntake
 {
   GObject parent_instance;
 
-  BmStore *store;
+  BmStore *store;            /* reads only: writes go through the writer */
+  BmStoreWriter *writer;
   BmPrintService *print_service;
   GCancellable *cancellable;
   char *operator_name;
 
   BmIntakeState state;
   BmIdentity *identity;
-  BmIdentity *pending_identity;   /* a card read while the login card prints */
+  BmIdentity *pending_identity;   /* a card read while numbering or printing */
   char *number;
   char *initial_password;
   char *warnings;
@@ -52,6 +53,8 @@ static GParamSpec *props[N_PROPS];
 typedef enum {
   EVENT_CARD_READ,
   EVENT_CATEGORY_CHOSEN,
+  EVENT_NUMBERED,
+  EVENT_NUMBERING_FAILED,
   EVENT_PHOTO_SAVED,
   EVENT_PRINT,
   EVENT_PRINTED,
@@ -61,13 +64,16 @@ typedef enum {
 
 typedef struct {
   BmIdentity *identity;
-  const char *text;    /* category code, photo's number, print error */
+  BmCandidate *candidate;   /* the stored record (numbered) */
+  const char *text;    /* category code, photo's number, print or store error */
 } EventData;
 
 typedef BmIntakeState (*Handler) (BmIntake *self, const EventData *data);
 
 static BmIntakeState on_card_read (BmIntake *self, const EventData *data);
 static BmIntakeState on_category_chosen (BmIntake *self, const EventData *data);
+static BmIntakeState on_numbered (BmIntake *self, const EventData *data);
+static BmIntakeState on_numbering_failed (BmIntake *self, const EventData *data);
 static BmIntakeState on_photo_saved (BmIntake *self, const EventData *data);
 static BmIntakeState on_print (BmIntake *self, const EventData *data);
 static BmIntakeState on_printed (BmIntake *self, const EventData *data);
@@ -83,11 +89,17 @@ static const struct {
   guint from;
   Handler handler;
 } transitions[] = {
-  /* → BLOCKED or CHOOSE_CATEGORY; while PRINTING the card waits its turn */
+  /* → BLOCKED or CHOOSE_CATEGORY; while NUMBERING or PRINTING the card
+   * waits its turn */
   { EVENT_CARD_READ, IN (WAITING) | IN (CHOOSE_CATEGORY) | IN (BLOCKED) | IN (PHOTO) | IN (PRINT) | IN (DONE)
-                     | IN (PRINTING), on_card_read },
-  /* → PHOTO (numbered), or stays with the store's refusal as the next step */
+                     | IN (NUMBERING) | IN (PRINTING), on_card_read },
+  /* → NUMBERING: the record goes to the writer. Not taken while NUMBERING,
+   * so a second Enter cannot assign a second number. */
   { EVENT_CATEGORY_CHOSEN, IN (CHOOSE_CATEGORY), on_category_chosen },
+  /* → PHOTO */
+  { EVENT_NUMBERED, IN (NUMBERING), on_numbered },
+  /* → CHOOSE_CATEGORY, with the store's refusal as the next step */
+  { EVENT_NUMBERING_FAILED, IN (NUMBERING), on_numbering_failed },
   /* → PRINT; a retaken photo leaves a printed card DONE */
   { EVENT_PHOTO_SAVED, IN (PHOTO) | IN (PRINT) | IN (DONE), on_photo_saved },
   /* → PRINTING; a card may be printed before its photo */
@@ -105,7 +117,7 @@ const char *
 bm_intake_state_to_string (BmIntakeState state)
 {
   static const char *const names[] = {
-    "waiting", "choose-category", "blocked", "photo", "print", "printing", "done",
+    "waiting", "choose-category", "numbering", "blocked", "photo", "print", "printing", "done",
   };
 
   return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
@@ -189,11 +201,11 @@ on_card_read (BmIntake *self, const EventData *data)
   if (self->identity != NULL && self->state != BM_INTAKE_BLOCKED
       && g_strcmp0 (bm_identity_get (self->identity, "id_number"), bm_identity_get (data->identity, "id_number")) == 0)
     return self->state;
-  if (self->state == BM_INTAKE_PRINTING)
+  if (self->state == BM_INTAKE_PRINTING || self->state == BM_INTAKE_NUMBERING)
     {
-      /* The job is followed to its end first; then this card. */
+      /* The job or the write is followed to its end first; then this card. */
       g_set_object (&self->pending_identity, data->identity);
-      return BM_INTAKE_PRINTING;
+      return self->state;
     }
   clear_candidate (self);
   set_identity (self, data->identity);
@@ -222,25 +234,103 @@ on_card_read (BmIntake *self, const EventData *data)
   return BM_INTAKE_CHOOSE_CATEGORY;
 }
 
+typedef struct {
+  BmCandidate *candidate;
+  char *operator_name;
+} AddCandidate;
+
+static void
+add_candidate_free (gpointer data)
+{
+  AddCandidate *add = data;
+
+  g_object_unref (add->candidate);
+  g_free (add->operator_name);
+  g_free (add);
+}
+
+/* On the writer's thread; the candidate is the main thread's again once
+ * the write's callback runs. */
+static gboolean
+add_candidate_write (BmStore *store, gpointer data, GError **error)
+{
+  AddCandidate *add = data;
+
+  return bm_store_add_candidate (store, add->candidate, add->operator_name, error);
+}
+
+static void
+pass_pending_card (BmIntake *self)
+{
+  g_autoptr(BmIdentity) pending = g_steal_pointer (&self->pending_identity);
+
+  if (pending != NULL)
+    bm_intake_card_read (self, pending);
+}
+
+typedef struct {
+  BmIntake *self;
+  BmCandidate *candidate;   /* numbered by the write */
+} Numbering;
+
+static void
+numbered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Numbering *call = user_data;
+  g_autoptr(BmIntake) self = call->self;
+  g_autoptr(BmCandidate) candidate = call->candidate;
+  g_autoptr(GError) error = NULL;
+  EventData data = { NULL, candidate, NULL };
+  gboolean ok = bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error);
+
+  g_free (call);
+  if (self->store == NULL)
+    return;    /* disposed meanwhile */
+  if (ok)
+    dispatch (self, EVENT_NUMBERED, &data);
+  else
+    {
+      data.text = error->message;
+      dispatch (self, EVENT_NUMBERING_FAILED, &data);
+    }
+  pass_pending_card (self);
+}
+
 static BmIntakeState
 on_category_chosen (BmIntake *self, const EventData *data)
 {
   g_autoptr(BmIdentity) identity = bm_identity_copy (self->identity);
-  g_autoptr(BmCandidate) candidate = bm_candidate_new (identity);
-  g_autoptr(GError) error = NULL;
+  AddCandidate *add = g_new0 (AddCandidate, 1);
+  Numbering *call = g_new0 (Numbering, 1);
 
-  bm_candidate_set (candidate, "category", data->text);
-  bm_candidate_set (candidate, "source", "card");
-  if (!bm_store_add_candidate (self->store, candidate, self->operator_name, &error))
-    {
-      set_string (self, &self->warnings, error->message, PROP_WARNINGS);
-      set_next_step (self, error->message);
-      return BM_INTAKE_CHOOSE_CATEGORY;
-    }
-  set_string (self, &self->number, bm_candidate_get (candidate, "number"), PROP_NUMBER);
-  set_string (self, &self->initial_password, bm_candidate_get (candidate, "initial_password"), PROP_INITIAL_PASSWORD);
+  add->candidate = bm_candidate_new (identity);
+  add->operator_name = g_strdup (self->operator_name);
+  bm_candidate_set (add->candidate, "category", data->text);
+  bm_candidate_set (add->candidate, "source", "card");
+  call->self = g_object_ref (self);
+  call->candidate = g_object_ref (add->candidate);
+  set_next_step (self, _("Assigning the 报名顺序号…"));
+  bm_store_writer_write_async (self->writer, add_candidate_write, add, add_candidate_free,
+                               self->cancellable, numbered, call);
+  return BM_INTAKE_NUMBERING;
+}
+
+static BmIntakeState
+on_numbered (BmIntake *self, const EventData *data)
+{
+  set_string (self, &self->number, bm_candidate_get (data->candidate, "number"), PROP_NUMBER);
+  set_string (self, &self->initial_password, bm_candidate_get (data->candidate, "initial_password"),
+              PROP_INITIAL_PASSWORD);
   set_next_step (self, _("Ask the candidate to look at the camera, then press Space to take the photo."));
   return BM_INTAKE_PHOTO;
+}
+
+static BmIntakeState
+on_numbering_failed (BmIntake *self, const EventData *data)
+{
+  set_string (self, &self->warnings, data->text, PROP_WARNINGS);
+  set_next_step (self, data->text);
+  return BM_INTAKE_CHOOSE_CATEGORY;
 }
 
 static BmIntakeState
@@ -260,7 +350,7 @@ print_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(BmIntake) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(BmIdentity) pending = g_steal_pointer (&self->pending_identity);
-  EventData data = { NULL, NULL };
+  EventData data = { NULL, NULL, NULL };
   gboolean ok = bm_print_service_print_finish (BM_PRINT_SERVICE (source), result, &error);
 
   if (self->store == NULL)
@@ -308,6 +398,7 @@ bm_intake_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->store);
+  g_clear_object (&self->writer);
   g_clear_object (&self->print_service);
   g_clear_object (&self->identity);
   g_clear_object (&self->pending_identity);
@@ -373,11 +464,12 @@ bm_intake_init (BmIntake *self)
 }
 
 BmIntake *
-bm_intake_new (BmStore *store, BmPrintService *print_service)
+bm_intake_new (BmStore *store, BmStoreWriter *writer, BmPrintService *print_service)
 {
   BmIntake *self = g_object_new (BM_TYPE_INTAKE, NULL);
 
   self->store = g_object_ref (store);
+  self->writer = g_object_ref (writer);
   self->print_service = g_object_ref (print_service);
   return self;
 }
@@ -401,7 +493,7 @@ const char *bm_intake_get_next_step (BmIntake *self) { return self->next_step; }
 gboolean
 bm_intake_card_read (BmIntake *self, BmIdentity *identity)
 {
-  EventData data = { identity, NULL };
+  EventData data = { identity, NULL, NULL };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_CARD_READ, &data);
@@ -410,7 +502,7 @@ bm_intake_card_read (BmIntake *self, BmIdentity *identity)
 gboolean
 bm_intake_choose_category (BmIntake *self, const char *category)
 {
-  EventData data = { NULL, category };
+  EventData data = { NULL, NULL, category };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_CATEGORY_CHOSEN, &data);
@@ -419,7 +511,7 @@ bm_intake_choose_category (BmIntake *self, const char *category)
 gboolean
 bm_intake_photo_saved (BmIntake *self, const char *number)
 {
-  EventData data = { NULL, number };
+  EventData data = { NULL, NULL, number };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_PHOTO_SAVED, &data);
@@ -428,7 +520,7 @@ bm_intake_photo_saved (BmIntake *self, const char *number)
 gboolean
 bm_intake_print (BmIntake *self)
 {
-  EventData data = { NULL, NULL };
+  EventData data = { NULL, NULL, NULL };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_PRINT, &data);
@@ -437,7 +529,7 @@ bm_intake_print (BmIntake *self)
 gboolean
 bm_intake_next_candidate (BmIntake *self)
 {
-  EventData data = { NULL, NULL };
+  EventData data = { NULL, NULL, NULL };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_NEXT_CANDIDATE, &data);

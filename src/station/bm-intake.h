@@ -5,6 +5,7 @@
 #include "bm-identity.h"
 #include "bm-print-service.h"
 #include "bm-store.h"
+#include "bm-store-writer.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +13,8 @@ G_BEGIN_DECLS
  * BmIntakeState:
  * @BM_INTAKE_WAITING: waiting for a card
  * @BM_INTAKE_CHOOSE_CATEGORY: identity read and checked; the clerk chooses the 科类
+ * @BM_INTAKE_NUMBERING: the 科类 is chosen; the record (and its 报名顺序号)
+ *   is being stored by the station's writer
  * @BM_INTAKE_BLOCKED: the card cannot be registered here (already
  *   registered, or its number fails the check); the reason is the next step
  * @BM_INTAKE_PHOTO: numbered; the photo is next
@@ -24,6 +27,7 @@ G_BEGIN_DECLS
 typedef enum {
   BM_INTAKE_WAITING,
   BM_INTAKE_CHOOSE_CATEGORY,
+  BM_INTAKE_NUMBERING,
   BM_INTAKE_BLOCKED,
   BM_INTAKE_PHOTO,
   BM_INTAKE_PRINT,
@@ -38,6 +42,7 @@ const char *bm_intake_state_to_string (BmIntakeState state);
 G_DECLARE_FINAL_TYPE (BmIntake, bm_intake, BM, INTAKE, GObject)
 
 BmIntake      *bm_intake_new               (BmStore        *store,
+                                            BmStoreWriter  *writer,
                                             BmPrintService *print_service);
 void           bm_intake_set_operator      (BmIntake       *self,
                                             const char     *operator_name);

@@ -228,7 +228,7 @@ bm_station_new (BmStore *store, GSettings *settings)
   g_signal_connect (self->reader, "card-read", G_CALLBACK (on_card_read), self);
 
   self->print_service = bm_print_service_new (store);
-  self->intake = bm_intake_new (store, self->print_service);
+  self->intake = bm_intake_new (store, self->writer, self->print_service);
   if (self->settings != NULL)
     {
       g_autofree char *printer = g_settings_get_string (self->settings, "printer");

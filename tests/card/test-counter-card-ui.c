@@ -17,13 +17,34 @@
 
 /* The window as the application makes it: over a started station. */
 static BmWindow *
-open_window (BmStore *store)
+open_window (BmStore *store, BmCardReader **reader)
 {
   g_autoptr(GSettings) settings = bm_settings_new ();
   g_autoptr(BmStation) station = bm_station_new (store, settings);
 
   bm_station_start (station);
+  *reader = bm_station_get_card_reader (station);    /* the window holds the station */
   return bm_window_new (NULL, station);
+}
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A removal the reader has not seen yet would make the next insert look
+ * like the same card still in place: wait (bounded) until it has. */
+static gboolean
+wait_reader_empty (BmCardReader *reader)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint source = g_timeout_add (50, tick, NULL);
+
+  while (bm_card_reader_get_state (reader) != BM_CARD_READER_STATE_WAITING && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (source);
+  return bm_card_reader_get_state (reader) == BM_CARD_READER_STATE_WAITING;
 }
 
 static gboolean
@@ -47,7 +68,8 @@ test_card_to_number (void)
 {
   g_autofree char *dir = bm_test_make_dir ();
   g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
-  BmWindow *window = open_window (store);
+  BmCardReader *reader = NULL;
+  BmWindow *window = open_window (store, &reader);
   BmCounterPage *counter = bm_window_get_counter_page (window);
   g_autoptr(BmCandidate) stored = NULL;
   GtkWidget *list;
@@ -63,7 +85,7 @@ test_card_to_number (void)
     list = gtk_widget_get_parent (list);
   g_assert_nonnull (list);
   g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
-  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_PHOTO);
+  g_assert_true (wait_step (counter, BM_INTAKE_PHOTO));
   g_assert_cmpstr (bm_intake_get_number (bm_counter_page_get_intake (counter)), ==, "00000001");
 
   stored = bm_store_find_by_number (store, "00000001", NULL);
@@ -81,6 +103,7 @@ test_card_to_number (void)
   g_assert_true (bm_intake_next_candidate (bm_counter_page_get_intake (counter)));
   g_assert_true (wait_step (counter, BM_INTAKE_WAITING));
   g_assert_true (bm_test_cardemu ("remove"));
+  g_assert_true (wait_reader_empty (reader));
   g_assert_true (bm_test_cardemu ("insert resident-rare"));
   g_assert_true (wait_step (counter, BM_INTAKE_BLOCKED));
   g_assert_nonnull (strstr (bm_intake_get_next_step (bm_counter_page_get_intake (counter)), "00000001"));

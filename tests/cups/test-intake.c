@@ -91,7 +91,9 @@ test_flow (void)
 
   /* 科类 → number: stored with the operator and the card's provenance */
   g_assert_true (bm_intake_choose_category (intake, "1"));
-  g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_PHOTO);
+  g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_NUMBERING);
+  g_assert_false (bm_intake_next_candidate (intake));
+  g_assert_true (wait_state (intake, BM_INTAKE_PHOTO));
   number = g_strdup (bm_intake_get_number (intake));
   g_assert_cmpstr (number, ==, "00000001");
   g_assert_cmpuint (strlen (bm_intake_get_initial_password (intake)), >=, 6);
@@ -183,7 +185,7 @@ test_flow (void)
   g_assert_true (bm_test_cardemu ("insert permit 1"));
   g_assert_true (wait_state (intake, BM_INTAKE_CHOOSE_CATEGORY));
   g_assert_true (bm_intake_choose_category (intake, "5"));
-  g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_PHOTO);
+  g_assert_true (wait_state (intake, BM_INTAKE_PHOTO));
   g_assert_true (bm_intake_print (intake));
   {
     g_autoptr(BmIdentity) next = bm_identity_new ();
@@ -211,11 +213,90 @@ test_flow (void)
   bm_test_remove_dir (dir);
 }
 
+static BmIdentity *
+make_identity (const char *name, const char *id_number)
+{
+  BmIdentity *identity = bm_identity_new ();
+  g_autofree char *birth = g_strdup_printf ("%.4s-%.2s-%.2s", id_number + 6, id_number + 10, id_number + 12);
+
+  bm_identity_set (identity, "card_type", "resident");
+  bm_identity_set (identity, "id_type", "resident_card");
+  bm_identity_set (identity, "name", name);
+  bm_identity_set (identity, "id_number", id_number);
+  bm_identity_set (identity, "sex", "1");
+  bm_identity_set (identity, "birth_date", birth);
+  bm_identity_set (identity, "nation", "01");
+  bm_identity_set (identity, "address", "湖南省长沙市芙蓉区");
+  return identity;
+}
+
+/* The 报名顺序号 is assigned by the station's writer, off the main thread:
+ * while it works, a second Enter (or a second choice) is refused, so one
+ * card gets one number; a card read meanwhile waits for the write; a
+ * refused write goes back to the 科类 with the store's reason. */
+static void
+test_numbering (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  BmStation *station = bm_station_new (store, NULL);
+  BmIntake *intake = bm_station_get_intake (station);
+  g_autoptr(BmIdentity) first = make_identity ("李四", "433101200307081230");
+  g_autoptr(BmIdentity) second = make_identity ("张三", "110101200001011232");
+  g_autoptr(BmCandidate) other = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 before = bm_store_count_candidates (store, FALSE);
+
+  g_assert_true (bm_intake_card_read (intake, first));
+  g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_CHOOSE_CATEGORY);
+  g_assert_true (bm_intake_choose_category (intake, "1"));
+  g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_NUMBERING);
+  g_assert_nonnull (strstr (bm_intake_get_next_step (intake), "报名顺序号"));
+  g_assert_null (bm_intake_get_number (intake));
+  /* the double Enter, and a change of mind */
+  g_assert_false (bm_intake_choose_category (intake, "1"));
+  g_assert_false (bm_intake_choose_category (intake, "5"));
+  g_assert_false (bm_intake_next_candidate (intake));
+  g_assert_false (bm_intake_print (intake));
+  /* the next card, placed before the number is shown, waits for it */
+  g_assert_true (bm_intake_card_read (intake, second));
+  g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_NUMBERING);
+  g_assert_true (wait_state (intake, BM_INTAKE_CHOOSE_CATEGORY));
+  g_assert_null (bm_intake_get_warnings (intake));
+  g_assert_cmpstr (bm_identity_get (bm_intake_get_identity (intake), "name"), ==, "张三");
+  g_assert_cmpint (bm_store_count_candidates (store, FALSE), ==, before + 1);
+  other = bm_store_find_by_id_number (store, "433101200307081230", NULL);
+  g_assert_nonnull (other);
+  g_assert_cmpstr (bm_candidate_get (other, "category"), ==, "1");
+
+  /* Refused: the same person registered meanwhile (another counter). */
+  g_clear_object (&other);
+  other = bm_candidate_new (second);
+  bm_candidate_set (other, "category", "5");
+  bm_candidate_set (other, "source", "card");
+  bm_store_add_candidate (store, other, "training", &error);
+  g_assert_no_error (error);
+  g_assert_true (bm_intake_choose_category (intake, "1"));
+  g_assert_true (wait_state (intake, BM_INTAKE_CHOOSE_CATEGORY));
+  g_assert_null (bm_intake_get_number (intake));
+  g_assert_nonnull (bm_intake_get_warnings (intake));
+  g_assert_cmpstr (bm_intake_get_next_step (intake), ==, bm_intake_get_warnings (intake));
+  g_assert_cmpint (bm_store_count_candidates (store, FALSE), ==, before + 2);
+
+  g_object_add_weak_pointer (G_OBJECT (intake), (gpointer *) &intake);
+  bm_station_stop (station);
+  g_assert_finalize_object (station);
+  g_assert_null (intake);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/intake/flow", test_flow);
+  g_test_add_func ("/intake/numbering", test_numbering);
   return g_test_run ();
 }

@@ -40,6 +40,56 @@ wait_for_draw (GtkWidget *widget)
     ;
 }
 
+static gboolean
+keep_going (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* The intake's writes finish on the writer's thread and come back through
+ * the main loop: iterate until @state, bounded (a tick wakes the loop). */
+static gboolean
+wait_intake_state (BmIntake *intake, BmIntakeState state)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_going, NULL);
+
+  while (bm_intake_get_state (intake) != state && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return bm_intake_get_state (intake) == state;
+}
+
+static gboolean
+wait_entry_saved (BmEntryPage *entry)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_going, NULL);
+
+  while (bm_entry_page_is_saving (entry) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return !bm_entry_page_is_saving (entry);
+}
+
+static void
+got_result (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+wait_result (GAsyncResult **result)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (100, keep_going, NULL);
+
+  while (*result == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return *result != NULL;
+}
+
 /* BAOMING_SCREENSHOT_PAUSE=SECONDS BAOMING_SCREENSHOT_AT=NAME keeps the
  * window on screen at that point, for a person to take a screenshot. */
 static void
@@ -83,6 +133,9 @@ test_enter_and_list (void)
   g_assert_null (bm_entry_page_get_problem (entry));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (entry), "entry.save", NULL));
+  /* numbered by the station's writer: the form waits for it */
+  g_assert_true (bm_entry_page_is_saving (entry));
+  g_assert_true (wait_entry_saved (entry));
   wait_for_draw (GTK_WIDGET (window));
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
@@ -162,7 +215,8 @@ test_counter (void)
   g_assert_nonnull (list);
   row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3);   /* codes 1, 3, 4, 5, … */
   g_signal_emit_by_name (list, "row-activated", row);
-  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_PHOTO);
+  g_assert_cmpint (bm_intake_get_state (bm_counter_page_get_intake (counter)), ==, BM_INTAKE_NUMBERING);
+  g_assert_true (wait_intake_state (bm_counter_page_get_intake (counter), BM_INTAKE_PHOTO));
   g_assert_cmpstr (bm_intake_get_number (bm_counter_page_get_intake (counter)), ==, "00003001");
   maybe_pause ("counter");
 
@@ -177,15 +231,24 @@ test_counter (void)
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(BmCandidate) corrected = NULL;
-    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, "00003001", "training", &error);
+    g_autoptr(BmStoreWriter) writer = bm_store_writer_new (bm_store_get_path (store), TRUE);
+    BmCorrectionDialog *dialog = bm_correction_dialog_new (GTK_WINDOW (window), store, writer,
+                                                           "00003001", "training", &error);
+    g_autoptr(GAsyncResult) result = NULL;
 
     g_assert_no_error (error);
     bm_correction_dialog_set_field (dialog, "address", "湖南省湘西土家族苗族自治州吉首市乾州街道");
-    g_assert_false (bm_correction_dialog_save (dialog, &error));
+    bm_correction_dialog_save_async (dialog, got_result, &result);
+    g_assert_null (result);    /* the write is the writer's, off the main thread */
+    g_assert_true (wait_result (&result));
+    g_assert_false (bm_correction_dialog_save_finish (dialog, result, &error));
     g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
     g_clear_error (&error);
+    g_clear_object (&result);
     bm_correction_dialog_set_reason (dialog, "户口簿地址已变更");
-    g_assert_true (bm_correction_dialog_save (dialog, &error));
+    bm_correction_dialog_save_async (dialog, got_result, &result);
+    g_assert_true (wait_result (&result));
+    g_assert_true (bm_correction_dialog_save_finish (dialog, result, &error));
     g_assert_no_error (error);
     gtk_window_destroy (GTK_WINDOW (dialog));
     corrected = bm_store_find_by_number (store, "00003001", NULL);
