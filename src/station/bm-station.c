@@ -587,8 +587,12 @@ bm_station_present_card (BmStation *self, BmIdentity *identity, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  /* One round of notifications: whoever watches "awaiting-card" sees
+   * the operator already logged in. */
+  g_object_freeze_notify (G_OBJECT (self));
   set_awaiting (self, NULL);
   set_logged_in (self, user);
+  g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
 
