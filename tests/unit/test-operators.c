@@ -284,6 +284,24 @@ test_id_card (void)
   /* A card refusal does not count towards the password lock. */
   g_assert_cmpint (count (store, "SELECT failed_attempts FROM operators WHERE user = 'lisi'", NULL), ==, 0);
 
+  /* The supervisor records the clerk's number (a clerk may not; an invalid
+   * one is refused); audited masked; then the clerk's card passes. */
+  g_assert_false (bm_store_set_operator_id_number (store, BM_TRAINING_CLERK, other, BM_TRAINING_CLERK, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (bm_store_set_operator_id_number (store, BM_TRAINING_CLERK, "110101199001011230", BM_TRAINING_SUPERVISOR, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (bm_store_set_operator_id_number (store, "nobody", other, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (bm_store_set_operator_id_number (store, BM_TRAINING_CLERK, other, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  g_assert_true (bm_store_verify_id_card (store, BM_TRAINING_CLERK, other_card, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_id_number'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE instr(detail, ?) > 0", like_other), ==, 0);
+
   bm_test_remove_dir (dir);
 }
 
