@@ -87,7 +87,7 @@ on_station_notify (BmStation *station, GParamSpec *pspec, BmLoginDialog *self)
 {
   update_card_step (self);
   if (g_str_equal (pspec->name, "awaiting-card") && !bm_station_get_awaiting_card (station)
-      && bm_station_get_acting_operator (station) != NULL && self->closes_on_log_in)
+      && bm_station_get_acting_operator (station) != NULL)
     gtk_window_destroy (GTK_WINDOW (self));
 }
 
