@@ -239,14 +239,13 @@ bm_store_set_operator_id_number (BmStore *self, const char *user, const char *id
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonObject) detail = json_object_new ();
-  g_autofree char *number = id_number ? g_ascii_strup (g_strstrip (g_strdup (id_number)), -1) : NULL;
+  g_autofree char *number = id_number ? g_ascii_strup (id_number, -1) : NULL;
   g_autofree char *masked = NULL;
-  g_autoptr(GError) check_error = NULL;
   int rc;
 
   if (!bm_store_check_role (self, supervisor, BM_OPERATOR_ROLE_SUPERVISOR, error))
     return FALSE;
-  if (number == NULL || !bm_id_number_check_resident (number, &check_error))
+  if (number == NULL || !bm_id_number_check_resident (g_strstrip (number), NULL))
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The operator’s ID number is not valid."));
       return FALSE;
