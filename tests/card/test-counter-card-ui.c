@@ -9,9 +9,6 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
-#include "bm-id-number.h"
-#include "bm-store-login.h"
-#include "bm-store-operators.h"
 #include "bm-test-util.h"
 #include "bm-test-cardemu.h"
 #include "bm-window.h"
@@ -94,86 +91,10 @@ test_card_to_number (void)
   bm_test_remove_dir (dir);
 }
 
-static gboolean
-wait_for (BmStation *station, gboolean (*done) (BmStation *station))
-{
-  gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < until)
-    {
-      if (done (station))
-        return TRUE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10000);
-    }
-  return FALSE;
-}
-
-static gboolean
-card_refused (BmStation *station)
-{
-  return bm_station_get_card_problem (station) != NULL;
-}
-
-static gboolean
-logged_in (BmStation *station)
-{
-  return bm_station_get_acting_operator (station) != NULL;
-}
-
-/* 实名认证 against the emulated reader: after the password the station
- * waits; another person's card is refused, the operator's own card logs
- * them in, and neither card starts a registration. */
-static void
-test_id_card_log_in (void)
-{
-  g_autofree char *dir = bm_test_make_dir ();
-  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
-  g_autoptr(GSettings) settings = bm_settings_new ();
-  g_autoptr(BmStation) station = NULL;
-  g_autoptr(GError) error = NULL;
-  char check = bm_id_number_check_character ("15010220070909004");
-  g_autofree char *own = g_strdup_printf ("15010220070909004%c", check);
-
-  g_settings_set_boolean (settings, "require-id-card-login", TRUE);
-  station = bm_station_new (store, settings);
-  g_assert_true (bm_store_add_operator (store, "wang", "王䶮", own, BM_OPERATOR_ROLE_CLERK, BM_TRAINING_SUPERVISOR, &error));
-  g_assert_no_error (error);
-  g_assert_true (bm_store_set_password (store, "wang", "wang-own-pass", FALSE, BM_TRAINING_SUPERVISOR, &error));
-  g_assert_no_error (error);
-  g_assert_true (bm_test_cardemu ("remove"));
-  bm_station_start (station);
-  bm_station_log_out (station);
-
-  g_assert_true (bm_station_log_in (station, "wang", "wang-own-pass", &error));
-  g_assert_no_error (error);
-  g_assert_true (bm_station_get_awaiting_card (station));
-  g_assert_true (bm_test_cardemu ("insert resident-appended"));
-  g_assert_true (wait_for (station, card_refused));
-  g_assert_null (bm_station_get_operator (station));
-  g_assert_true (bm_station_get_awaiting_card (station));
-
-  g_assert_true (bm_test_cardemu ("remove"));
-  g_assert_true (bm_test_cardemu ("insert resident-rare"));
-  g_assert_true (wait_for (station, logged_in));
-  g_assert_cmpstr (bm_station_get_acting_operator (station), ==, "wang");
-  g_assert_false (bm_station_get_awaiting_card (station));
-  g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 0);
-  g_assert_cmpint (bm_intake_get_state (bm_station_get_intake (station)), ==, BM_INTAKE_WAITING);
-  g_assert_true (bm_test_cardemu ("remove"));
-
-  g_settings_reset (settings, "require-id-card-login");
-  bm_station_stop (station);
-  g_clear_object (&station);
-  g_clear_object (&store);
-  bm_test_remove_dir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/card/counter-ui", test_card_to_number);
-  g_test_add_func ("/card/id-card-log-in", test_id_card_log_in);
   return g_test_run ();
 }
