@@ -1,4 +1,4 @@
-/* operator add|list|passwd|disable|enable|unlock: the point's accounts
+/* operator add|list|passwd|disable|enable|unlock|set-id: the point's accounts
  * (seed 步骤1-3). Accounts also come from the point profile and the set-up
  * file; here the point supervisor creates clerks and manages passwords. */
 
@@ -192,12 +192,41 @@ operator_manage (BmCliContext *ctx, int argc, char **argv, const char *what)
   return BM_CLI_EXIT_OK;
 }
 
+/* set-id: the supervisor records an account's ID number for 实名认证. */
+static int
+operator_set_id (BmCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr(GOptionContext) options = g_option_context_new (_("USER ID_NUMBER"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) output = json_object_new ();
+  BmStore *store;
+  int code;
+  const GOptionEntry entries[] = {
+    BM_CLI_AUTH_OPTIONS (ctx),
+    { NULL },
+  };
+
+  g_option_context_set_summary (options, _("The point supervisor records an operator’s ID number; with 实名认证 on, the desktop log-in compares it with the operator’s ID card."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!bm_cli_parse (options, &argc, &argv, &code))
+    return code;
+  if (argc != 3)
+    return bm_cli_usage (options, _("operator set-id needs USER and ID_NUMBER."));
+  if ((store = bm_cli_open_store_as (ctx, &error)) == NULL
+      || !bm_store_set_operator_id_number (store, argv[1], argv[2], ctx->operator_name, &error))
+    return bm_cli_fail (g_steal_pointer (&error));
+  json_object_set_string_member (output, "user", argv[1]);
+  json_object_set_boolean_member (output, "has_id_number", TRUE);
+  bm_cli_print_json_object (output);
+  return BM_CLI_EXIT_OK;
+}
+
 int
 bm_cli_operator (BmCliContext *ctx, int argc, char **argv)
 {
   if (argc < 2)
     {
-      g_printerr ("%s\n", _("Usage: baoming-cli operator add|list|passwd|disable|enable|unlock …"));
+      g_printerr ("%s\n", _("Usage: baoming-cli operator add|list|passwd|disable|enable|unlock|set-id …"));
       return BM_CLI_EXIT_USAGE;
     }
   if (g_str_equal (argv[1], "list"))
@@ -208,6 +237,8 @@ bm_cli_operator (BmCliContext *ctx, int argc, char **argv)
     return operator_passwd (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "disable") || g_str_equal (argv[1], "enable") || g_str_equal (argv[1], "unlock"))
     return operator_manage (ctx, argc - 1, argv + 1, argv[1]);
+  if (g_str_equal (argv[1], "set-id"))
+    return operator_set_id (ctx, argc - 1, argv + 1);
   g_printerr ("baoming-cli: %s\n", _("Unknown operator command"));
   return BM_CLI_EXIT_USAGE;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-id-number.h"
 #include "bm-password.h"
 #include "bm-store-login.h"
 #include "bm-store-operators.h"
@@ -168,7 +169,8 @@ lock_minutes_left (BmStore *self, const char *locked_until)
 /* A wrong password (or an attempt on a locked account): counted and
  * audited in its own transaction, so the refusal itself is kept. */
 static gboolean
-record_failure (BmStore *self, const char *user, const Account *a, const char *reason, GError **error)
+record_failure (BmStore *self, const char *user, const Account *a, const char *reason, const char *card_masked,
+                GError **error)
 {
   g_autoptr(JsonObject) detail = json_object_new ();
   gint64 failed = a->failed;
@@ -183,6 +185,10 @@ record_failure (BmStore *self, const char *user, const Account *a, const char *r
   else
     json_object_set_null_member (detail, "user");
   json_object_set_string_member (detail, "reason", reason);
+  /* Only ever the masked number of a card (实名认证): which card was
+   * tried, without the number itself. */
+  if (card_masked != NULL)
+    json_object_set_string_member (detail, "card", card_masked);
   if (g_str_equal (reason, "wrong_password"))
     {
       failed++;
@@ -233,7 +239,7 @@ refuse (BmStore *self, const char *user, const Account *a, const char *reason, G
   va_end (args);
   /* If even the failure cannot be recorded, say that instead: a refusal
    * that leaves no trace must not look like an ordinary one. */
-  if (!record_failure (self, user, a, reason, error))
+  if (!record_failure (self, user, a, reason, NULL, error))
     return FALSE;
   g_set_error_literal (error, BM_ERROR, BM_ERROR_PERMISSION, message);
   return FALSE;
@@ -403,4 +409,75 @@ bm_store_operator_awaits_password (BmStore *self, const char *user)
   if (bm_store_is_training (self) || !load_account (self, user, &a, NULL))
     return FALSE;
   return a.found && a.enabled && a.hash == NULL && lock_minutes_left (self, a.locked_until) <= 0;
+}
+
+/* The account's recorded ID number (NULL when none). */
+static gboolean
+load_id_number (BmStore *self, const char *user, char **id_number, GError **error)
+{
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT id_number FROM operators WHERE user = ?", error);
+  int rc;
+
+  *id_number = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user ? user : "", -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *id_number = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+/* Refuses the card step: audited like a wrong password (but not counted
+ * towards the lock: the password was right, and a card cannot be
+ * guessed), with at most the masked number of the card. */
+static gboolean
+refuse_card (BmStore *self, const char *user, const Account *a, const char *reason, const char *card_number,
+             const char *message, GError **error)
+{
+  g_autofree char *masked = card_number && *card_number ? bm_id_number_mask (card_number) : NULL;
+
+  if (!record_failure (self, user, a, reason, masked, error))
+    return FALSE;
+  g_set_error_literal (error, BM_ERROR, BM_ERROR_PERMISSION, message);
+  return FALSE;
+}
+
+gboolean
+bm_store_verify_id_card (BmStore *self, const char *user, BmIdentity *card, GError **error)
+{
+  g_auto(Account) a = { 0 };
+  g_autofree char *recorded = NULL;
+  g_autofree char *recorded_up = NULL;
+  g_autofree char *read_up = NULL;
+  const char *read = card ? bm_identity_get (card, "id_number") : NULL;
+
+  g_return_val_if_fail (BM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (card == NULL || BM_IS_IDENTITY (card), FALSE);
+
+  if (!load_account (self, user, &a, error) || !load_id_number (self, user, &recorded, error))
+    return FALSE;
+  if (!a.found || !a.enabled)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an operator of this point, or the account is disabled."),
+                                                  user ? user : "");
+      return refuse_card (self, user, &a, a.found ? "disabled" : "unknown_user", NULL, message, error);
+    }
+  if (recorded == NULL || *recorded == '\0')
+    {
+      g_autofree char *message = g_strdup_printf (_("The account “%s” has no ID number recorded, and this workstation needs the operator’s own ID card to log in: ask the supervisor to record your ID number."),
+                                                  user);
+      return refuse_card (self, user, &a, "no_id_number", read, message, error);
+    }
+  recorded_up = g_ascii_strup (recorded, -1);
+  read_up = read ? g_ascii_strup (read, -1) : NULL;
+  if (read_up == NULL || !g_str_equal (recorded_up, read_up))
+    {
+      g_autofree char *message = g_strdup_printf (_("This ID card is not the one recorded for “%s”: place your own ID card on the reader."),
+                                                  user);
+      return refuse_card (self, user, &a, "id_card_mismatch", read, message, error);
+    }
+  return TRUE;
 }

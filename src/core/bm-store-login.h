@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bm-identity.h"
 #include "bm-operator.h"
 #include "bm-store.h"
 
@@ -48,6 +49,19 @@ gboolean bm_store_verify_password  (BmStore     *self,
                                     const char  *user,
                                     const char  *password,
                                     gboolean    *must_change,
+                                    GError     **error);
+
+/* 实名认证: the second step of a log-in when the workstation asks for
+ * the operator's own ID card. TRUE when @card's ID number equals the one
+ * recorded for @user (compared in upper case). An account without a
+ * recorded number cannot pass (the sentence says to ask the supervisor);
+ * a refusal is BM_ERROR_PERMISSION, audited as "login_failed" with the
+ * reason "id_card_mismatch" or "no_id_number" and at most the card's
+ * masked number. Does not check the password: call it after
+ * bm_store_verify_password(). */
+gboolean bm_store_verify_id_card   (BmStore     *self,
+                                    const char  *user,
+                                    BmIdentity  *card,
                                     GError     **error);
 
 gboolean bm_store_operator_awaits_password (BmStore    *self,

@@ -233,6 +233,54 @@ fail:
   return FALSE;
 }
 
+gboolean
+bm_store_set_operator_id_number (BmStore *self, const char *user, const char *id_number, const char *supervisor,
+                                 GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autofree char *number = id_number ? g_ascii_strup (id_number, -1) : NULL;
+  g_autofree char *masked = NULL;
+  int rc;
+
+  if (!bm_store_check_role (self, supervisor, BM_OPERATOR_ROLE_SUPERVISOR, error))
+    return FALSE;
+  if (number == NULL || !bm_id_number_check_resident (g_strstrip (number), NULL))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("The operator’s ID number is not valid."));
+      return FALSE;
+    }
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  stmt = bm_store_prepare (self, "UPDATE operators SET id_number = ? WHERE user = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, user ? user : "", -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  if (sqlite3_changes (bm_store_get_sqlite (self)) == 0)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_NOT_FOUND, _("There is no operator “%s” at this point."), user ? user : "");
+      goto fail;
+    }
+  /* Which number, for the supervisor reading the log, but masked. */
+  masked = bm_id_number_mask (number);
+  json_object_set_string_member (detail, "user", user);
+  json_object_set_string_member (detail, "id_number", masked);
+  if (!bm_store_audit_append (self, supervisor, NULL, "operator_id_number", detail, error))
+    goto fail;
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
 static const char *
 entry_string (JsonObject *o, const char *key)
 {

@@ -49,6 +49,16 @@ gboolean    bm_store_set_operator_enabled (BmStore    *self,
                                            const char *supervisor,
                                            GError    **error);
 
+/* A supervisor records (or corrects) @user's ID number, which 实名认证
+ * log-in compares with the card; validated as a resident ID number and
+ * kept in upper case. Audited as "operator_id_number" with the masked
+ * number only. */
+gboolean    bm_store_set_operator_id_number (BmStore    *self,
+                                             const char *user,
+                                             const char *id_number,
+                                             const char *supervisor,
+                                             GError    **error);
+
 /* Creates or refreshes accounts from a point profile's or set-up file's
  * operators[] ({ user, name, role, id_number?, enabled? }): a missing
  * account is created without a password; an existing one takes the real

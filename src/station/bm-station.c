@@ -33,6 +33,9 @@ struct _BmStation
   BmIntake *intake;
   char *operator_name;      /* logged in; kept while locked */
   gboolean locked;
+  gboolean require_id_card; /* 实名认证: log-in also takes the own ID card */
+  char *awaiting_user;      /* password checked, waiting for their card */
+  char *card_problem;       /* why the last card was refused */
   guint idle_lock_seconds;  /* 0: never */
   gint64 last_activity;     /* station clock, µs */
   BmStationClock clock;
@@ -48,7 +51,7 @@ typedef struct {
 
 G_DEFINE_FINAL_TYPE (BmStation, bm_station, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_STORE, PROP_OPERATOR, PROP_LOCKED, N_PROPS };
+enum { PROP_0, PROP_STORE, PROP_OPERATOR, PROP_LOCKED, PROP_AWAITING_CARD, PROP_CARD_PROBLEM, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 enum { SIGNAL_STORE_CHANGED, N_SIGNALS };
@@ -103,6 +106,8 @@ bm_station_finalize (GObject *object)
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_free (self->operator_name);
+  g_free (self->awaiting_user);
+  g_free (self->card_problem);
   g_free (self->camera_dir);
   G_OBJECT_CLASS (bm_station_parent_class)->finalize (object);
 }
@@ -122,6 +127,12 @@ bm_station_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_LOCKED:
       g_value_set_boolean (value, self->locked);
+      break;
+    case PROP_AWAITING_CARD:
+      g_value_set_boolean (value, self->awaiting_user != NULL);
+      break;
+    case PROP_CARD_PROBLEM:
+      g_value_set_string (value, self->card_problem);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -146,6 +157,14 @@ bm_station_class_init (BmStationClass *klass)
   /* Locked: nobody may work until the same operator's password is given. */
   props[PROP_LOCKED] = g_param_spec_boolean ("locked", NULL, NULL, FALSE,
                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* 实名认证: the password was right and the log-in (or unlock) waits
+   * for the operator's own ID card on the reader. */
+  props[PROP_AWAITING_CARD] = g_param_spec_boolean ("awaiting-card", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Why the last card was refused (NULL before a card, or after a new
+   * password step). */
+  props[PROP_CARD_PROBLEM] = g_param_spec_string ("card-problem", NULL, NULL, NULL,
+                                                  G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -198,6 +217,13 @@ apply_reader_settings (BmStation *self)
 static void
 on_card_read (BmCardReader *reader, BmIdentity *identity, BmStation *self)
 {
+  /* A card placed for the log-in is the operator's own: it must not
+   * start a candidate's registration. */
+  if (self->awaiting_user != NULL)
+    {
+      bm_station_present_card (self, identity, NULL);
+      return;
+    }
   bm_intake_card_read (self->intake, identity);
 }
 
@@ -241,6 +267,10 @@ bm_station_new (BmStore *store, GSettings *settings)
    * the log-in screen suggests). */
   if (bm_store_is_training (store))
     bm_station_log_in (self, BM_TRAINING_CLERK, NULL, NULL);
+  /* Read after the training clerk's log-in: a training store opens
+   * without a card; later log-ins on it take one like any other. */
+  if (self->settings != NULL)
+    self->require_id_card = g_settings_get_boolean (self->settings, "require-id-card-login");
 
   server = bm_store_sync_get (store, "server_url");
   if (server != NULL && !bm_store_is_training (store))
@@ -378,6 +408,44 @@ set_logged_in (BmStation *self, const char *user)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+static void
+set_card_problem (BmStation *self, const char *problem)
+{
+  if (g_strcmp0 (self->card_problem, problem) == 0)
+    return;
+  g_free (self->card_problem);
+  self->card_problem = g_strdup (problem);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CARD_PROBLEM]);
+}
+
+static void
+set_awaiting (BmStation *self, const char *user)
+{
+  gboolean was = self->awaiting_user != NULL;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_free (self->awaiting_user);
+  self->awaiting_user = g_strdup (user);
+  set_card_problem (self, NULL);
+  if (was != (user != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_AWAITING_CARD]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The password step is done: log @user in, or with 实名认证 on wait for
+ * their card. Whoever worked before stays (locked or not) until then. */
+static void
+password_accepted (BmStation *self, const char *user)
+{
+  if (self->require_id_card)
+    set_awaiting (self, user);
+  else
+    {
+      set_awaiting (self, NULL);
+      set_logged_in (self, user);
+    }
+}
+
 /**
  * bm_station_log_in:
  * @user: the account
@@ -402,7 +470,7 @@ bm_station_log_in (BmStation *self, const char *user, const char *password, GErr
                    _("“%s” logs in with a one-time password: choose your own password first."), user);
       return FALSE;
     }
-  set_logged_in (self, user);
+  password_accepted (self, user);
   return TRUE;
 }
 
@@ -416,7 +484,7 @@ bm_station_change_password (BmStation *self, const char *user, const char *old_p
   if (!bm_store_verify_password (self->store, user, old_password, NULL, error)
       || !bm_store_set_password (self->store, user, new_password, FALSE, user, error))
     return FALSE;
-  set_logged_in (self, user);
+  password_accepted (self, user);
   return TRUE;
 }
 
@@ -454,7 +522,78 @@ void
 bm_station_log_out (BmStation *self)
 {
   g_return_if_fail (BM_IS_STATION (self));
+  set_awaiting (self, NULL);
   set_logged_in (self, NULL);
+}
+
+/* 实名认证 on or off (the "require-id-card-login" setting). Turning it
+ * off does not complete a log-in already waiting for a card. */
+void
+bm_station_set_require_id_card (BmStation *self, gboolean require)
+{
+  g_return_if_fail (BM_IS_STATION (self));
+  self->require_id_card = require;
+}
+
+gboolean
+bm_station_get_awaiting_card (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), FALSE);
+  return self->awaiting_user != NULL;
+}
+
+/* Returns: (nullable): why the last card was refused */
+const char *
+bm_station_get_card_problem (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), NULL);
+  return self->card_problem;
+}
+
+/* Back to the password step: the waiting log-in is dropped; whoever
+ * worked before (or the lock) stays as it was. */
+void
+bm_station_cancel_card (BmStation *self)
+{
+  g_return_if_fail (BM_IS_STATION (self));
+  set_awaiting (self, NULL);
+}
+
+/**
+ * bm_station_present_card:
+ * @identity: (nullable): the card read
+ *
+ * The card step of a log-in waiting for one (the reader's "card-read"
+ * calls this). A matching card logs the operator in; another one is
+ * refused (audited; "card-problem" says why) and the station keeps
+ * waiting, so the right card can still be placed.
+ */
+gboolean
+bm_station_present_card (BmStation *self, BmIdentity *identity, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *user = NULL;
+
+  g_return_val_if_fail (BM_IS_STATION (self), FALSE);
+  if (self->awaiting_user == NULL)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_PERMISSION, _("No log-in is waiting for an ID card; enter the password first."));
+      return FALSE;
+    }
+  user = g_strdup (self->awaiting_user);
+  if (!bm_store_verify_id_card (self->store, user, identity, &local))
+    {
+      set_card_problem (self, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* One round of notifications: whoever watches "awaiting-card" sees
+   * the operator already logged in. */
+  g_object_freeze_notify (G_OBJECT (self));
+  set_awaiting (self, NULL);
+  set_logged_in (self, user);
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
 }
 
 /* Returns: (nullable): the operator logged in (also while locked) */

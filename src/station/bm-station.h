@@ -45,6 +45,18 @@ gboolean         bm_station_unlock             (BmStation    *self,
                                                 const char   *password,
                                                 GError      **error);
 void             bm_station_log_out            (BmStation    *self);
+/* 实名认证 (issue 12): with it on, a right password (log-in, unlock or a
+ * password change) only makes the station wait for the operator's own ID
+ * card ("awaiting-card"); bm_station_log_in() then returns TRUE while
+ * nobody new is logged in yet. */
+void             bm_station_set_require_id_card (BmStation   *self,
+                                                gboolean      require);
+gboolean         bm_station_get_awaiting_card  (BmStation    *self);
+const char      *bm_station_get_card_problem   (BmStation    *self);
+gboolean         bm_station_present_card       (BmStation    *self,
+                                                BmIdentity   *identity,
+                                                GError      **error);
+void             bm_station_cancel_card        (BmStation    *self);
 const char      *bm_station_get_operator       (BmStation    *self);
 const char      *bm_station_get_acting_operator (BmStation   *self);
 gboolean         bm_station_get_locked         (BmStation    *self);

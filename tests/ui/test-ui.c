@@ -13,6 +13,7 @@
 #include "bm-store-lifecycle.h"
 #include "bm-store-login.h"
 #include "bm-store-private.h"
+#include "bm-store-operators.h"
 #include "bm-error.h"
 #include "bm-paths.h"
 #include "bm-phone-dialog.h"
@@ -377,6 +378,83 @@ test_lock_and_log_in (void)
   bm_test_remove_dir (dir);
 }
 
+/* 实名认证 on: after the right password the dialog asks for the own ID
+ * card; another person's card leaves it up with the sentence, the own card
+ * unlocks and closes it. */
+static void
+test_id_card_unlock (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(GSettings) settings = bm_settings_new ();
+  g_autoptr(BmStation) station = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *own = bm_test_make_id_number (5);
+  g_autofree char *other = bm_test_make_id_number (6);
+  g_autoptr(BmIdentity) own_card = bm_identity_new ();
+  g_autoptr(BmIdentity) other_card = bm_identity_new ();
+  BmWindow *window;
+  BmLoginDialog *dialog;
+  GtkWidget *user, *password, *problem, *card_box, *password_box;
+
+  g_settings_set_boolean (settings, "require-id-card-login", TRUE);
+  station = bm_station_new (store, settings);
+  bm_identity_set (own_card, "id_number", own);
+  bm_identity_set (other_card, "id_number", other);
+  g_assert_true (bm_store_add_operator (store, "lisi", "李四", own, BM_OPERATOR_ROLE_CLERK, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  g_assert_true (bm_store_set_password (store, "lisi", "lisi-own-pass", FALSE, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  window = bm_window_new (NULL, station);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
+  wait_for_draw (GTK_WIDGET (window));
+  dialog = find_login_dialog ();
+  g_assert_nonnull (dialog);
+  user = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "user_entry");
+  password = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "password_entry");
+  problem = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "problem_label");
+  card_box = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "card_box");
+  password_box = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), BM_TYPE_LOGIN_DIALOG, "password_box");
+  g_assert_false (gtk_widget_get_visible (card_box));
+
+  gtk_editable_set_text (GTK_EDITABLE (user), "lisi");
+  gtk_editable_set_text (GTK_EDITABLE (password), "lisi-own-pass");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.log-in", NULL));
+  wait_for_draw (GTK_WIDGET (dialog));
+  g_assert_true (find_login_dialog () == dialog);
+  g_assert_true (gtk_widget_get_visible (card_box));
+  g_assert_false (gtk_widget_get_visible (password_box));
+  g_assert_true (bm_station_get_locked (station));
+
+  g_signal_emit_by_name (bm_station_get_card_reader (station), "card-read", other_card);
+  g_assert_true (find_login_dialog () == dialog);
+  /* The UI runs in Chinese: the sentence is the station's, naming lisi. */
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "lisi"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (problem)), ==, bm_station_get_card_problem (station));
+  g_assert_null (bm_station_get_acting_operator (station));
+
+  /* Back to the password, and again with the own card. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.cancel-card", NULL));
+  g_assert_false (gtk_widget_get_visible (card_box));
+  g_assert_true (gtk_widget_get_visible (password_box));
+  g_assert_true (find_login_dialog () == dialog);
+  gtk_editable_set_text (GTK_EDITABLE (password), "lisi-own-pass");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.log-in", NULL));
+  g_signal_emit_by_name (bm_station_get_card_reader (station), "card-read", own_card);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (find_login_dialog ());
+  g_assert_cmpstr (bm_station_get_acting_operator (station), ==, "lisi");
+
+  g_settings_reset (settings, "require-id-card-login");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&station);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 static const char real_setup[] =
   "{ \"point\": { \"code\": \"010201\", \"name\": \"测试点\", \"county_code\": \"0102\" },"
   "  \"workstation_id\": \"W1\", \"workstation_count\": 1, \"workstation_index\": 1,"
@@ -624,6 +702,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/counts-follow-changes", test_counts_follow_changes);
   g_test_add_func ("/ui/lock-and-log-in", test_lock_and_log_in);
   g_test_add_func ("/ui/real-mode-log-in", test_real_mode_log_in);
+  g_test_add_func ("/ui/id-card-unlock", test_id_card_unlock);
   g_test_add_func ("/ui/enter-and-list", test_enter_and_list);
   g_test_add_func ("/ui/counter", test_counter);
   g_test_add_func ("/ui/pages", test_pages);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bm-error.h"
+#include "bm-id-number.h"
 #include "bm-store-login.h"
 #include "bm-store-operators.h"
 #include "bm-store-print.h"
@@ -231,6 +232,79 @@ test_lockout (void)
   bm_test_remove_dir (dir);
 }
 
+/* 实名认证: the card's number must be the account's; an account without
+ * one cannot pass; every refusal is audited without the number. */
+static void
+test_id_card (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autofree char *own = bm_test_make_id_number (7);
+  g_autofree char *other = bm_test_make_id_number (8);
+  g_autofree char *own_masked = bm_id_number_mask (own);
+  g_autoptr(BmIdentity) own_card = bm_identity_new ();
+  g_autoptr(BmIdentity) other_card = bm_identity_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *like_own = NULL;
+  g_autofree char *like_other = NULL;
+
+  g_assert_true (bm_store_add_operator (store, "lisi", "李四", own, BM_OPERATOR_ROLE_CLERK, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  bm_identity_set (own_card, "id_number", own);
+  bm_identity_set (other_card, "id_number", other);
+
+  g_assert_true (bm_store_verify_id_card (store, "lisi", own_card, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (bm_store_verify_id_card (store, "lisi", other_card, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_assert_nonnull (strstr (error->message, "your own ID card"));
+  g_clear_error (&error);
+  g_assert_false (bm_store_verify_id_card (store, "lisi", NULL, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  /* The training clerk has no ID number: refused even with a card. */
+  g_assert_false (bm_store_verify_id_card (store, BM_TRAINING_CLERK, own_card, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_assert_nonnull (strstr (error->message, "ask the supervisor to record your ID number"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' "
+                                 "AND detail LIKE '%\"id_card_mismatch\"%'", NULL), ==, 2);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' "
+                                 "AND detail LIKE '%\"no_id_number\"%'", NULL), ==, 1);
+  /* The masked number of the card tried, never a number itself. */
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND instr(detail, ?) > 0",
+                          own_masked), ==, 1);
+  like_own = g_strdup (own);
+  like_other = g_strdup (other);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE instr(detail, ?) > 0", like_own), ==, 0);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE instr(detail, ?) > 0", like_other), ==, 0);
+  /* A card refusal does not count towards the password lock. */
+  g_assert_cmpint (count (store, "SELECT failed_attempts FROM operators WHERE user = 'lisi'", NULL), ==, 0);
+
+  /* The supervisor records the clerk's number (a clerk may not; an invalid
+   * one is refused); audited masked; then the clerk's card passes. */
+  g_assert_false (bm_store_set_operator_id_number (store, BM_TRAINING_CLERK, other, BM_TRAINING_CLERK, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (bm_store_set_operator_id_number (store, BM_TRAINING_CLERK, "110101199001011230", BM_TRAINING_SUPERVISOR, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (bm_store_set_operator_id_number (store, "nobody", other, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (bm_store_set_operator_id_number (store, BM_TRAINING_CLERK, other, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  g_assert_true (bm_store_verify_id_card (store, BM_TRAINING_CLERK, other_card, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_id_number'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE instr(detail, ?) > 0", like_other), ==, 0);
+
+  bm_test_remove_dir (dir);
+}
+
 static const char real_setup[] =
   "{ \"point\": { \"code\": \"010201\", \"name\": \"测试点\", \"county_code\": \"0102\" },"
   "  \"workstation_id\": \"W1\", \"workstation_count\": 1, \"workstation_index\": 1,"
@@ -328,6 +402,7 @@ main (int argc, char **argv)
   g_test_add_func ("/operators/add-rules", test_add_rules);
   g_test_add_func ("/operators/password-round-trip", test_password_round_trip);
   g_test_add_func ("/operators/lockout", test_lockout);
+  g_test_add_func ("/operators/id-card", test_id_card);
   g_test_add_func ("/operators/accounts-from-setup-and-profile", test_accounts_from_setup_and_profile);
   return g_test_run ();
 }

@@ -4,12 +4,14 @@
 #include "bm-config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "bm-error.h"
 #include "bm-station.h"
 #include "bm-store-login.h"
 #include "bm-store-operators.h"
 #include "bm-store-photo.h"
+#include "bm-store-private.h"
 #include "bm-test-util.h"
 
 typedef struct {
@@ -206,6 +208,131 @@ test_log_in_and_lock (void)
   bm_test_remove_dir (dir);
 }
 
+static gint64
+count_rows (BmStore *store, const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* 实名认证: off, the password suffices; on, nobody is logged in until the
+ * operator's own card is read (through the reader's "card-read"), a wrong
+ * card is refused and audited, cancel goes back to the password, and an
+ * unlock after an idle lock needs the card too. */
+static void
+test_id_card_log_in (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(BmStation) station = bm_station_new (store, NULL);
+  g_autofree char *own = bm_test_make_id_number (3);
+  g_autofree char *other = bm_test_make_id_number (4);
+  g_autoptr(BmIdentity) own_card = bm_identity_new ();
+  g_autoptr(BmIdentity) other_card = bm_identity_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+  guint awaiting_notes = 0;
+  gboolean awaiting = FALSE;
+
+  bm_identity_set (own_card, "id_number", own);
+  bm_identity_set (other_card, "id_number", other);
+  g_assert_true (bm_store_add_operator (store, "lisi", "李四", own, BM_OPERATOR_ROLE_CLERK, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  g_assert_true (bm_store_set_password (store, "lisi", "lisi-own-pass", FALSE, BM_TRAINING_SUPERVISOR, &error));
+  g_assert_no_error (error);
+  g_signal_connect (station, "notify::awaiting-card", G_CALLBACK (count_notify), &awaiting_notes);
+
+  /* Off: the password suffices. */
+  g_assert_true (bm_station_log_in (station, "lisi", "lisi-own-pass", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bm_station_get_operator (station), ==, "lisi");
+  g_assert_false (bm_station_get_awaiting_card (station));
+  bm_station_log_out (station);
+
+  /* On: the password only starts the card step. */
+  bm_station_set_require_id_card (station, TRUE);
+  g_assert_false (bm_station_log_in (station, "lisi", "wrong-secret", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (bm_station_get_awaiting_card (station));
+  g_assert_true (bm_station_log_in (station, "lisi", "lisi-own-pass", &error));
+  g_assert_no_error (error);
+  g_assert_null (bm_station_get_operator (station));
+  g_assert_null (bm_station_get_acting_operator (station));
+  g_object_get (station, "awaiting-card", &awaiting, NULL);
+  g_assert_true (awaiting);
+  g_assert_cmpuint (awaiting_notes, ==, 1);
+
+  /* Another person's card is refused and audited (masked); the station
+   * keeps waiting. The card arrives as the reader announces it. */
+  g_signal_emit_by_name (bm_station_get_card_reader (station), "card-read", other_card);
+  g_assert_null (bm_station_get_operator (station));
+  g_assert_true (bm_station_get_awaiting_card (station));
+  g_object_get (station, "card-problem", &problem, NULL);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, "your own ID card"));
+  g_assert_cmpint (count_rows (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' "
+                                      "AND detail LIKE '%id_card_mismatch%' AND detail LIKE '%\"user\":\"lisi\"%'"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%' || "
+                                      "(SELECT id_number FROM operators WHERE user = 'lisi') || '%'"), ==, 0);
+
+  /* Cancel: back to the password step; a card now starts nothing. */
+  bm_station_cancel_card (station);
+  g_assert_false (bm_station_get_awaiting_card (station));
+  g_assert_false (bm_station_present_card (station, own_card, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_null (bm_station_get_operator (station));
+
+  /* The own card completes the log-in. */
+  g_assert_true (bm_station_log_in (station, "lisi", "lisi-own-pass", &error));
+  g_assert_no_error (error);
+  g_signal_emit_by_name (bm_station_get_card_reader (station), "card-read", own_card);
+  g_assert_cmpstr (bm_station_get_operator (station), ==, "lisi");
+  g_assert_cmpstr (bm_station_get_acting_operator (station), ==, "lisi");
+  g_assert_false (bm_station_get_awaiting_card (station));
+  g_assert_null (bm_station_get_card_problem (station));
+
+  /* Unlock after an idle lock needs the card too. */
+  fake_now_us = (gint64) 5000 * G_USEC_PER_SEC;
+  bm_station_set_clock (station, fake_clock, NULL);
+  fake_now_us += (gint64) 600 * G_USEC_PER_SEC;
+  g_assert_true (bm_station_check_idle (station));
+  g_assert_true (bm_station_unlock (station, "lisi-own-pass", &error));
+  g_assert_no_error (error);
+  g_assert_true (bm_station_get_locked (station));
+  g_assert_null (bm_station_get_acting_operator (station));
+  g_assert_false (bm_station_present_card (station, other_card, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_true (bm_station_get_locked (station));
+  g_assert_true (bm_station_present_card (station, own_card, &error));
+  g_assert_no_error (error);
+  g_assert_false (bm_station_get_locked (station));
+  g_assert_cmpstr (bm_station_get_acting_operator (station), ==, "lisi");
+
+  /* An account without an ID number cannot log in while it is on. */
+  g_assert_true (bm_store_set_password (store, BM_TRAINING_CLERK, "clerk-secret", FALSE, BM_TRAINING_CLERK, &error));
+  g_assert_no_error (error);
+  g_assert_true (bm_station_log_in (station, BM_TRAINING_CLERK, "clerk-secret", &error));
+  g_assert_no_error (error);
+  g_assert_false (bm_station_present_card (station, own_card, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_assert_nonnull (strstr (error->message, "ask the supervisor to record your ID number"));
+  g_clear_error (&error);
+  g_assert_cmpstr (bm_station_get_operator (station), ==, "lisi");
+  g_assert_cmpint (count_rows (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' "
+                                      "AND detail LIKE '%no_id_number%'"), ==, 1);
+
+  g_signal_handlers_disconnect_by_data (station, &awaiting_notes);
+  g_assert_finalize_object (g_steal_pointer (&station));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 typedef struct {
   GPtrArray *order;      /* "changed:<uuid>" and "done:<uuid>" / "error:…" in arrival order */
   guint      pending;
@@ -317,6 +444,7 @@ main (int argc, char **argv)
   g_test_add_func ("/station/store-changes", test_store_changes);
   g_test_add_func ("/station/lifetime", test_lifetime);
   g_test_add_func ("/station/log-in-and-lock", test_log_in_and_lock);
+  g_test_add_func ("/station/id-card-log-in", test_id_card_log_in);
   g_test_add_func ("/station/writer", test_writer);
   return g_test_run ();
 }
