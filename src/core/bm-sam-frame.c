@@ -10,8 +10,6 @@
 #include "bm-card-error.h"
 #include "bm-sam-frame.h"
 
-G_DEFINE_QUARK (bm-card-error-quark, bm_card_error)
-
 static const guint8 preamble[5] = { 0xAA, 0xAA, 0xAA, 0x96, 0x69 };
 
 guint8

@@ -15,8 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK (bm-print-error-quark, bm_print_error)
-
 #define DEFAULT_SITE_URL "https://www.hneao.cn/ks"
 
 /* The mark on every page printed in training mode. It is a fixed Chinese
