@@ -113,14 +113,25 @@ static const struct {
                           on_next_candidate },
 };
 
+/* Registered, so the "state" property is typed and bindable. */
+G_DEFINE_ENUM_TYPE (BmIntakeState, bm_intake_state,
+  G_DEFINE_ENUM_VALUE (BM_INTAKE_WAITING, "waiting"),
+  G_DEFINE_ENUM_VALUE (BM_INTAKE_CHOOSE_CATEGORY, "choose-category"),
+  G_DEFINE_ENUM_VALUE (BM_INTAKE_NUMBERING, "numbering"),
+  G_DEFINE_ENUM_VALUE (BM_INTAKE_BLOCKED, "blocked"),
+  G_DEFINE_ENUM_VALUE (BM_INTAKE_PHOTO, "photo"),
+  G_DEFINE_ENUM_VALUE (BM_INTAKE_PRINT, "print"),
+  G_DEFINE_ENUM_VALUE (BM_INTAKE_PRINTING, "printing"),
+  G_DEFINE_ENUM_VALUE (BM_INTAKE_DONE, "done"))
+
 const char *
 bm_intake_state_to_string (BmIntakeState state)
 {
-  static const char *const names[] = {
-    "waiting", "choose-category", "numbering", "blocked", "photo", "print", "printing", "done",
-  };
+  g_autoptr(GEnumClass) klass = g_type_class_ref (BM_TYPE_INTAKE_STATE);
+  GEnumValue *value = g_enum_get_value (klass, state);
 
-  return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+  /* Nicks are static strings of the type, valid after the unref. */
+  return value != NULL ? value->value_nick : "unknown";
 }
 
 static void
@@ -426,7 +437,7 @@ bm_intake_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
 
   switch (prop_id)
     {
-    case PROP_STATE: g_value_set_int (value, self->state); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_IDENTITY: g_value_set_object (value, self->identity); break;
     case PROP_NUMBER: g_value_set_string (value, self->number); break;
     case PROP_INITIAL_PASSWORD: g_value_set_string (value, self->initial_password); break;
@@ -446,7 +457,7 @@ bm_intake_class_init (BmIntakeClass *klass)
   object_class->finalize = bm_intake_finalize;
   object_class->get_property = bm_intake_get_property;
 
-  props[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, 0, BM_N_INTAKE_STATES - 1, 0, flags);
+  props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, BM_TYPE_INTAKE_STATE, BM_INTAKE_WAITING, flags);
   props[PROP_IDENTITY] = g_param_spec_object ("identity", NULL, NULL, BM_TYPE_IDENTITY, flags);
   props[PROP_NUMBER] = g_param_spec_string ("number", NULL, NULL, NULL, flags);
   props[PROP_INITIAL_PASSWORD] = g_param_spec_string ("initial-password", NULL, NULL, NULL, flags);

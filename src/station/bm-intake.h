@@ -36,6 +36,8 @@ typedef enum {
   BM_N_INTAKE_STATES
 } BmIntakeState;
 
+#define BM_TYPE_INTAKE_STATE (bm_intake_state_get_type ())
+GType       bm_intake_state_get_type  (void);
 const char *bm_intake_state_to_string (BmIntakeState state);
 
 #define BM_TYPE_INTAKE (bm_intake_get_type ())

@@ -434,6 +434,28 @@ test_writer (void)
   bm_test_remove_dir (dir);
 }
 
+/* The intake's state is a registered enum: typed and bindable. */
+static void
+test_intake_state_type (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(BmStation) station = bm_station_new (store, NULL);
+  BmIntake *intake = bm_station_get_intake (station);
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (intake), "state");
+  BmIntakeState state = BM_N_INTAKE_STATES;
+
+  g_assert_nonnull (pspec);
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (pspec) == BM_TYPE_INTAKE_STATE);
+  g_object_get (intake, "state", &state, NULL);
+  g_assert_cmpint (state, ==, BM_INTAKE_WAITING);
+  g_assert_cmpstr (bm_intake_state_to_string (BM_INTAKE_NUMBERING), ==, "numbering");
+  g_assert_cmpstr (bm_intake_state_to_string (BM_N_INTAKE_STATES), ==, "unknown");
+  g_clear_object (&station);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -446,5 +468,6 @@ main (int argc, char **argv)
   g_test_add_func ("/station/log-in-and-lock", test_log_in_and_lock);
   g_test_add_func ("/station/id-card-log-in", test_id_card_log_in);
   g_test_add_func ("/station/writer", test_writer);
+  g_test_add_func ("/station/intake-state-type", test_intake_state_type);
   return g_test_run ();
 }
