@@ -179,7 +179,7 @@ update_record (BmCandidatesPage *self)
     }
   if (number != NULL)
     {
-      g_autoptr(JsonObject) outcome = bm_store_submit_get_outcome (self->store, bm_candidate_get (candidate, "uuid"));
+      g_autoptr(JsonObject) outcome = bm_store_submit_dup_outcome (self->store, bm_candidate_get (candidate, "uuid"));
       const char *status = outcome ? json_object_get_string_member_with_default (outcome, "status", "") : NULL;
 
       g_string_printf (text, _("%s: %s"), number, bm_record_state_get_label (bm_candidate_get_state (candidate)));

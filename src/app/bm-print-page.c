@@ -187,7 +187,7 @@ bm_print_page_get_status (BmPrintPage *self)
 }
 
 char *
-bm_print_page_get_printer (BmPrintPage *self)
+bm_print_page_dup_printer (BmPrintPage *self)
 {
   return current_printer (self);
 }

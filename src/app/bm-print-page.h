@@ -28,7 +28,7 @@ void         bm_print_page_refresh      (BmPrintPage    *self);
 BmDocument  *bm_print_page_get_document (BmPrintPage    *self);
 const char  *bm_print_page_get_status   (BmPrintPage    *self);
 /* The chosen queue, NULL until the printer list has arrived (or is empty). */
-char        *bm_print_page_get_printer  (BmPrintPage    *self);
+char        *bm_print_page_dup_printer  (BmPrintPage    *self);
 gboolean     bm_print_page_is_busy      (BmPrintPage    *self);
 
 G_END_DECLS

@@ -93,7 +93,7 @@ void
 bm_progress_page_refresh (BmProgressPage *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BmProgress) progress = bm_store_get_progress (self->store, &error);
+  g_autoptr(BmProgress) progress = bm_store_dup_progress (self->store, &error);
   g_autoptr(GPtrArray) categories = NULL;
   g_autofree char *summary = NULL;
   gint64 largest = 0;

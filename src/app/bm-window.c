@@ -262,7 +262,7 @@ bm_window_new (GtkApplication *application, BmStation *station)
 {
   BmWindow *self = g_object_new (BM_TYPE_WINDOW, "application", application, NULL);
   BmStore *store = bm_station_get_store (station);
-  g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (store, NULL);
+  g_autoptr(BmPointProfile) profile = bm_store_dup_point_profile (store, NULL);
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/cn/baoming/Client/ui/bm-shortcuts-window.ui");
   g_autofree char *camera = NULL;
 

@@ -143,7 +143,7 @@ candidate_show (BmCliContext *ctx, int argc, char **argv)
   object = bm_candidate_to_json (candidate);
   {
     /* The last final submission's outcome (bm-store-submit.c), with the reason of a refusal. */
-    JsonObject *outcome = bm_store_submit_get_outcome (store, bm_candidate_get (candidate, "uuid"));
+    JsonObject *outcome = bm_store_submit_dup_outcome (store, bm_candidate_get (candidate, "uuid"));
     if (outcome != NULL)
       json_object_set_object_member (object, "submission", outcome);
     else

@@ -43,7 +43,7 @@ bm_cli_init (BmCliContext *ctx, int argc, char **argv)
                            : bm_store_init_from_setup (store, setup, &error)))
     return bm_cli_fail (g_steal_pointer (&error));
 
-  profile = bm_store_get_point_profile (store, &error);
+  profile = bm_store_dup_point_profile (store, &error);
   if (profile == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   if (as_json)
@@ -198,7 +198,7 @@ bm_cli_progress (BmCliContext *ctx, int argc, char **argv)
     return bm_cli_usage (options, _("progress takes no arguments."));
 
   store = bm_cli_open_store (ctx, &error);
-  if (store == NULL || (progress = bm_store_get_progress (store, &error)) == NULL)
+  if (store == NULL || (progress = bm_store_dup_progress (store, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   if (as_json)
     {

@@ -193,7 +193,7 @@ photo_export (BmCliContext *ctx, int argc, char **argv)
   if (argc != 2 || out_path == NULL)
     return bm_cli_usage (options, _("Give one 报名顺序号 and --out FILE."));
   store = bm_cli_open_store (ctx, &error);
-  if (store == NULL || (bytes = bm_store_get_photo (store, argv[1], original ? "original" : "processed", &sha, &error)) == NULL)
+  if (store == NULL || (bytes = bm_store_dup_photo (store, argv[1], original ? "original" : "processed", &sha, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
   /* 0600 whatever the umask (written to a new file, then renamed over
    * @out_path): the photo is candidate data. */

@@ -83,7 +83,7 @@ bm_cli_setup (BmCliContext *ctx, int argc, char **argv)
     }
   memset (password, 0, strlen (password));
   {
-    g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (store, NULL);
+    g_autoptr(BmPointProfile) profile = bm_store_dup_point_profile (store, NULL);
     g_print (_("Workstation %s of point %s (%s) is set up from %s.\n"), profile ? profile->workstation_id : "?",
              profile ? profile->code : point, profile ? profile->name : "", server);
   }

@@ -245,7 +245,7 @@ verify_chain (BmStore *self, gint64 *n_rows, GError **error)
   if (rc != SQLITE_DONE)
     return bm_store_set_sqlite_error (self, rc, error);
 
-  head = bm_store_get_meta (self, "audit_head");
+  head = bm_store_dup_meta (self, "audit_head");
   if (expected_id > 1)
     expected_head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", expected_id - 1, prev_hash);
   if (g_strcmp0 (head, expected_head) != 0)

@@ -430,7 +430,7 @@ bm_store_add_candidates (BmStore *self, GPtrArray *candidates, const char *opera
 
   if (!bm_store_transaction_begin (self, error))
     return FALSE;
-  profile = bm_store_get_point_profile (self, error);
+  profile = bm_store_dup_point_profile (self, error);
   if (profile == NULL)
     goto fail;
   for (guint i = 0; i < candidates->len; i++)

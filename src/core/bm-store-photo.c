@@ -196,14 +196,14 @@ fail:
 }
 
 /**
- * bm_store_get_photo:
+ * bm_store_dup_photo:
  * @kind: "processed" or "original"
  * @sha256_out: (out) (optional): its stored hash
  *
  * Returns: (transfer full): the current photo of the record.
  */
 GBytes *
-bm_store_get_photo (BmStore     *self,
+bm_store_dup_photo (BmStore     *self,
                     const char  *number,
                     const char  *kind,
                     char       **sha256_out,

@@ -11,7 +11,7 @@ gboolean  bm_store_save_photo (BmStore     *self,
                                const char  *source,
                                const char  *operator_name,
                                GError     **error);
-GBytes   *bm_store_get_photo  (BmStore     *self,
+GBytes   *bm_store_dup_photo  (BmStore     *self,
                                const char  *number,
                                const char  *kind,
                                char       **sha256_out,

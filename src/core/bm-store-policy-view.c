@@ -16,7 +16,7 @@
 static JsonNode *
 meta_json (BmStore *self, const char *key)
 {
-  g_autofree char *text = bm_store_get_meta (self, key);
+  g_autofree char *text = bm_store_dup_meta (self, key);
   return text ? bm_json_input_parse (text, -1, BM_JSON_INPUT_STORED, NULL) : NULL;
 }
 
@@ -73,7 +73,7 @@ set_object_or_null (JsonObject *o, const char *key, JsonObject *value)
 JsonObject *
 bm_store_policy_show (BmStore *self, GError **error)
 {
-  g_autoptr(BmPointProfile) point = bm_store_get_point_profile (self, error);
+  g_autoptr(BmPointProfile) point = bm_store_dup_point_profile (self, error);
   g_autoptr(GPtrArray) categories = NULL;
   g_autoptr(GArray) ranges = bm_serial_spans_new ();
   g_autoptr(JsonObject) applied = meta_object (self, "policy.applied");

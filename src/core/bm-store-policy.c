@@ -504,7 +504,7 @@ static gboolean
 record_refusal (BmStore *self, gint64 version, gint64 in_force, const char *source, const char *actor,
                 JsonArray *reasons, const char *message, GError **error)
 {
-  g_autofree char *old_text = bm_store_get_meta (self, "policy.refusal");
+  g_autofree char *old_text = bm_store_dup_meta (self, "policy.refusal");
   g_autoptr(JsonNode) old = parse_stored (old_text);
   g_autoptr(JsonObject) r = json_object_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
@@ -588,7 +588,7 @@ apply_locked (BmStore *self, JsonObject *policy, JsonObject *profile, const char
   gint64 in_force = bm_store_policy_version (self);
 
   p.ranges = ranges;
-  if ((point = bm_store_get_point_profile (self, error)) == NULL)
+  if ((point = bm_store_dup_point_profile (self, error)) == NULL)
     return BM_POLICY_FAILED;
   if (!bm_policy_read (policy, &p, &bad))
     {

@@ -93,7 +93,7 @@ bm_store_print_was_completed (BmStore     *self,
 }
 
 GBytes *
-bm_store_get_photo_jpeg (BmStore     *self,
+bm_store_dup_photo_jpeg (BmStore     *self,
                          const char  *candidate_uuid,
                          GError     **error)
 {

@@ -28,7 +28,7 @@ gboolean   bm_store_print_was_completed (BmStore       *self,
                                          GError       **error);
 /* The newest processed photo (JPEG) of a candidate, or NULL without error
  * when there is none. */
-GBytes    *bm_store_get_photo_jpeg      (BmStore       *self,
+GBytes    *bm_store_dup_photo_jpeg      (BmStore       *self,
                                          const char    *candidate_uuid,
                                          GError       **error);
 /* One print log row with its records, in one transaction. A non-NULL

@@ -45,7 +45,7 @@ gboolean  bm_store_migrate              (BmStore      *self,
                                          GError      **error);
 gboolean  bm_store_check_schema_version (BmStore      *self,
                                          GError      **error);
-char     *bm_store_get_meta             (BmStore      *self,
+char     *bm_store_dup_meta             (BmStore      *self,
                                          const char   *key);
 gboolean  bm_store_set_meta             (BmStore      *self,
                                          const char   *key,

@@ -154,7 +154,7 @@ count_where (BmStore *self, const char *sql)
 }
 
 BmProgress *
-bm_store_get_progress (BmStore *self, GError **error)
+bm_store_dup_progress (BmStore *self, GError **error)
 {
   g_autoptr(BmProgress) progress = g_new0 (BmProgress, 1);
   g_autofree char *profile = bm_store_sync_get (self, "profile");

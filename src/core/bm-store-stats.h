@@ -50,7 +50,7 @@ gint64      bm_progress_largest    (GArray     *counts);
 JsonObject *bm_progress_to_json    (const BmProgress *progress);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmProgress, bm_progress_free)
 
-BmProgress *bm_store_get_progress  (BmStore  *self,
+BmProgress *bm_store_dup_progress  (BmStore  *self,
                                     GError  **error);
 
 G_END_DECLS

@@ -192,7 +192,7 @@ bm_store_submit_prepare (BmStore *self, const char * const *numbers, gboolean fo
                    BM_SUBMIT_MAX_RECORDS);
       return NULL;
     }
-  if ((profile = bm_store_get_point_profile (self, error)) == NULL)
+  if ((profile = bm_store_dup_point_profile (self, error)) == NULL)
     return NULL;
   for (guint i = 0; numbers[i] != NULL; i++)
     {
@@ -601,7 +601,7 @@ bm_submit_result_to_json (const BmSubmitResult *r)
  * version, code, reason, missing, submission_id, at}, or NULL if it was
  * never submitted. */
 JsonObject *
-bm_store_submit_get_outcome (BmStore *self, const char *uuid)
+bm_store_submit_dup_outcome (BmStore *self, const char *uuid)
 {
   g_autoptr(BmCachedStmt) st = bm_store_statement (self,
       "SELECT status, version, code, reason, missing, submission_id, at FROM submission_results"

@@ -65,7 +65,7 @@ gboolean      bm_store_submit_drop           (BmStore     *self,
                                               const char  *submission_id,
                                               const char  *code,
                                               GError     **error);
-JsonObject   *bm_store_submit_get_outcome    (BmStore     *self,
+JsonObject   *bm_store_submit_dup_outcome    (BmStore     *self,
                                               const char  *uuid);
 JsonObject   *bm_submit_result_to_json       (const BmSubmitResult *result);
 void          bm_submit_scrub_batch_record   (JsonObject  *record);

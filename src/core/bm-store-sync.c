@@ -34,7 +34,7 @@ char *
 bm_store_sync_get (BmStore *self, const char *key)
 {
   g_autofree char *k = g_strconcat ("sync.", key, NULL);
-  return bm_store_get_meta (self, k);
+  return bm_store_dup_meta (self, k);
 }
 
 gboolean
@@ -169,7 +169,7 @@ bm_store_sync_make_batch (BmStore *self, guint max_records, gsize max_bytes, GEr
   g_autofree char *photo_list = NULL;
   BmSyncBatch *batch;
 
-  if ((profile = bm_store_get_point_profile (self, error)) == NULL)
+  if ((profile = bm_store_dup_point_profile (self, error)) == NULL)
     return NULL;
   if (!bm_store_transaction_begin (self, error))
     return NULL;
@@ -508,7 +508,7 @@ fail:
 }
 
 GBytes *
-bm_store_sync_get_photo (BmStore *self, const char *sha256, GError **error)
+bm_store_sync_dup_photo (BmStore *self, const char *sha256, GError **error)
 {
   /* photo_blobs: one blob per hash (migration 41); older rows hold theirs. */
   g_autoptr(sqlite3_stmt) st = bm_store_prepare (self,
@@ -573,7 +573,7 @@ bm_store_sync_mark_photos (BmStore *self, const char * const *sha256s, GError **
 gboolean
 bm_store_sync_add_slices (BmStore *self, GPtrArray *slices, GError **error)
 {
-  g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (self, error);
+  g_autoptr(BmPointProfile) profile = bm_store_dup_point_profile (self, error);
   g_autoptr(GArray) ranges = bm_serial_spans_new ();
   g_autoptr(GArray) held = bm_serial_spans_new ();
   g_autoptr(GArray) fresh = bm_serial_spans_new ();

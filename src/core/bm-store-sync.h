@@ -47,7 +47,7 @@ gboolean     bm_store_sync_apply_results  (BmStore     *self,
                                            const char  *batch_id,
                                            GPtrArray   *results,
                                            GError     **error);
-GBytes      *bm_store_sync_get_photo      (BmStore     *self,
+GBytes      *bm_store_sync_dup_photo      (BmStore     *self,
                                            const char  *sha256,
                                            GError     **error);
 gboolean     bm_store_sync_photo_on_server (BmStore    *self,

@@ -282,7 +282,7 @@ bm_store_transaction_rollback (BmStore *self)
 }
 
 char *
-bm_store_get_meta (BmStore *self, const char *key)
+bm_store_dup_meta (BmStore *self, const char *key)
 {
   g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT value FROM meta WHERE key = ?", NULL);
 
@@ -364,7 +364,7 @@ bm_store_check_integrity_if_due (BmStore *self, gboolean *ran_full, GError **err
   if (has_meta == NULL)
     return FALSE;
   if (sqlite3_step (has_meta) == SQLITE_ROW)
-    last = bm_store_get_meta (self, INTEGRITY_META_KEY);
+    last = bm_store_dup_meta (self, INTEGRITY_META_KEY);
   if (g_strcmp0 (last, today) == 0)
     return run_check (self, "PRAGMA quick_check", error);
   *ran_full = TRUE;
@@ -555,7 +555,7 @@ column_strdup (sqlite3_stmt *stmt, int col)
 }
 
 BmPointProfile *
-bm_store_get_point_profile (BmStore *self, GError **error)
+bm_store_dup_point_profile (BmStore *self, GError **error)
 {
   g_autoptr(BmCachedStmt) stmt = NULL;
   BmPointProfile *profile;

@@ -50,7 +50,7 @@ gboolean        bm_store_init_training      (BmStore       *self,
 gboolean        bm_store_init_from_setup    (BmStore       *self,
                                              JsonObject    *setup,
                                              GError       **error);
-BmPointProfile *bm_store_get_point_profile  (BmStore       *self,
+BmPointProfile *bm_store_dup_point_profile  (BmStore       *self,
                                              GError       **error);
 GPtrArray      *bm_store_list_categories    (BmStore       *self,
                                              GError       **error);

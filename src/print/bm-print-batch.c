@@ -221,7 +221,7 @@ static gboolean
 load_photo_here (gpointer data)
 {
   PhotoRequest *req = data;
-  GBytes *photo = bm_store_get_photo_jpeg (req->source->store, req->uuid, NULL);
+  GBytes *photo = bm_store_dup_photo_jpeg (req->source->store, req->uuid, NULL);
 
   g_mutex_lock (&req->mutex);
   req->photo = photo;
@@ -241,7 +241,7 @@ load_photo (BmPrintRecord *record,
   if (req.uuid == NULL)
     return NULL;
   if (src->store_context == NULL || g_main_context_is_owner (src->store_context))
-    return bm_store_get_photo_jpeg (src->store, req.uuid, NULL);
+    return bm_store_dup_photo_jpeg (src->store, req.uuid, NULL);
 
   g_mutex_init (&req.mutex);
   g_cond_init (&req.cond);

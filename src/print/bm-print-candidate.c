@@ -151,7 +151,7 @@ load_photo (BmPrintRecord *record,
     return NULL;
   /* A photo that cannot be read prints as "no photo"; the proof sheet
    * says so and the clerk retakes it. */
-  return bm_store_get_photo_jpeg (user_data, uuid, NULL);
+  return bm_store_dup_photo_jpeg (user_data, uuid, NULL);
 }
 
 BmDocument *
@@ -160,7 +160,7 @@ bm_print_document_new_for_store (BmStore        *store,
                                  GPtrArray      *candidates,
                                  GError        **error)
 {
-  g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (store, error);
+  g_autoptr(BmPointProfile) profile = bm_store_dup_point_profile (store, error);
   g_autoptr(GPtrArray) categories = NULL;
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GString) category_list = g_string_new (NULL);

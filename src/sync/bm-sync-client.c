@@ -291,7 +291,7 @@ static gboolean
 put_one (BmSyncClient *self, const char *sha, GError **error)
 {
   g_autofree char *path = g_strconcat ("/api/v1/photos/", sha, NULL);
-  g_autoptr(GBytes) jpeg = bm_store_sync_get_photo (self->store, sha, error);
+  g_autoptr(GBytes) jpeg = bm_store_sync_dup_photo (self->store, sha, error);
   BmSyncResponse resp = { 0 };
 
   if (jpeg == NULL || !bm_sync_client_call (self, "PUT", path, jpeg, "image/jpeg", &resp, error))
@@ -401,7 +401,7 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
         {
           paths[i] = g_strconcat ("/api/v1/photos/", (char *) todo->pdata[start + i], NULL);
           items[i].path = paths[i];
-          if (ok && (items[i].body = bm_store_sync_get_photo (self->store, todo->pdata[start + i], error)) == NULL)
+          if (ok && (items[i].body = bm_store_sync_dup_photo (self->store, todo->pdata[start + i], error)) == NULL)
             ok = FALSE;
         }
       if (ok && !self->no_bundles)

@@ -211,7 +211,7 @@ assert_qr_codes (Fixture    *f,
   g_autofree char *out = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *site = NULL;
-  g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (f->store, NULL);
+  g_autoptr(BmPointProfile) profile = bm_store_dup_point_profile (f->store, NULL);
   guint decoded = 0;
 
   g_assert_cmpint (bm_test_run (NULL, "pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", pdf, png_base, NULL), ==, 0);

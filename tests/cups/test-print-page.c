@@ -38,7 +38,7 @@ iterate_until (gboolean (*done) (BmPrintPage *), BmPrintPage *page)
 static gboolean
 has_printer (BmPrintPage *page)
 {
-  g_autofree char *p = bm_print_page_get_printer (page);
+  g_autofree char *p = bm_print_page_dup_printer (page);
 
   return p != NULL;
 }
@@ -109,7 +109,7 @@ test_print_page (void)
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (window);
   iterate_until (has_printer, page);
-  printer = bm_print_page_get_printer (page);
+  printer = bm_print_page_dup_printer (page);
   g_assert_cmpstr (printer, ==, "testq");
 
   /* Default: login cards not yet printed, previewed */

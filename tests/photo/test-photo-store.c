@@ -127,11 +127,11 @@ test_save (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   c = bm_store_find_by_number (f->store, f->numbers[0], &error);
   g_assert_cmpint (bm_candidate_get_state (c), ==, BM_RECORD_STATE_PHOTOGRAPHED);
-  stored = bm_store_get_photo (f->store, f->numbers[0], "processed", &sha, &error);
+  stored = bm_store_dup_photo (f->store, f->numbers[0], "processed", &sha, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (stored, bm_photo_get_jpeg (good)));
   g_assert_cmpstr (sha, ==, bm_photo_get_sha256 (good));
-  original = bm_store_get_photo (f->store, f->numbers[0], "original", NULL, &error);
+  original = bm_store_dup_photo (f->store, f->numbers[0], "original", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (original, bm_photo_get_original (good)));
 
@@ -143,7 +143,7 @@ test_save (Fixture *f, gconstpointer data)
   g_assert_true (bm_store_save_photo (f->store, f->numbers[0], soft, "camera", "training", &error));
   g_assert_no_error (error);
   g_clear_pointer (&stored, g_bytes_unref);
-  stored = bm_store_get_photo (f->store, f->numbers[0], "processed", NULL, &error);
+  stored = bm_store_dup_photo (f->store, f->numbers[0], "processed", NULL, &error);
   g_assert_true (g_bytes_equal (stored, bm_photo_get_jpeg (soft)));
 
   /* hard failure: never, whatever the reason */
@@ -151,7 +151,7 @@ test_save (Fixture *f, gconstpointer data)
   g_assert_false (bm_store_save_photo (f->store, f->numbers[1], hard, "camera", "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_null (bm_store_get_photo (f->store, f->numbers[1], "processed", NULL, &error));
+  g_assert_null (bm_store_dup_photo (f->store, f->numbers[1], "processed", NULL, &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
@@ -249,12 +249,12 @@ test_import_dir (Fixture *f, gconstpointer data)
   c = bm_store_find_by_number (f->store, f->numbers[1], &error);
   g_assert_cmpint (bm_candidate_get_state (c), ==, BM_RECORD_STATE_PHOTOGRAPHED);
   {
-    g_autoptr(GBytes) orig = bm_store_get_photo (f->store, f->numbers[1], "original", NULL, &error);
+    g_autoptr(GBytes) orig = bm_store_dup_photo (f->store, f->numbers[1], "original", NULL, &error);
     g_assert_no_error (error);
     g_assert_true (g_bytes_equal (orig, png));
   }
   /* record 2 got nothing: its file was truncated */
-  g_assert_null (bm_store_get_photo (f->store, f->numbers[2], "processed", NULL, NULL));
+  g_assert_null (bm_store_dup_photo (f->store, f->numbers[2], "processed", NULL, NULL));
 }
 
 static void

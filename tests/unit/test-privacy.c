@@ -357,7 +357,7 @@ test_training_county_code (void)
   g_autofree char *dir = bm_test_make_dir ();
   g_autofree char *real_db = g_build_filename (dir, "real.db", NULL);
   g_autoptr(BmStore) training = bm_test_open_training (dir, "t.db");
-  g_autoptr(BmPointProfile) profile = bm_store_get_point_profile (training, NULL);
+  g_autoptr(BmPointProfile) profile = bm_store_dup_point_profile (training, NULL);
   g_autoptr(BmCandidate) c = bm_test_make_candidate (1, "1");
   g_autoptr(BmStore) real = NULL;
   g_autoptr(JsonNode) setup = json_from_string (real_setup_0000, NULL);

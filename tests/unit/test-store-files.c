@@ -123,7 +123,7 @@ test_index_mismatch_found_on_first_open (void)
       g_assert_true (bm_store_add_candidate (store, candidate, "training", &error));
       g_assert_no_error (error);
     }
-  today = bm_store_get_meta (store, "integrity_checked_on");
+  today = bm_store_dup_meta (store, "integrity_checked_on");
   g_assert_nonnull (today);   /* the first open recorded its full check */
   g_clear_object (&store);
 
@@ -244,12 +244,12 @@ test_photo_blobs_migration (void)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM photos WHERE length (jpeg) > 0"), ==, 1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM photos"), ==, 4);
 
-  got = bm_store_get_photo (store, bm_candidate_get (a, "number"), "processed", &got_sha, &error);
+  got = bm_store_dup_photo (store, bm_candidate_get (a, "number"), "processed", &got_sha, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), jpeg, sizeof jpeg);
   g_assert_cmpstr (got_sha, ==, sha);
   g_clear_pointer (&got, g_bytes_unref);
-  got = bm_store_get_photo (store, bm_candidate_get (b, "number"), "processed", NULL, &error);
+  got = bm_store_dup_photo (store, bm_candidate_get (b, "number"), "processed", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), jpeg, sizeof jpeg);
   g_clear_object (&store);

@@ -610,7 +610,7 @@ test_progress (Fixture *f, gconstpointer data)
                                          BM_TRAINING_SUPERVISOR, NULL));
   g_assert_true (bm_store_void_candidate (f->store, "00000002", "重复登记", "training", NULL));
 
-  typed = bm_store_get_progress (f->store, &error);
+  typed = bm_store_dup_progress (f->store, &error);
   g_assert_no_error (error);
   g_assert_cmpint (typed->registered, ==, 4);
   g_assert_cmpint (bm_progress_count (typed->by_state, "numbered"), ==, 3);

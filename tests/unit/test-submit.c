@@ -228,7 +228,7 @@ test_submission (Fixture *f, gconstpointer data)
   g_assert_cmpstr (r->code, ==, "incomplete");
   g_assert_cmpstr (g_strjoinv (",", r->missing), ==, "photo,fee,eligibility,review,signature");
   g_assert_false (r->by_server);
-  outcome = bm_store_submit_get_outcome (f->store, uuid_of (f->store, n2));
+  outcome = bm_store_submit_dup_outcome (f->store, uuid_of (f->store, n2));
   g_assert_cmpstr (json_object_get_string_member (outcome, "status"), ==, "refused");
   g_clear_pointer (&outcome, json_object_unref);
 
@@ -282,7 +282,7 @@ test_submission (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f->store, "SELECT COUNT(*) FROM submissions"), ==, 0);
   g_assert_null (bm_store_submit_stored (f->store, &error));
   g_assert_no_error (error);
-  outcome = bm_store_submit_get_outcome (f->store, uuid1);
+  outcome = bm_store_submit_dup_outcome (f->store, uuid1);
   g_assert_cmpstr (json_object_get_string_member (outcome, "status"), ==, "accepted");
   g_clear_pointer (&outcome, json_object_unref);
 
@@ -337,7 +337,7 @@ test_refusal_keeps_state (Fixture *f, gconstpointer data)
   g_clear_object (&c);
   c = bm_store_find_by_number (f->store, n1, NULL);
   g_assert_cmpstr (bm_candidate_get (c, "state"), ==, "signed");
-  outcome = bm_store_submit_get_outcome (f->store, bm_candidate_get (c, "uuid"));
+  outcome = bm_store_submit_dup_outcome (f->store, bm_candidate_get (c, "uuid"));
   g_assert_cmpstr (json_object_get_string_member (outcome, "code"), ==, "incomplete");
   g_assert_nonnull (strstr (json_object_get_string_member (outcome, "reason"), "fee is not recorded as paid"));
   g_assert_cmpint (count (f->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'submission_refused' AND operator = 'province'"), ==, 1);

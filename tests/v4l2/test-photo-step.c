@@ -169,7 +169,7 @@ test_photo_step (void)
   iterate_until (is_true, &saved, "photo-saved");
   g_assert_false (bm_photo_step_is_saving (step));
   g_assert_nonnull (strstr (bm_photo_step_get_status (step), "saved"));
-  stored = bm_store_get_photo (store, n1, "processed", NULL, &error);
+  stored = bm_store_dup_photo (store, n1, "processed", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (stored, bm_photo_get_jpeg (bm_photo_step_get_photo (step))));
   c = bm_store_find_by_number (store, n1, &error);
