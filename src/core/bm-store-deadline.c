@@ -49,7 +49,7 @@ object_member (JsonObject *o, const char *key)
 /* deadlines.KEY of the stored profile, or the per-科类 one when it is
  * earlier (deadlines.categories.CATEGORY.KEY); NULL when there is none. */
 GDateTime *
-bm_store_get_deadline (BmStore *self, const char *key, const char *category)
+bm_store_dup_deadline (BmStore *self, const char *key, const char *category)
 {
   g_autofree char *text = bm_store_sync_get (self, "profile");
   g_autoptr(JsonNode) root = text ? bm_json_input_parse (text, -1, BM_JSON_INPUT_STORED, NULL) : NULL;
@@ -68,7 +68,7 @@ bm_store_get_deadline (BmStore *self, const char *key, const char *category)
 gboolean
 bm_store_check_registration_open (BmStore *self, const char *category, GError **error)
 {
-  g_autoptr(GDateTime) closes = bm_store_get_deadline (self, "registration_closes", category);
+  g_autoptr(GDateTime) closes = bm_store_dup_deadline (self, "registration_closes", category);
   g_autoptr(GDateTime) general = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *shown = NULL;
@@ -79,7 +79,7 @@ bm_store_check_registration_open (BmStore *self, const char *category, GError **
   if (g_date_time_compare (now, closes) < 0)
     return TRUE;
   shown = bm_deadline_format_local (closes);
-  general = bm_store_get_deadline (self, "registration_closes", NULL);
+  general = bm_store_dup_deadline (self, "registration_closes", NULL);
   if (general != NULL && g_date_time_compare (general, closes) == 0)
     g_set_error (error, BM_ERROR, BM_ERROR_DEADLINE_PASSED,
                  _("Registration closed at %s (Beijing time): no new 报名顺序号 is issued."), shown);

@@ -360,7 +360,7 @@ explain_refusal (BmStore *self, const char *code, const char *number, GStrv miss
     }
   if (g_strcmp0 (code, "deadline_passed") == 0)
     {
-      g_autoptr(GDateTime) closes = bm_store_get_deadline (self, "submission_closes", NULL);
+      g_autoptr(GDateTime) closes = bm_store_dup_deadline (self, "submission_closes", NULL);
       g_autofree char *shown = closes ? bm_deadline_format_local (closes) : NULL;
 
       if (shown != NULL)
