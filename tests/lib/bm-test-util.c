@@ -3,6 +3,7 @@
 #include "bm-config.h"
 
 #include <glib/gstdio.h>
+#include <sys/wait.h>
 
 #include "bm-id-number.h"
 #include "bm-store-operators.h"
@@ -159,4 +160,36 @@ bm_test_pull_decision (BmStore *store, const char *number, const char *decision)
 {
   pull_change (store, number, g_str_equal (decision, "returned") ? BM_SYNC_CHANGE_RETURNED : BM_SYNC_CHANGE_REVIEW,
                g_str_equal (decision, "returned") ? NULL : decision);
+}
+
+/* Runs a program (found on PATH) with the arguments, NULL-terminated; its
+ * standard output in *out (when out is not NULL), its standard error in the
+ * test log. Returns the exit status, -1 when it did not exit. */
+int
+bm_test_run (char       **out,
+             const char  *first,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  va_list ap;
+  int status;
+
+  g_ptr_array_add (argv, (char *) first);
+  va_start (ap, first);
+  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  /* Inheriting stdin spares the child an open of /dev/null. */
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+                     out, &err, &status, &error))
+    g_error ("cannot run %s: %s", first, error->message);
+  if (err != NULL && *err)
+    g_test_message ("%s: %s", first, err);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  return -1;
 }

@@ -23,4 +23,8 @@ void         bm_test_pull_decision     (BmStore    *store,
                                          const char *decision);
 void         bm_test_remove_dir        (const char  *dir);
 
+int          bm_test_run               (char      **out,
+                                        const char *first,
+                                        ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

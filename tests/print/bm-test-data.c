@@ -110,34 +110,6 @@ bm_test_load_photo (void)
   return g_bytes_new_take (data, len);
 }
 
-int
-bm_test_run (char       **out,
-             const char  *first,
-             ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  va_list ap;
-  int status;
-
-  g_ptr_array_add (argv, (char *) first);
-  va_start (ap, first);
-  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  /* Inheriting stdin spares the child an open of /dev/null. */
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
-                     out, &err, &status, &error))
-    g_error ("cannot run %s: %s", first, error->message);
-  if (err != NULL && *err)
-    g_test_message ("%s: %s", first, err);
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  return -1;
-}
 
 char *
 bm_test_pdf_text (const char *pdf,

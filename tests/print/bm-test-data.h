@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bm-store.h"
+#include "bm-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -26,9 +27,6 @@ gboolean   bm_test_add_photo         (BmStore    *store,
                                       GError    **error);
 GBytes    *bm_test_load_photo        (void);
 /* Runs a program; returns its exit status, stdout in @out. */
-int        bm_test_run               (char      **out,
-                                      const char *first,
-                                      ...) G_GNUC_NULL_TERMINATED;
 /* pdftotext -raw of pages @first..@last (0 = all) */
 char      *bm_test_pdf_text          (const char *pdf,
                                       int         first,

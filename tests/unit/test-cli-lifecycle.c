@@ -12,28 +12,8 @@
 
 static char *db;
 
-static int
-cli (char **out, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  int status = -1;
-  va_list ap;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("BM_CLI"));
-  g_ptr_array_add (argv, "--training");
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, db);
-  va_start (ap, out);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, out, NULL, &status, &error);
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
+/* baoming-cli on the test's training store (tests/lib: bm_test_run). */
+#define cli(out, ...) bm_test_run ((out), g_getenv ("BM_CLI"), "--training", "--db", db, __VA_ARGS__)
 
 static JsonObject *
 show (const char *number)

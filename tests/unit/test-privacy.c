@@ -16,25 +16,8 @@
 #include "bm-store-lifecycle.h"
 #include "bm-test-util.h"
 
-static int
-run_cli (char **out, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  int status = -1;
-  va_list ap;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("BM_CLI"));
-  va_start (ap, out);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, out, NULL, &status, &error);
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
+/* baoming-cli with these arguments (tests/lib: bm_test_run). */
+#define run_cli(out, ...) bm_test_run ((out), g_getenv ("BM_CLI"), __VA_ARGS__)
 
 static JsonObject *
 cli_json (int expected_rc, const char *db)
