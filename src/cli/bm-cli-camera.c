@@ -49,9 +49,7 @@ camera_list (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("List the cameras (V4L2 capture devices) with their picture formats."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("List the cameras (V4L2 capture devices) with their picture formats."), entries, &argc, &argv, &code))
     return code;
   if (argc != 1)
     return bm_cli_usage (options, _("camera list takes no arguments."));
@@ -197,9 +195,7 @@ camera_capture (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Take one picture from a camera."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Take one picture from a camera."), entries, &argc, &argv, &code))
     return code;
   if (argc != 1 || (out_path == NULL && photo_path == NULL && number == NULL))
     return bm_cli_usage (options, _("camera capture needs --out FILE (or --photo FILE or --number N)."));

@@ -29,9 +29,7 @@ candidate_add (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Register a candidate typed in by hand. The record is validated as the entry form validates it, gets the next 报名顺序号 of its 科类, and is printed as JSON."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Register a candidate typed in by hand. The record is validated as the entry form validates it, gets the next 报名顺序号 of its 科类, and is printed as JSON."), entries, &argc, &argv, &code))
     return code;
   if (json_path == NULL || argc != 1)
     return bm_cli_usage (options, _("candidate add needs --json FILE."));
@@ -68,9 +66,7 @@ candidate_list (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("List the candidate records, newest first."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("List the candidate records, newest first."), entries, &argc, &argv, &code))
     return code;
   if (argc != 1)
     return bm_cli_usage (options, _("candidate list takes no arguments."));
@@ -130,9 +126,7 @@ candidate_show (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Show one record by its 报名顺序号."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Show one record by its 报名顺序号."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2)
     return bm_cli_usage (options, _("Give one 报名顺序号."));
@@ -184,9 +178,7 @@ candidate_update (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Change fields of a record. A change after the candidate signed returns the record to “proof sheet printed”."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Change fields of a record. A change after the candidate signed returns the record to “proof sheet printed”."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2 || json_path == NULL)
     return bm_cli_usage (options, _("Give one 报名顺序号 and --json FILE."));
@@ -215,9 +207,7 @@ candidate_review (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Record the review of a manually entered identity by the county or city officer present (an officer account)."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Record the review of a manually entered identity by the county or city officer present (an officer account)."), entries, &argc, &argv, &code))
     return code;
   if (argc != 3 || (!g_str_equal (argv[2], "approve") && !g_str_equal (argv[2], "reject")))
     return bm_cli_usage (options, _("Give one 报名顺序号 and “approve” or “reject”."));
@@ -242,9 +232,7 @@ candidate_void (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Void a record. Records are never deleted; the number is never given out again."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Void a record. Records are never deleted; the number is never given out again."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2)
     return bm_cli_usage (options, _("Give one 报名顺序号."));

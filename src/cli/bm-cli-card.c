@@ -74,9 +74,7 @@ card_readers (int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("List the PC/SC card readers."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("List the PC/SC card readers."), entries, &argc, &argv, &code))
     return code;
   readers = bm_card_reader_list (&present, &error);
   if (readers == NULL)
@@ -340,11 +338,9 @@ card_run (int argc, char **argv, gboolean watch)
     { NULL },
   };
 
-  g_option_context_set_summary (options, watch
+  if (!bm_cli_parse_entries (options, watch
     ? _("Follow the reader and print one JSON line per event (state, card, error) until interrupted.")
-    : _("Wait for a card on the reader and print the identity read from it."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+    : _("Wait for a card on the reader and print the identity read from it."), entries, &argc, &argv, &code))
     return code;
   if (reader_name != NULL && serial != NULL)
     return bm_cli_usage (options, _("Give either --reader or --serial, not both."));

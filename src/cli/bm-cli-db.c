@@ -25,9 +25,7 @@ bm_cli_init (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Set up this workstation. With --training, creates the training point; otherwise needs --setup FILE."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Set up this workstation. With --training, creates the training point; otherwise needs --setup FILE."), entries, &argc, &argv, &code))
     return code;
   if (ctx->training == (setup_path != NULL))
     return bm_cli_usage (options, _("Give either --training (before the command) or --setup FILE."));
@@ -147,9 +145,7 @@ check_command (BmCliContext *ctx, int argc, char **argv, const char *verb, const
     { NULL },
   };
 
-  g_option_context_set_summary (options, summary);
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, summary, entries, &argc, &argv, &code))
     return code;
   if (argc != 2 || !g_str_equal (argv[1], verb))
     return bm_cli_usage (options, usage);
@@ -190,9 +186,7 @@ bm_cli_progress (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("How far registration has come: records by state, by 科类 and by day."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("How far registration has come: records by state, by 科类 and by day."), entries, &argc, &argv, &code))
     return code;
   if (argc != 1)
     return bm_cli_usage (options, _("progress takes no arguments."));

@@ -22,9 +22,7 @@ simple_event (BmCliContext *ctx, int argc, char **argv, BmRecordEvent event, con
     { NULL },
   };
 
-  g_option_context_set_summary (options, summary);
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, summary, entries, &argc, &argv, &code))
     return code;
   if (argc != 2)
     return bm_cli_usage (options, _("Give one 报名顺序号."));
@@ -68,9 +66,7 @@ bm_cli_candidate_sign (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Confirm that the candidate signed the printed 校对表. A record typed in by hand needs the candidate's own ID card on the reader: confirm it at the station."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Confirm that the candidate signed the printed 校对表. A record typed in by hand needs the candidate's own ID card on the reader: confirm it at the station."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2)
     return bm_cli_usage (options, _("Give one 报名顺序号."));
@@ -97,9 +93,7 @@ bm_cli_candidate_confirm_phone (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("The candidate cannot come to sign (seed 四): record that the printed 校对表 was confirmed with the candidate by phone, with the supervisor's approval."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("The candidate cannot come to sign (seed 四): record that the printed 校对表 was confirmed with the candidate by phone, with the supervisor's approval."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2 || phone == NULL || approved_by == NULL)
     return bm_cli_usage (options, _("Give one 报名顺序号, --phone NUMBER and --approved-by NAME."));
@@ -125,9 +119,7 @@ bm_cli_candidate_correct_state (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("The exceptional case: a supervisor corrects a record's state by hand, with a reason. Never submitted, county_reviewed or returned."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("The exceptional case: a supervisor corrects a record's state by hand, with a reason. Never submitted, county_reviewed or returned."), entries, &argc, &argv, &code))
     return code;
   if (argc != 3 || reason == NULL)
     return bm_cli_usage (options, _("Give one 报名顺序号, one state and --reason TEXT."));

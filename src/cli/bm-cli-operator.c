@@ -64,9 +64,7 @@ operator_add (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("The point supervisor creates an account. Its one-time password is printed once; the operator sets their own at the first log-in."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("The point supervisor creates an account. Its one-time password is printed once; the operator sets their own at the first log-in."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2 || name == NULL || role_name == NULL)
     return bm_cli_usage (options, _("operator add needs USER, --name and --role."));
@@ -122,9 +120,7 @@ operator_passwd (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Without USER (or with your own): set your own password, also after a one-time one. With another USER: the point supervisor gives that account a new one-time password, printed once."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Without USER (or with your own): set your own password, also after a one-time one. With another USER: the point supervisor gives that account a new one-time password, printed once."), entries, &argc, &argv, &code))
     return code;
   if (argc > 2)
     return bm_cli_usage (options, _("operator passwd takes at most one USER."));
@@ -172,9 +168,7 @@ operator_manage (BmCliContext *ctx, int argc, char **argv, const char *what)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("The point supervisor disables, enables again or unlocks an account."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("The point supervisor disables, enables again or unlocks an account."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2)
     return bm_cli_usage (options, _("Name the account: USER."));
@@ -206,9 +200,7 @@ operator_set_id (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("The point supervisor records an operator’s ID number; with 实名认证 on, the desktop log-in compares it with the operator’s ID card."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("The point supervisor records an operator’s ID number; with 实名认证 on, the desktop log-in compares it with the operator’s ID card."), entries, &argc, &argv, &code))
     return code;
   if (argc != 3)
     return bm_cli_usage (options, _("operator set-id needs USER and ID_NUMBER."));

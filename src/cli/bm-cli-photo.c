@@ -63,9 +63,7 @@ photo_check (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Check a JPEG or PNG picture against the photo standard. Exit status 0: it passes; 3: it fails a check (or is not a usable picture)."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Check a JPEG or PNG picture against the photo standard. Exit status 0: it passes; 3: it fails a check (or is not a usable picture)."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2)
     return bm_cli_usage (options, _("Give one picture file."));
@@ -114,9 +112,7 @@ photo_import (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Import photos taken with a digital camera or sent in as files. A folder is matched by file name (报名顺序号 or ID number, e.g. 01020001.jpg); a single file needs --number unless its name matches. Prints a JSON report; exit status 3 if any file was unmatched or rejected."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Import photos taken with a digital camera or sent in as files. A folder is matched by file name (报名顺序号 or ID number, e.g. 01020001.jpg); a single file needs --number unless its name matches. Prints a JSON report; exit status 3 if any file was unmatched or rejected."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2)
     return bm_cli_usage (options, _("Give one file or folder."));
@@ -186,9 +182,7 @@ photo_export (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Write the current photo of a record to a file and print its SHA-256."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Write the current photo of a record to a file and print its SHA-256."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2 || out_path == NULL)
     return bm_cli_usage (options, _("Give one 报名顺序号 and --out FILE."));

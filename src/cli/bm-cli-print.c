@@ -64,9 +64,7 @@ bm_cli_printers (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("List the printers (CUPS queues) and their state."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("List the printers (CUPS queues) and their state."), entries, &argc, &argv, &code))
     return code;
   if (argc != 1)
     return bm_cli_usage (options, _("printers takes no arguments."));
@@ -147,9 +145,7 @@ print_log (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Show the print log as JSON, newest first."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Show the print log as JSON, newest first."), entries, &argc, &argv, &code))
     return code;
   if (argc != 1 || limit < 0)
     return bm_cli_usage (options, _("print log takes no arguments."));
@@ -230,11 +226,9 @@ bm_cli_print (BmCliContext *ctx, int argc, char **argv)
   if (argc >= 2 && g_str_equal (argv[1], "settle"))
     return print_settle (ctx, argc - 1, argv + 1);
 
-  g_option_context_set_summary (options, _("Print login cards, the login table, proof sheets, blank draft forms or "
+  if (!bm_cli_parse_entries (options, _("Print login cards, the login table, proof sheets, blank draft forms or "
                                            "随迁子女 review forms, or save them as PDF. Without --printer or --pdf the "
-                                           "default printer is used. “print log” shows the print log."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+                                           "default printer is used. “print log” shows the print log."), entries, &argc, &argv, &code))
     return code;
   if (argc != 2 || !bm_document_kind_from_string (argv[1], &kind))
     return bm_cli_usage (options, _("Name one document: login-cards, login-table, proof-sheets, draft-forms or review-form."));

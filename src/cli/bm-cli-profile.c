@@ -77,9 +77,7 @@ bm_cli_profile (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Show the point profile in force (version, 科类, ranges, deadlines, the last change and any refusal), or apply a new profile version from a file (docs/setup-file.md)."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Show the point profile in force (version, 科类, ranges, deadlines, the last change and any refusal), or apply a new profile version from a file (docs/setup-file.md)."), entries, &argc, &argv, &code))
     return code;
   if (argc == 2 && g_str_equal (argv[1], "show"))
     ;

@@ -84,9 +84,7 @@ bm_cli_submit (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Final submission (第九步) of complete records to the province. Runs a sync first so that the province holds the latest version of each record; `submitted` is set only for the records the province accepts, the others keep their state and show the reason."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Final submission (第九步) of complete records to the province. Runs a sync first so that the province holds the latest version of each record; `submitted` is set only for the records the province accepts, the others keep their state and show the reason."), entries, &argc, &argv, &code))
     return code;
   if (argc != 1 || (list == NULL) == !all)
     return bm_cli_usage (options, _("submit needs either --numbers N,N… or --all-complete."));

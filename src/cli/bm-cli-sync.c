@@ -55,9 +55,7 @@ bm_cli_setup (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_set_summary (options, _("Set this workstation up from the provincial server. The password is read from the terminal, from BAOMING_PASSWORD, or from --password-file; it is never stored."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Set this workstation up from the provincial server. The password is read from the terminal, from BAOMING_PASSWORD, or from --password-file; it is never stored."), entries, &argc, &argv, &code))
     return code;
   if (server == NULL || point == NULL || user == NULL)
     return bm_cli_usage (options, _("setup needs --server, --point and --user."));
@@ -159,8 +157,7 @@ sync_status (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, NULL, entries, &argc, &argv, &code))
     return code;
   if ((store = bm_cli_open_store (ctx, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));
@@ -230,8 +227,7 @@ sync_resolve (BmCliContext *ctx, int argc, char **argv)
     { NULL },
   };
 
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, NULL, entries, &argc, &argv, &code))
     return code;
   if (argc != 2 || keep_local == take_server)
     return bm_cli_usage (options, _("Give one 报名顺序号 and either --keep-local or --take-server."));
@@ -264,10 +260,8 @@ bm_cli_sync (BmCliContext *ctx, int argc, char **argv)
     return sync_resolve (ctx, argc - 1, argv + 1);
 
   options = g_option_context_new (NULL);
-  g_option_context_set_summary (options, _("Send queued records and photos to the provincial server and pull back changes. "
-                                           "Subcommands: status [--json], set KEY [VALUE], resolve NUMBER --keep-local|--take-server."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!bm_cli_parse (options, &argc, &argv, &code))
+  if (!bm_cli_parse_entries (options, _("Send queued records and photos to the provincial server and pull back changes. "
+                                           "Subcommands: status [--json], set KEY [VALUE], resolve NUMBER --keep-local|--take-server."), entries, &argc, &argv, &code))
     return code;
   if ((store = bm_cli_open_store (ctx, &error)) == NULL)
     return bm_cli_fail (g_steal_pointer (&error));

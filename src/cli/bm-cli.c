@@ -110,6 +110,19 @@ bm_cli_parse (GOptionContext *options, int *argc, char ***argv, int *exit_code)
   return TRUE;
 }
 
+/* The option set-up every command shares: its summary (may be NULL) and
+ * entries table, our translation domain, and the parse, with the usage
+ * error (exit 2) in *exit_code. */
+gboolean
+bm_cli_parse_entries (GOptionContext *options, const char *summary, const GOptionEntry *entries,
+                      int *argc, char ***argv, int *exit_code)
+{
+  if (summary != NULL)
+    g_option_context_set_summary (options, summary);
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  return bm_cli_parse (options, argc, argv, exit_code);
+}
+
 BmStore *
 bm_cli_open_store (BmCliContext *ctx, GError **error)
 {

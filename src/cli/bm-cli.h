@@ -69,6 +69,12 @@ gboolean bm_cli_parse            (GOptionContext *options,
                                   int           *argc,
                                   char        ***argv,
                                   int           *exit_code);
+gboolean bm_cli_parse_entries    (GOptionContext     *options,
+                                  const char         *summary,
+                                  const GOptionEntry *entries,
+                                  int                *argc,
+                                  char             ***argv,
+                                  int                *exit_code);
 JsonObject *bm_cli_read_json_object (const char *path,
                                      BmJsonInputKind kind,
                                      GError    **error);
