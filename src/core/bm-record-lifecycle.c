@@ -61,6 +61,8 @@ static const struct {
     S (SUBMITTED), BM_RECORD_STATE_COUNTY_REVIEWED, 0, TRUE },
   [BM_RECORD_EVENT_COUNTY_RETURNED] = { "county_returned", N_("returned for correction"),
     S (SUBMITTED), BM_RECORD_STATE_RETURNED, 0, TRUE },
+  [BM_RECORD_EVENT_SUBMISSION_ACCEPTED] = { "submission_accepted", N_("final submission accepted"),
+    S (SIGNED), BM_RECORD_STATE_SUBMITTED, 0, TRUE },
 };
 
 static const char * const lifecycle_keys[] = {

@@ -11,8 +11,9 @@ G_BEGIN_DECLS
  * BmRecordEvent:
  *
  * What happens to a record at the point or at the county. A record's state
- * moves only through these (docs/lifecycle.md); there is no event that
- * reaches `submitted` here: final submission has its own store function.
+ * moves only through these (docs/lifecycle.md). Only the province's
+ * acceptance of the final submission (bm-store-submit.c applies its
+ * answer) reaches `submitted`.
  */
 typedef enum {
   BM_RECORD_EVENT_NUMBER_ASSIGNED,
@@ -30,6 +31,7 @@ typedef enum {
   BM_RECORD_EVENT_RECORD_CHANGED,
   BM_RECORD_EVENT_COUNTY_APPROVED,      /* province only */
   BM_RECORD_EVENT_COUNTY_RETURNED,      /* province only */
+  BM_RECORD_EVENT_SUBMISSION_ACCEPTED,  /* province only: the final submission's answer */
   BM_N_RECORD_EVENTS,
 } BmRecordEvent;
 

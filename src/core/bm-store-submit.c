@@ -10,6 +10,8 @@
 
 #include "bm-error.h"
 #include "bm-json-input.h"
+#include "bm-operator.h"
+#include "bm-record-lifecycle.h"
 #include "bm-record-complete.h"
 #include "bm-store-deadline.h"
 #include "bm-store-private.h"
@@ -486,19 +488,21 @@ apply_one (BmStore *self, const char *submission_id, BmSubmitResult *r, GError *
   json_object_set_int_member (detail, "version", r->version);
   if (g_str_equal (r->status, "accepted"))
     {
-      /* The province's state: no new local version, so nothing is uploaded
-       * again because of it (like a county decision from the feed). A
-       * record changed since it was sent keeps its state: what the
-       * province accepted is no longer what the point holds. */
-      g_autoptr(BmCachedStmt) st = bm_store_statement (self,
-          "UPDATE candidates SET state = 'submitted' WHERE uuid = ? AND version = ? AND voided = 0", error);
-      if (st == NULL)
-        return FALSE;
-      sqlite3_bind_text (st, 1, r->uuid, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (st, 2, r->version);
-      if (!step_done (self, st, error))
-        return FALSE;
-      if (sqlite3_changes (bm_store_get_sqlite (self)) != 1)
+      /* The province's event, through the lifecycle like a county
+       * decision from the feed: no new local version, so nothing is
+       * uploaded again because of it. A record changed (or voided) since
+       * it was sent keeps its state: what the province accepted is no
+       * longer what the point holds. */
+      g_autoptr(BmCandidate) held = bm_store_find_by_uuid (self, r->uuid, NULL);
+
+      if (held != NULL && !bm_candidate_get_flag (held, "voided") && bm_candidate_get_version (held) == r->version
+          && bm_candidate_get_state (held) == BM_RECORD_STATE_SIGNED)
+        {
+          if (!bm_store_apply_event_uuid (self, r->uuid, BM_RECORD_EVENT_SUBMISSION_ACCEPTED, BM_ACTOR_PROVINCE,
+                                          detail, error))
+            return FALSE;
+        }
+      else
         {
           g_free (r->code);
           r->code = g_strdup ("changed_since");
