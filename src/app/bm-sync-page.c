@@ -10,7 +10,6 @@
 
 #include "bm-store-submit.h"
 #include "bm-store-sync.h"
-#include "bm-sync-client.h"
 #include "bm-sync-message.h"
 #include "bm-sync-page.h"
 #include "bm-sync-worker.h"
@@ -248,116 +247,55 @@ on_run_finished (BmSyncWorker *worker, gboolean ok, const char *code, const char
   bm_sync_page_refresh (self);
 }
 
-/* The final submission (第九步, docs/sync-protocol.md §11), as `baoming-cli
- * submit --all-complete` does it: a sync run first so the province holds
- * the latest version of each record, then the submission. On a thread of
- * its own with a store connection of its own, like the sync worker; the
- * .sync-lock both take keeps it from overlapping a worker run. */
-typedef struct {
-  char *db_path;
-  gboolean training;
-  guint accepted;
-  guint refused;
-  GString *sentences;
-} SubmitRun;
-
-static void
-submit_run_free (SubmitRun *run)
-{
-  g_free (run->db_path);
-  if (run->sentences)
-    g_string_free (run->sentences, TRUE);
-  g_free (run);
-}
-
-static void
-count_results (SubmitRun *run, GPtrArray *results)
-{
-  for (guint i = 0; results && i < results->len; i++)
-    {
-      BmSubmitResult *r = results->pdata[i];
-
-      if (g_str_equal (r->status, "accepted"))
-        run->accepted++;
-      else
-        {
-          run->refused++;
-          g_string_append_printf (run->sentences, _("%s not submitted: %s\n"), r->number, r->reason ? r->reason : r->code);
-        }
-    }
-}
-
-static void
-submit_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  SubmitRun *run = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BmStore) store = bm_store_open (run->db_path, run->training, &error);
-  g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func ((GDestroyNotify) bm_submit_result_free);
-  g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(BmSyncClient) client = NULL;
-
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  client = bm_sync_client_new (store);
-  if (!bm_sync_client_run (client, cancellable, &error)
-      || (results = bm_sync_client_submit (client, NULL, FALSE, refused, cancellable, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  count_results (run, refused);
-  count_results (run, results);
-  g_task_return_boolean (task, TRUE);
-}
-
+/* The final submission (第九步): the station runs it off the main thread;
+ * the page shows its progress and what the province answered. */
 static void
 on_submit_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  BmSyncPage *self = BM_SYNC_PAGE (source);
-  SubmitRun *run = g_task_get_task_data (G_TASK (result));
+  g_autoptr(BmSyncPage) self = data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = bm_station_submit_finish (BM_STATION (source), result, &error);
+  g_autoptr(GString) sentences = g_string_new (NULL);
   g_autofree char *text = NULL;
+  guint accepted = 0, refused = 0;
 
   g_clear_object (&self->submit_cancellable);
   if (self->submit_label == NULL)
     return;   /* the page was closed while the thread ran */
   gtk_spinner_stop (self->submit_spinner);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  for (guint i = 0; results && i < results->len; i++)
+    {
+      BmSubmitResult *r = results->pdata[i];
+
+      if (g_str_equal (r->status, "accepted"))
+        accepted++;
+      else
+        {
+          refused++;
+          g_string_append_printf (sentences, _("%s not submitted: %s\n"), r->number, r->reason ? r->reason : r->code);
+        }
+    }
+  if (results == NULL)
     text = g_strdup_printf (_("Submission stopped: %s"), error->message);
   else
-    text = g_strdup_printf (_("Submission finished: %u accepted, %u not submitted.\n%s"), run->accepted, run->refused,
-                            run->sentences->str);
+    text = g_strdup_printf (_("Submission finished: %u accepted, %u not submitted.\n%s"), accepted, refused,
+                            sentences->str);
   gtk_label_set_text (self->submit_label, g_strchomp (text));
   bm_sync_page_refresh (self);
-  /* The thread's connection changed records the station's does not know of. */
-  if (self->station)
-    g_signal_emit_by_name (self->station, "store-changed", "submission", NULL);
 }
 
 static void
 submit_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   BmSyncPage *self = BM_SYNC_PAGE (widget);
-  SubmitRun *run;
-  g_autoptr(GTask) task = NULL;
 
-  if (self->submit_cancellable != NULL || self->sync_running)
+  if (self->station == NULL || self->submit_cancellable != NULL || self->sync_running)
     return;
-  run = g_new0 (SubmitRun, 1);
-  run->db_path = g_strdup (bm_store_get_path (self->store));
-  run->training = bm_store_is_training (self->store);
-  run->sentences = g_string_new (NULL);
   self->submit_cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (widget, "sync.submit", FALSE);
   gtk_spinner_start (self->submit_spinner);
   gtk_label_set_text (self->submit_label, _("Submitting complete records to the province…"));
-  task = g_task_new (self, self->submit_cancellable, on_submit_done, NULL);
-  g_task_set_task_data (task, run, (GDestroyNotify) submit_run_free);
-  g_task_run_in_thread (task, submit_thread);
+  bm_station_submit_async (self->station, self->submit_cancellable, on_submit_done, g_object_ref (self));
 }
 
 static void

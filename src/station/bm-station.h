@@ -74,6 +74,14 @@ BmCamera        *bm_station_hold_camera        (BmStation    *self,
                                                 GError      **error);
 void             bm_station_release_camera     (BmStation    *self,
                                                 BmCamera     *camera);
+/* The final submission off the main thread (bm-station-submit.c). */
+void             bm_station_submit_async       (BmStation    *self,
+                                                GCancellable *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer      user_data);
+GPtrArray       *bm_station_submit_finish      (BmStation    *self,
+                                                GAsyncResult *result,
+                                                GError      **error);
 void             bm_station_start              (BmStation    *self);
 void             bm_station_stop               (BmStation    *self);
 
