@@ -370,30 +370,6 @@ bm_entry_page_get_problem (BmEntryPage *self)
   return self->problem;
 }
 
-typedef struct {
-  BmCandidate *candidate;
-  char *operator_name;
-} AddCandidate;
-
-static void
-add_candidate_free (gpointer data)
-{
-  AddCandidate *add = data;
-
-  g_object_unref (add->candidate);
-  g_free (add->operator_name);
-  g_free (add);
-}
-
-/* On the writer's thread; the candidate is the page's again in saved(). */
-static gboolean
-add_candidate_write (BmStore *store, gpointer data, GError **error)
-{
-  AddCandidate *add = data;
-
-  return bm_store_add_candidate (store, add->candidate, add->operator_name, error);
-}
-
 static void
 set_saving (BmEntryPage *self, gboolean saving)
 {
@@ -444,20 +420,16 @@ static void
 save_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   BmEntryPage *self = BM_ENTRY_PAGE (widget);
-  AddCandidate *add;
   Saving *call;
 
   if (self->saving || self->station == NULL)
     return;
-  add = g_new0 (AddCandidate, 1);
-  add->candidate = candidate_from_form (self);
-  add->operator_name = g_strdup (bm_station_get_acting_operator (self->station));
   call = g_new0 (Saving, 1);
   call->self = g_object_ref (self);
-  call->candidate = g_object_ref (add->candidate);
+  call->candidate = candidate_from_form (self);
   set_saving (self, TRUE);
-  bm_store_writer_write_async (bm_station_get_writer (self->station), add_candidate_write, add, add_candidate_free,
-                               NULL, saved, call);
+  bm_store_writer_add_candidate_async (bm_station_get_writer (self->station), call->candidate,
+                                       bm_station_get_acting_operator (self->station), NULL, saved, call);
 }
 
 gboolean

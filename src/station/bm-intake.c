@@ -245,31 +245,6 @@ on_card_read (BmIntake *self, const EventData *data)
   return BM_INTAKE_CHOOSE_CATEGORY;
 }
 
-typedef struct {
-  BmCandidate *candidate;
-  char *operator_name;
-} AddCandidate;
-
-static void
-add_candidate_free (gpointer data)
-{
-  AddCandidate *add = data;
-
-  g_object_unref (add->candidate);
-  g_free (add->operator_name);
-  g_free (add);
-}
-
-/* On the writer's thread; the candidate is the main thread's again once
- * the write's callback runs. */
-static gboolean
-add_candidate_write (BmStore *store, gpointer data, GError **error)
-{
-  AddCandidate *add = data;
-
-  return bm_store_add_candidate (store, add->candidate, add->operator_name, error);
-}
-
 static void
 pass_pending_card (BmIntake *self)
 {
@@ -311,18 +286,15 @@ static BmIntakeState
 on_category_chosen (BmIntake *self, const EventData *data)
 {
   g_autoptr(BmIdentity) identity = bm_identity_copy (self->identity);
-  AddCandidate *add = g_new0 (AddCandidate, 1);
   Numbering *call = g_new0 (Numbering, 1);
 
-  add->candidate = bm_candidate_new (identity);
-  add->operator_name = g_strdup (self->operator_name);
-  bm_candidate_set (add->candidate, "category", data->text);
-  bm_candidate_set (add->candidate, "source", "card");
   call->self = g_object_ref (self);
-  call->candidate = g_object_ref (add->candidate);
+  call->candidate = bm_candidate_new (identity);
+  bm_candidate_set (call->candidate, "category", data->text);
+  bm_candidate_set (call->candidate, "source", "card");
   set_next_step (self, _("Assigning the 报名顺序号…"));
-  bm_store_writer_write_async (self->writer, add_candidate_write, add, add_candidate_free,
-                               self->cancellable, numbered, call);
+  bm_store_writer_add_candidate_async (self->writer, call->candidate, self->operator_name,
+                                       self->cancellable, numbered, call);
   return BM_INTAKE_NUMBERING;
 }
 

@@ -200,3 +200,45 @@ bm_store_writer_write_finish (BmStoreWriter *self, GAsyncResult *result, GError 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+typedef struct {
+  BmCandidate *candidate;
+  char        *operator_name;
+} AddCandidate;
+
+static void
+add_candidate_free (gpointer data)
+{
+  AddCandidate *add = data;
+
+  g_object_unref (add->candidate);
+  g_free (add->operator_name);
+  g_free (add);
+}
+
+static gboolean
+add_candidate_write (BmStore *store, gpointer data, GError **error)
+{
+  AddCandidate *add = data;
+
+  return bm_store_add_candidate (store, add->candidate, add->operator_name, error);
+}
+
+/**
+ * bm_store_writer_add_candidate_async:
+ * @candidate: the record to store; the writer's thread fills in its number
+ *   and password, so the caller reads it again only in @callback
+ *
+ * bm_store_add_candidate() on the writer's thread, as the counter and the
+ * manual-entry page both register. Finish with bm_store_writer_write_finish().
+ */
+void
+bm_store_writer_add_candidate_async (BmStoreWriter *self, BmCandidate *candidate, const char *operator_name,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  AddCandidate *add = g_new0 (AddCandidate, 1);
+
+  add->candidate = g_object_ref (candidate);
+  add->operator_name = g_strdup (operator_name);
+  bm_store_writer_write_async (self, add_candidate_write, add, add_candidate_free, cancellable, callback, user_data);
+}

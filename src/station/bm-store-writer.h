@@ -33,6 +33,12 @@ void           bm_store_writer_write_async  (BmStoreWriter        *self,
                                              GCancellable         *cancellable,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data);
+void           bm_store_writer_add_candidate_async (BmStoreWriter       *self,
+                                                    BmCandidate         *candidate,
+                                                    const char          *operator_name,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 gboolean       bm_store_writer_write_finish (BmStoreWriter        *self,
                                              GAsyncResult         *result,
                                              GError              **error);
