@@ -33,6 +33,8 @@ static const struct {
   { "submit", bm_cli_submit, N_("Final submission of complete records to the province") },
   { "profile", bm_cli_profile, N_("Show the point profile in force; apply a new profile version") },
   { "operator", bm_cli_operator, N_("Add, list and disable operator accounts; set passwords; unlock") },
+  { "backup", bm_cli_backup, N_("Back up the database encrypted, list backups, restore one; the recovery code") },
+  { "numbering", bm_cli_numbering, N_("After a restore: continue numbering after the last number printed on paper") },
 };
 
 int
@@ -54,6 +56,7 @@ bm_cli_exit_code (const GError *error)
       case BM_ERROR_STORE_IO:
       case BM_ERROR_MODE_MISMATCH: return BM_CLI_EXIT_STORE;
       case BM_ERROR_PERMISSION: return BM_CLI_EXIT_PERMISSION;
+      case BM_ERROR_NUMBERING_HELD: return BM_CLI_EXIT_NUMBERING_HELD;
       case BM_ERROR_FAILED: return BM_CLI_EXIT_FAILURE;
       }
   if (error->domain == BM_SYNC_ERROR)

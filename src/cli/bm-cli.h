@@ -22,6 +22,7 @@ typedef enum {
   BM_CLI_EXIT_TIMEOUT = 9,
   BM_CLI_EXIT_CANCELLED = 10,
   BM_CLI_EXIT_PERMISSION = 11,
+  BM_CLI_EXIT_NUMBERING_HELD = 12,
 } BmCliExit;
 
 typedef struct {
@@ -102,5 +103,8 @@ int bm_cli_photo     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_submit    (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_profile   (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_operator  (BmCliContext *ctx, int argc, char **argv);
+/* backup and numbering resume (bm-cli-backup.c) */
+int bm_cli_backup    (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_numbering (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

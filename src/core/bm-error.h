@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * @BM_ERROR_PERMISSION: the operator's role may not do this
  * @BM_ERROR_INCOMPLETE: the record lacks what the final submission needs
  * @BM_ERROR_DEADLINE_PASSED: a deadline of the point profile has passed
+ * @BM_ERROR_NUMBERING_HELD: a store restored from a backup issues no 报名顺序号
+ *   until the supervisor (or the server) says where numbering continues
  *
  * Errors of the domain core. Other layers define their own domains and may
  * pass these through.
@@ -37,6 +39,7 @@ typedef enum {
   BM_ERROR_PERMISSION,
   BM_ERROR_INCOMPLETE,
   BM_ERROR_DEADLINE_PASSED,
+  BM_ERROR_NUMBERING_HELD,
 } BmError;
 
 GQuark bm_error_quark (void);

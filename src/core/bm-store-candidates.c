@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bm-backup.h"
 #include "bm-error.h"
 #include "bm-password.h"
 #include "bm-random.h"
@@ -265,6 +266,9 @@ allocate_number (BmStore *self, BmPointProfile *profile, const char *category, G
 
   name = category_name (self, category, error);
   if (name == NULL)
+    return NULL;
+  /* A store restored from a backup waits to be told where to continue. */
+  if (!bm_store_check_numbering (self, category, name, error))
     return NULL;
 
   /* Only from slices that keep the rule of bm_store_check_slices: inside a

@@ -279,6 +279,14 @@ static const Migration migrations[] = {
     "CREATE INDEX audit_log_by_entity ON audit_log (entity_uuid, id);"
     "UPDATE candidates SET online_fields = bm_online_fields_scrub (online_fields)"
     "  WHERE online_fields IS NOT NULL AND online_fields IS NOT bm_online_fields_scrub (online_fields);" },
+  /* Issue 14, backup: a 科类 listed here issues no 报名顺序号 (a store
+   * restored from a backup does not know the numbers issued after it) until
+   * the supervisor says where it continues (bm-backup-numbering.c). */
+  { 47,
+    "CREATE TABLE IF NOT EXISTS numbering_holds ("
+    "  category TEXT PRIMARY KEY,"
+    "  since TEXT NOT NULL,"
+    "  reason TEXT NOT NULL);" },
 };
 
 static gboolean
