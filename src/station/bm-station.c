@@ -31,6 +31,7 @@ struct _BmStation
   BmStoreWriter *writer;
   BmPrintService *print_service;
   BmIntake *intake;
+  BmBackupService *backup;  /* issue 14: the continuous backup */
   char *operator_name;      /* logged in; kept while locked */
   gboolean locked;
   gboolean require_id_card; /* 实名认证: log-in also takes the own ID card */
@@ -70,6 +71,8 @@ held_camera_free (gpointer data)
 static void
 on_store_changed (GObject *source, const char *kind, const char *uuid, BmStation *self)
 {
+  if (self->backup != NULL)
+    bm_backup_service_note_change (self->backup);
   g_signal_emit (self, signals[SIGNAL_STORE_CHANGED], 0, kind, uuid);
 }
 
@@ -90,6 +93,7 @@ bm_station_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->writer, self);
   g_clear_object (&self->writer);
   g_clear_object (&self->intake);
+  g_clear_object (&self->backup);
   g_clear_object (&self->print_service);
   g_clear_object (&self->reader);
   g_clear_pointer (&self->cameras, g_hash_table_unref);
@@ -255,6 +259,7 @@ bm_station_new (BmStore *store, GSettings *settings)
 
   self->print_service = bm_print_service_new (store);
   self->intake = bm_intake_new (store, self->writer, self->print_service);
+  self->backup = bm_backup_service_new (store);
   if (self->settings != NULL)
     {
       g_autofree char *printer = g_settings_get_string (self->settings, "printer");
@@ -279,6 +284,13 @@ bm_station_new (BmStore *store, GSettings *settings)
       g_signal_connect (self->worker, "store-changed", G_CALLBACK (on_store_changed), self);
     }
   return self;
+}
+
+BmBackupService *
+bm_station_get_backup_service (BmStation *self)
+{
+  g_return_val_if_fail (BM_IS_STATION (self), NULL);
+  return self->backup;
 }
 
 BmStore *
@@ -724,6 +736,7 @@ bm_station_start (BmStation *self)
   bm_card_reader_start (self->reader);
   if (self->worker != NULL)
     bm_sync_worker_start (self->worker);
+  bm_backup_service_start (self->backup);
 }
 
 /* Stops the reader (waiting briefly for its thread, see
@@ -736,6 +749,8 @@ bm_station_stop (BmStation *self)
     bm_card_reader_stop_and_wait (self->reader, 1000);
   if (self->worker != NULL)
     bm_sync_worker_stop (self->worker);
+  if (self->backup != NULL)
+    bm_backup_service_stop (self->backup);
   if (self->cameras != NULL)
     g_hash_table_remove_all (self->cameras);
   self->started = FALSE;

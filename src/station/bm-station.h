@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 
+#include "bm-backup-service.h"
 #include "bm-camera.h"
 #include "bm-camera-monitor.h"
 #include "bm-card-reader.h"
@@ -26,6 +27,7 @@ BmSyncWorker    *bm_station_get_sync_worker    (BmStation    *self);
 BmPrintService  *bm_station_get_print_service  (BmStation    *self);
 BmIntake        *bm_station_get_intake         (BmStation    *self);
 BmStoreWriter   *bm_station_get_writer         (BmStation    *self);
+BmBackupService *bm_station_get_backup_service (BmStation    *self);
 /* Log-in and lock (issue 12). The default idle time before the session
  * locks; the "idle-lock-minutes" setting overrides it. */
 #define BM_STATION_IDLE_LOCK_DEFAULT (10 * 60)
