@@ -11,8 +11,8 @@
 #             range again with --reason)
 #   photo     photo import DIR (a folder of portraits named by 报名顺序号)
 #   sync      sync --once (every server answer delayed, so runs last)
-# Backup is part of the list but the program has no backup yet: it is
-# not in the campaign.
+# Backup is tested on its own (tests/crash/test-backup-kill.c): it is
+# not in this campaign.
 #
 # Then: print settle until nothing waits, a clean final sync, and the checks
 # (each violation is printed; exit 1 if any):
