@@ -109,12 +109,22 @@ gboolean     bm_store_check_numbering  (BmStore     *store,
 /* The supervisor types the last 报名顺序号 printed on paper for
  * @category (the 8 digits, or the 4-digit serial; "0" when none was ever
  * issued): numbering continues after it, never below a number the store
- * holds. Audited "numbering_resume". Returns the next number. */
+ * holds. Also for a 科类 no longer held: numbering only ever moves on.
+ * Audited "numbering_resume". Returns the next number. */
 char        *bm_store_resume_numbering (BmStore     *store,
                                         const char  *category,
                                         const char  *last_number,
                                         const char  *supervisor,
                                         GError     **error);
+gboolean     bm_store_numbering_is_held    (BmStore     *store);
+/* The server's answer: @ledger is the GPtrArray of BmSyncLedger of a
+ * ledger answer (bm-sync-message.h); each held 科类 whose entry carries
+ * last_number (protocol 1.5) continues after the higher of it and the
+ * store's own highest number. Audited "numbering_resume" as "province". */
+gboolean     bm_store_resume_numbering_from_server (BmStore   *store,
+                                                    GPtrArray *ledger,
+                                                    guint     *resumed,
+                                                    GError   **error);
 /* [{category, since, reason}] */
 JsonArray   *bm_store_list_numbering_holds (BmStore  *store,
                                             GError  **error);

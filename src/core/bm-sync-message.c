@@ -599,6 +599,7 @@ bm_sync_ledger_free (BmSyncLedger *ledger)
     return;
   g_free (ledger->category);
   g_free (ledger->digest);
+  g_free (ledger->last_number);
   g_clear_pointer (&ledger->versions, g_hash_table_unref);
   g_free (ledger);
 }
@@ -635,6 +636,10 @@ bm_sync_parse_ledger (const char *data, gsize len, GError **error)
         }
       l->category = g_strdup (str_member (c, "category"));
       l->digest = g_ascii_strdown (str_member (c, "digest"), -1);
+      /* protocol 1.5, optional: ignored unless it is a number of 8 digits */
+      if (str_member (c, "last_number") != NULL && strlen (str_member (c, "last_number")) == 8
+          && strspn (str_member (c, "last_number"), "0123456789") == 8)
+        l->last_number = g_strdup (str_member (c, "last_number"));
       if (records == NULL)
         continue;
       l->versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -79,6 +79,7 @@ typedef struct {
   gint64      count;
   char       *digest;                /* hex SHA-256 over "uuid:version\n", sorted by uuid */
   GHashTable *versions;              /* uuid → gint64*, only in a per-category answer */
+  char       *last_number;           /* protocol 1.5: highest 报名顺序号 held, or NULL */
 } BmSyncLedger;
 
 void bm_sync_ledger_free       (BmSyncLedger      *ledger);

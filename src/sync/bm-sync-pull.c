@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "bm-backup.h"
 #include "bm-error.h"
 #include "bm-store-policy.h"
 #include "bm-store-operators.h"
@@ -258,13 +259,16 @@ bm_sync_client_reconcile (BmSyncClient *self, guint *requeued, GError **error)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint64 interval = 600, last = 0;
   BmSyncResponse resp = { 0 };
+  guint resumed = 0;
 
   *requeued = 0;
   if (ws == NULL)
     return TRUE;
   if (interval_s != NULL)
     g_ascii_string_to_unsigned (interval_s, 10, 0, G_MAXUINT32, &interval, NULL);
-  if (last_s != NULL && g_ascii_string_to_unsigned (last_s, 10, 0, G_MAXINT64, &last, NULL)
+  /* A restored store that holds its numbering asks at once (issue 14). */
+  if (!bm_store_numbering_is_held (self->store)
+      && last_s != NULL && g_ascii_string_to_unsigned (last_s, 10, 0, G_MAXINT64, &last, NULL)
       && (guint64) now >= last && (guint64) now - last < interval)
     return TRUE;
 
@@ -281,6 +285,8 @@ bm_sync_client_reconcile (BmSyncClient *self, guint *requeued, GError **error)
     return bm_sync_protocol_error (error, &resp, "the ledger");
   server = bm_sync_parse_ledger (g_bytes_get_data (resp.body, NULL), g_bytes_get_size (resp.body), error);
   bm_sync_response_clear (&resp);
+  if (server != NULL && !bm_store_resume_numbering_from_server (self->store, server, &resumed, error))
+    return FALSE;
   if (server == NULL || (mismatch = bm_store_sync_ledger_mismatch (self->store, server, error)) == NULL)
     return FALSE;
   for (guint i = 0; mismatch[i]; i++)

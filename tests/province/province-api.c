@@ -644,6 +644,7 @@ do_ledger (Province *p, const char *point, const char *ws, const char *only, Pro
   sqlite3_stmt *st;
   GChecksum *sum = NULL;
   g_autofree char *cat = NULL;
+  g_autofree char *last_number = NULL;
   gint64 count = 0;
   int rc;
 
@@ -658,7 +659,7 @@ do_ledger (Province *p, const char *point, const char *ws, const char *only, Pro
   json_builder_add_string_value (b, ws);
   json_builder_set_member_name (b, "categories");
   json_builder_begin_array (b);
-  sqlite3_prepare_v2 (p->db, "SELECT COALESCE (json_extract (record, '$.category'), '') AS c, uuid, version"
+  sqlite3_prepare_v2 (p->db, "SELECT COALESCE (json_extract (record, '$.category'), '') AS c, uuid, version, number"
                              " FROM records WHERE workstation_id = ?1 AND (?2 IS NULL OR c = ?2)"
                              " ORDER BY c, uuid", -1, &st, NULL);
   sqlite3_bind_text (st, 1, ws, -1, SQLITE_TRANSIENT);
@@ -677,9 +678,16 @@ do_ledger (Province *p, const char *point, const char *ws, const char *only, Pro
           json_builder_add_int_value (b, count);
           json_builder_set_member_name (b, "digest");
           json_builder_add_string_value (b, g_checksum_get_string (sum));
+          /* protocol 1.5: where a restored workstation continues numbering */
+          if (last_number != NULL)
+            {
+              json_builder_set_member_name (b, "last_number");
+              json_builder_add_string_value (b, last_number);
+            }
           json_builder_end_object (b);
           g_clear_pointer (&sum, g_checksum_free);
           g_clear_pointer (&cat, g_free);
+          g_clear_pointer (&last_number, g_free);
         }
       if (c == NULL)
         break;
@@ -703,6 +711,12 @@ do_ledger (Province *p, const char *point, const char *ws, const char *only, Pro
         g_checksum_update (sum, (const guchar *) line, strlen (line));
       }
       count++;
+      if (sqlite3_column_type (st, 3) == SQLITE_TEXT
+          && g_strcmp0 ((const char *) sqlite3_column_text (st, 3), last_number) > 0)
+        {
+          g_free (last_number);
+          last_number = g_strdup ((const char *) sqlite3_column_text (st, 3));
+        }
       if (only != NULL)
         {
           json_builder_begin_object (b);

@@ -301,10 +301,18 @@ test_numbering_after_restore (void)
   g_assert_true (bm_store_add_candidate (back, next, BM_TRAINING_CLERK, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (bm_candidate_get (next, "number"), ==, "00000006");
-  /* Once only; the other 科类 still wait. */
-  g_assert_null (bm_store_resume_numbering (back, "1", "00000006", BM_TRAINING_SUPERVISOR, &error));
-  g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
+  /* Again, later (more was found on paper): only ever onwards. */
+  g_assert_null (bm_store_resume_numbering (back, "1", "00000005", BM_TRAINING_SUPERVISOR, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
+  g_clear_pointer (&resumed, g_free);
+  resumed = bm_store_resume_numbering (back, "1", "00000009", BM_TRAINING_SUPERVISOR, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (resumed, ==, "00000010");
+  g_assert_null (bm_store_resume_numbering (back, "9", "00000009", BM_TRAINING_SUPERVISOR, &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
+  g_clear_error (&error);
+  /* The other 科类 still wait. */
   other = bm_test_make_candidate (7, "3");
   g_assert_false (bm_store_add_candidate (back, other, BM_TRAINING_CLERK, &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_NUMBERING_HELD);
