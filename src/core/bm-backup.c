@@ -166,8 +166,9 @@ fsync_dir (const char *dir, GError **error)
   return TRUE;
 }
 
-/* Temporary files are named .bm-backup-PID-XXXXXX.tmp: one whose process
- * is gone was left by a kill and is removed. */
+/* Temporary files are named .bm-backup-PID-XXXXXX.tmp (SQLite may add
+ * -journal, -wal, -shm): one whose process is gone was left by a kill and
+ * is removed. */
 static void
 remove_stale_temps (const char *dir)
 {
@@ -181,7 +182,8 @@ remove_stale_temps (const char *dir)
       guint64 pid;
       char *end = NULL;
 
-      if (!g_str_has_prefix (name, TEMP_PREFIX) || !g_str_has_suffix (name, TEMP_SUFFIX))
+      /* Also the -journal, -wal and -shm files SQLite keeps beside one. */
+      if (!g_str_has_prefix (name, TEMP_PREFIX) || strstr (name, TEMP_SUFFIX) == NULL)
         continue;
       pid = g_ascii_strtoull (name + strlen (TEMP_PREFIX), &end, 10);
       if (end == NULL || *end != '-' || pid == 0)
@@ -238,6 +240,13 @@ copy_store (const char *store_path, const char *copy_path, GError **error)
     }
   sqlite3_busy_timeout (src, 10000);
   rc = sqlite3_open_v2 (copy_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite_fail (dest, rc, copy_path, error);
+      goto out;
+    }
+  /* The copy is thrown away if anything goes wrong: no journal beside it. */
+  rc = sqlite3_exec (dest, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
       sqlite_fail (dest, rc, copy_path, error);
@@ -300,7 +309,11 @@ static gboolean
 describe_copy (const char *copy_path, BmBackupInfo *info, GError **error)
 {
   sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2 (copy_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL);
+  g_autofree char *escaped = g_uri_escape_string (copy_path, "/", FALSE);
+  /* immutable: the copy carries the store's WAL flag, and a plain open
+   * would make -wal and -shm files beside it. Nothing else touches it. */
+  g_autofree char *uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
+  int rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_URI, NULL);
 
   if (rc != SQLITE_OK)
     {
@@ -554,7 +567,16 @@ out:
   if (out_fd >= 0)
     close (out_fd);
   if (copy_path != NULL)
-    g_unlink (copy_path);
+    {
+      static const char *const sidecars[] = { "-journal", "-wal", "-shm" };
+
+      g_unlink (copy_path);
+      for (gsize i = 0; i < G_N_ELEMENTS (sidecars); i++)
+        {
+          g_autofree char *sidecar = g_strconcat (copy_path, sidecars[i], NULL);
+          g_unlink (sidecar);
+        }
+    }
   if (out_path != NULL)
     g_unlink (out_path);
   return ok ? g_steal_pointer (&info) : NULL;

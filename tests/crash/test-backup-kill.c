@@ -45,6 +45,7 @@ wait_child (GPid pid)
   return status;
 }
 
+/* Temporary files of a backup or a restore, and SQLite's files beside them. */
 static guint
 count_temps (const char *dir)
 {
@@ -53,8 +54,11 @@ count_temps (const char *dir)
   guint n = 0;
 
   while ((name = g_dir_read_name (listing)) != NULL)
-    if (g_str_has_suffix (name, ".tmp"))
-      n++;
+    if (g_str_has_prefix (name, ".bm-backup-"))
+      {
+        g_test_message ("left behind: %s", name);
+        n++;
+      }
   return n;
 }
 
