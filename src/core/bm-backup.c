@@ -622,6 +622,44 @@ read_header (int fd, const char *path, char **header_out, GError **error)
   return json_object_ref (json_node_get_object (root));
 }
 
+/* Typed reads of the header, which comes from a file anyone may have
+ * edited: a member of the wrong type reads as missing. */
+static const char *
+hdr_str (JsonObject *object, const char *key, const char *fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+  return json_node_get_string (node);
+}
+
+static gint64
+hdr_int (JsonObject *object, const char *key, gint64 fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+static gboolean
+hdr_bool (JsonObject *object, const char *key)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
+static JsonObject *
+hdr_obj (JsonObject *object, const char *key)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 static BmBackupInfo *
 info_from_header (JsonObject *object, const char *path, GError **error)
 {
@@ -629,7 +667,7 @@ info_from_header (JsonObject *object, const char *path, GError **error)
   GStatBuf st;
 
   info->path = g_strdup (path);
-  info->format = (int) json_object_get_int_member_with_default (object, "format", 0);
+  info->format = (int) hdr_int (object, "format", 0);
   if (info->format != BM_BACKUP_FORMAT_VERSION)
     {
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID,
@@ -637,16 +675,16 @@ info_from_header (JsonObject *object, const char *path, GError **error)
                    path, info->format);
       return NULL;
     }
-  info->point = g_strdup (json_object_get_string_member_with_default (object, "point", ""));
-  info->station = g_strdup (json_object_get_string_member_with_default (object, "station", ""));
-  info->created = g_strdup (json_object_get_string_member_with_default (object, "created", ""));
-  info->schema_version = (int) json_object_get_int_member_with_default (object, "schema_version", 0);
-  info->audit_head = g_strdup (json_object_get_string_member_with_default (object, "audit_head", ""));
-  info->records = json_object_get_int_member_with_default (object, "records", 0);
-  info->photos = json_object_get_int_member_with_default (object, "photos", 0);
-  info->audit_entries = json_object_get_int_member_with_default (object, "audit_entries", 0);
-  info->training = json_object_get_boolean_member_with_default (object, "training", FALSE);
-  info->key_id = g_strdup (json_object_get_string_member_with_default (object, "key_id", ""));
+  info->point = g_strdup (hdr_str (object, "point", ""));
+  info->station = g_strdup (hdr_str (object, "station", ""));
+  info->created = g_strdup (hdr_str (object, "created", ""));
+  info->schema_version = (int) hdr_int (object, "schema_version", 0);
+  info->audit_head = g_strdup (hdr_str (object, "audit_head", ""));
+  info->records = hdr_int (object, "records", 0);
+  info->photos = hdr_int (object, "photos", 0);
+  info->audit_entries = hdr_int (object, "audit_entries", 0);
+  info->training = hdr_bool (object, "training");
+  info->key_id = g_strdup (hdr_str (object, "key_id", ""));
   if (g_stat (path, &st) == 0)
     info->size = st.st_size;
   return g_steal_pointer (&info);
@@ -726,9 +764,9 @@ open_stream_key (JsonObject *header, const char *code_text, const char *path,
                  guint8 stream_key[crypto_secretstream_xchacha20poly1305_KEYBYTES], GError **error)
 {
   g_autofree char *code = bm_backup_code_normalize (code_text);
-  JsonObject *kdf = json_object_get_object_member (header, "kdf");
-  const char *key_id = json_object_get_string_member_with_default (header, "key_id", "");
-  const char *sealed_text = json_object_get_string_member_with_default (header, "sealed_key", NULL);
+  JsonObject *kdf = hdr_obj (header, "kdf");
+  const char *key_id = hdr_str (header, "key_id", "");
+  const char *sealed_text = hdr_str (header, "sealed_key", NULL);
   guint8 salt[crypto_pwhash_SALTBYTES];
   guint8 pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
   g_autofree guchar *salt_raw = NULL;
@@ -745,12 +783,12 @@ open_stream_key (JsonObject *header, const char *code_text, const char *path,
       return FALSE;
     }
   if (kdf == NULL || sealed_text == NULL
-      || g_strcmp0 (json_object_get_string_member_with_default (kdf, "alg", ""), "argon2id13") != 0)
+      || g_strcmp0 (hdr_str (kdf, "alg", ""), "argon2id13") != 0)
     return set_damaged (error, path, _("header"));
-  salt_raw = g_base64_decode (json_object_get_string_member_with_default (kdf, "salt", ""), &salt_len);
+  salt_raw = g_base64_decode (hdr_str (kdf, "salt", ""), &salt_len);
   sealed = g_base64_decode (sealed_text, &sealed_len);
-  ops = json_object_get_int_member_with_default (kdf, "opslimit", 0);
-  mem = json_object_get_int_member_with_default (kdf, "memlimit", 0);
+  ops = hdr_int (kdf, "opslimit", 0);
+  mem = hdr_int (kdf, "memlimit", 0);
   if (salt_len != sizeof salt || sealed_len != crypto_box_SEALBYTES + crypto_secretstream_xchacha20poly1305_KEYBYTES
       || ops < crypto_pwhash_OPSLIMIT_MIN || ops > 16 || mem < (gint64) crypto_pwhash_MEMLIMIT_MIN
       || mem > (gint64) 1024 * 1024 * 1024)
@@ -889,7 +927,7 @@ bm_backup_restore (const char *file, const char *code, const char *store_path, G
   out_fd = make_temp (store_dir, &temp, error);
   if (out_fd < 0
       || !decrypt_stream (fd, out_fd, stream_key, header_raw,
-                          json_object_get_int_member_with_default (header, "db_size", -1), file, temp, error))
+                          hdr_int (header, "db_size", -1), file, temp, error))
     goto out;
   close (out_fd);
   out_fd = -1;

@@ -209,6 +209,26 @@ test_round_trip (void)
     g_assert_error (error, BM_ERROR, BM_ERROR_STORE_DAMAGED);
     g_clear_error (&error);
   }
+  {
+    /* A header of the wrong shape: read as far as it goes, refused, no
+     * warning (members of the wrong type read as missing). */
+    static const char json[] = "{\"format\":1,\"point\":5,\"records\":\"x\",\"kdf\":\"argon\",\"sealed_key\":[1]}";
+    g_autoptr(GByteArray) file = g_byte_array_new ();
+    guint8 len[4] = { 0, 0, 0, sizeof json - 1 };
+    g_autoptr(BmBackupInfo) odd = NULL;
+
+    g_byte_array_append (file, (const guint8 *) "BMBACKUP", 8);
+    g_byte_array_append (file, len, 4);
+    g_byte_array_append (file, (const guint8 *) json, sizeof json - 1);
+    g_assert_true (g_file_set_contents (bad, (const char *) file->data, file->len, NULL));
+    odd = bm_backup_read_header (bad, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (odd->point, ==, "");
+    g_assert_cmpint (odd->records, ==, 0);
+    g_assert_null (bm_backup_restore (bad, code, elsewhere, &error));
+    g_assert_error (error, BM_ERROR, BM_ERROR_STORE_DAMAGED);
+    g_clear_error (&error);
+  }
   g_assert_false (g_file_test (elsewhere, G_FILE_TEST_EXISTS));
 
   /* The code as a person types it back: lower case, spaces. */
