@@ -22,6 +22,7 @@ typedef enum {
   BM_CLI_EXIT_TIMEOUT = 9,
   BM_CLI_EXIT_CANCELLED = 10,
   BM_CLI_EXIT_PERMISSION = 11,
+  BM_CLI_EXIT_PACKAGE = 12,      /* a package or receipt refused (issue 14) */
 } BmCliExit;
 
 typedef struct {
@@ -102,5 +103,7 @@ int bm_cli_photo     (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_submit    (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_profile   (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_operator  (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_export    (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_package   (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS
