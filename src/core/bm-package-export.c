@@ -1,6 +1,6 @@
 /* Export packages, the store's side (bm-package-export.h). The package is
- * written from one transaction, so its manifest counts exactly what its
- * payload holds; items are read and encrypted one at a time, so a package
+ * read from one snapshot, so its manifest counts exactly what its payload
+ * holds; items are read and encrypted one at a time, so a package
  * of any size is never whole in memory. */
 #include "bm-config.h"
 
@@ -110,6 +110,17 @@ write_records (BmStore *store, BmPackageWriter *w, const char *since_id, gint64 
       item = bm_sync_build_record_item (json, sqlite3_column_int64 (st, 1), (const char * const *) shas->pdata);
       if (!add_item (w, "record", "item", item, FALSE, error))
         return FALSE;
+      /* What this package carries, for package_records once it is safe. */
+      {
+        g_autoptr(sqlite3_stmt) mark = bm_store_prepare (store,
+            "INSERT OR REPLACE INTO temp.package_export_records (uuid, version) VALUES (?, ?)", error);
+        if (mark == NULL)
+          return FALSE;
+        sqlite3_bind_text (mark, 1, uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (mark, 2, bm_candidate_get_version (c));
+        if (sqlite3_step (mark) != SQLITE_DONE)
+          return bm_store_set_sqlite_error (store, sqlite3_errcode (bm_store_get_sqlite (store)), error);
+      }
       (*n)++;
     }
   if (rc != SQLITE_DONE)
@@ -354,6 +365,7 @@ bm_package_export (BmStore *store, const char *operator_name, const char *dir, c
   guint8 county_pk[BM_PACKAGE_KEY_BYTES];
   gint64 sequence, audit_after = 0, audit_last = 0, n_records = 0, n_photos = 0, n_audit = 0;
   FILE *f = NULL;
+  gboolean reading = FALSE, writing = FALSE;
   int fd;
 
   if (!bm_store_check_role (store, operator_name, BM_OPERATOR_ROLE_SUPERVISOR, error)
@@ -367,8 +379,15 @@ bm_package_export (BmStore *store, const char *operator_name, const char *dir, c
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, _("The folder %s does not exist."), dir);
       return NULL;
     }
-  if (!bm_store_transaction_begin (store, error))
+  /* The package is read from one snapshot (a read transaction: with WAL
+   * the counter keeps registering meanwhile), and recorded afterwards in a
+   * short write transaction; the temp table carries what it held. */
+  if (!bm_store_exec (store,
+                      "CREATE TEMP TABLE IF NOT EXISTS package_export_records (uuid TEXT PRIMARY KEY, version INTEGER);"
+                      "DELETE FROM temp.package_export_records;", error)
+      || !bm_store_exec (store, "BEGIN DEFERRED", error))
     return NULL;
+  reading = TRUE;
   if (since_id != NULL)
     {
       g_autoptr(sqlite3_stmt) st = bm_store_prepare (store, "SELECT audit_last_id FROM package_exports WHERE package_id = ?", error);
@@ -418,6 +437,9 @@ bm_package_export (BmStore *store, const char *operator_name, const char *dir, c
   if (!bm_package_writer_finish (w, error))
     goto fail;
   fclose (g_steal_pointer (&f));
+  reading = FALSE;
+  if (!bm_store_exec (store, "COMMIT", error))
+    goto fail;
   if (audit_last == 0)
     audit_last = audit_after;
 
@@ -437,13 +459,16 @@ bm_package_export (BmStore *store, const char *operator_name, const char *dir, c
       g_unlink (path);
       goto fail;
     }
+  if (!bm_store_transaction_begin (store, error))
+    goto fail_file;
+  writing = TRUE;
   {
     g_autoptr(sqlite3_stmt) ins = bm_store_prepare (store,
         "INSERT INTO package_exports (package_id, sequence, previous_id, since_id, created_at, file_name,"
         " records, audit_last_id) VALUES (?2, ?3, ?4, ?1, ?5, ?6, ?7, ?8)", error);
     g_autoptr(sqlite3_stmt) recs = bm_store_prepare (store,
-        "INSERT INTO package_records (package_id, uuid, version) SELECT ?2, c.uuid, c.version FROM candidates c"
-        " WHERE " SELECTED, error);
+        "INSERT INTO package_records (package_id, uuid, version)"
+        " SELECT ?1, uuid, version FROM temp.package_export_records", error);
     g_autoptr(JsonObject) detail = json_object_new ();
 
     if (ins == NULL || recs == NULL)
@@ -457,9 +482,7 @@ bm_package_export (BmStore *store, const char *operator_name, const char *dir, c
     sqlite3_bind_text (ins, 6, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (ins, 7, n_records);
     sqlite3_bind_int64 (ins, 8, audit_last);
-    /* The records statement reads package_records for ?1; run it first. */
-    bind_since (recs, since_id);
-    sqlite3_bind_text (recs, 2, package_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text (recs, 1, package_id, -1, SQLITE_STATIC);
     if (sqlite3_step (recs) != SQLITE_DONE || sqlite3_step (ins) != SQLITE_DONE)
       {
         bm_store_set_sqlite_error (store, sqlite3_errcode (bm_store_get_sqlite (store)), error);
@@ -483,7 +506,10 @@ fail:
     fclose (f);
   if (tmp != NULL)
     g_unlink (tmp);
-  bm_store_transaction_rollback (store);
+  if (reading)
+    bm_store_exec (store, "ROLLBACK", NULL);
+  if (writing)
+    bm_store_transaction_rollback (store);
   return NULL;
 }
 
