@@ -75,6 +75,7 @@ typedef struct
   JsonArray *records;
   gint64 photos, audit, records_n;
   JsonObject *end;
+  char *audit_hash;
 } Listing;
 
 static gboolean
@@ -114,8 +115,10 @@ list_item (JsonObject *item, gpointer data, GError **error)
     }
   if (g_str_equal (t, "audit"))
     {
+      JsonNode *e = json_object_get_member (item, "entry");
       l->audit++;
-      return TRUE;
+      return bm_package_audit_step (&l->audit_hash, e && JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL,
+                                    error);
     }
   if (g_str_equal (t, "end") && json_object_has_member (item, "counts")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "counts")))
@@ -177,7 +180,9 @@ package_verify (BmCliContext *ctx, const char *path, const char *key_file, gbool
       if ((f = g_fopen (path, "rb")) == NULL)
         return bm_cli_fail (g_error_new (G_FILE_ERROR, G_FILE_ERROR_NOENT, _("Cannot open %s"), path));
       l.records = json_array_new ();
-      ok = bm_package_decrypt (f, sk, list_item, &l, &error);
+      ok = bm_package_decrypt (f, sk, list_item, &l, &error)
+           && bm_package_audit_end (l.audit_hash, manifest, &error);
+      g_free (l.audit_hash);
       sodium_memzero (sk, sizeof sk);
       fclose (f);
       if (ok && (l.end == NULL || json_object_get_int_member_with_default (l.end, "records", -1) != l.records_n

@@ -78,6 +78,7 @@ struct _BmPackageWriter
   guint8 station_sk[crypto_sign_SECRETKEYBYTES];
   gboolean finished_items;
   gboolean failed;
+  GByteArray *cipher;    /* reused: one allocation per package, not per item */
 };
 
 static gboolean
@@ -130,11 +131,8 @@ bm_package_writer_new (FILE *out, const char *manifest_json, const guint8 *count
 }
 
 gboolean
-bm_package_writer_add (BmPackageWriter *w, JsonNode *item, gboolean final, GError **error)
+bm_package_writer_add_text (BmPackageWriter *w, const char *text, gsize n, gboolean final, GError **error)
 {
-  g_autofree char *text = json_to_string (item, FALSE);
-  gsize n = strlen (text);
-  g_autofree guint8 *cipher = NULL;
   unsigned long long clen = 0;
   guint8 len[4];
 
@@ -144,13 +142,25 @@ bm_package_writer_add (BmPackageWriter *w, JsonNode *item, gboolean final, GErro
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("An item of the package is larger than a package may hold."));
       return FALSE;
     }
-  cipher = g_malloc (n + crypto_secretstream_xchacha20poly1305_ABYTES);
-  crypto_secretstream_xchacha20poly1305_push (&w->stream, cipher, &clen, (const guint8 *) text, n, NULL, 0,
+  if (w->cipher == NULL)
+    w->cipher = g_byte_array_new ();
+  g_byte_array_set_size (w->cipher, n + crypto_secretstream_xchacha20poly1305_ABYTES);
+  crypto_secretstream_xchacha20poly1305_push (&w->stream, w->cipher->data, &clen, (const guint8 *) text, n, NULL, 0,
                                               final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-  sodium_memzero (text, n);
   put_u32 (len, (guint32) clen);
   w->finished_items = final;
-  return w_write (w, len, 4, error) && w_write (w, cipher, clen, error);
+  return w_write (w, len, 4, error) && w_write (w, w->cipher->data, clen, error);
+}
+
+gboolean
+bm_package_writer_add (BmPackageWriter *w, JsonNode *item, gboolean final, GError **error)
+{
+  g_autofree char *text = json_to_string (item, FALSE);
+  gsize n = strlen (text);
+  gboolean ok = bm_package_writer_add_text (w, text, n, final, error);
+
+  sodium_memzero (text, n);
+  return ok;
 }
 
 gboolean
@@ -179,6 +189,11 @@ bm_package_writer_free (BmPackageWriter *w)
 {
   if (w == NULL)
     return;
+  if (w->cipher != NULL)
+    {
+      sodium_memzero (w->cipher->data, w->cipher->len);
+      g_byte_array_unref (w->cipher);
+    }
   sodium_memzero (w, sizeof *w);
   g_free (w);
 }
@@ -369,7 +384,9 @@ bm_package_decrypt (FILE *in, const guint8 *county_secret_key, BmPackageItemFunc
   guint8 key[crypto_secretstream_xchacha20poly1305_KEYBYTES], pk[crypto_box_PUBLICKEYBYTES];
   crypto_secretstream_xchacha20poly1305_state st;
   g_autoptr(JsonObject) manifest = NULL;
-  gboolean final = FALSE;
+  g_autoptr(GByteArray) cipher = g_byte_array_new ();
+  g_autoptr(GByteArray) plain = g_byte_array_new ();
+  gboolean final = FALSE, ok = FALSE;
 
   if (sodium_init () < 0)
     {
@@ -394,39 +411,52 @@ bm_package_decrypt (FILE *in, const guint8 *county_secret_key, BmPackageItemFunc
   sodium_memzero (key, sizeof key);
   for (;;)
     {
-      g_autofree guint8 *cipher = NULL;
-      g_autofree char *plain = NULL;
       g_autoptr(JsonParser) parser = NULL;
       unsigned long long plen = 0;
       unsigned char tag = 0;
+      const char *text;
       JsonNode *root;
       guint32 n;
 
       if (!read_chunk_len (&r, &n, error))
-        return FALSE;
+        goto out;
       if (n == 0)
         break;
       if (final)
-        return altered (error, _("data after the last item"));
-      cipher = g_malloc (n);
-      if (!r_read (&r, cipher, n, error))
-        return FALSE;
-      plain = g_malloc (n + 1);
-      if (crypto_secretstream_xchacha20poly1305_pull (&st, (guint8 *) plain, &plen, &tag, cipher, n, NULL, 0) != 0)
-        return altered (error, _("encrypted item"));
-      plain[plen] = '\0';
+        {
+          altered (error, _("data after the last item"));
+          goto out;
+        }
+      /* Buffers reused from item to item: no allocation per chunk. */
+      g_byte_array_set_size (cipher, n);
+      g_byte_array_set_size (plain, n + 1);
+      if (!r_read (&r, cipher->data, n, error))
+        goto out;
+      if (crypto_secretstream_xchacha20poly1305_pull (&st, plain->data, &plen, &tag, cipher->data, n, NULL, 0) != 0)
+        {
+          altered (error, _("encrypted item"));
+          goto out;
+        }
+      plain->data[plen] = '\0';
+      text = (const char *) plain->data;
       final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
       parser = json_parser_new ();
-      if (!g_utf8_validate (plain, plen, NULL) || !json_parser_load_from_data (parser, plain, plen, NULL)
+      if (!g_utf8_validate (text, plen, NULL) || !json_parser_load_from_data (parser, text, plen, NULL)
           || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-        return altered (error, _("item"));
+        {
+          altered (error, _("item"));
+          goto out;
+        }
       if (!func (json_node_get_object (root), user_data, error))
-        return FALSE;
-      sodium_memzero (plain, plen);
+        goto out;
     }
   if (!final)
-    return truncated (error);
-  return TRUE;
+    truncated (error);
+  else
+    ok = TRUE;
+out:
+  sodium_memzero (plain->data, plain->len);
+  return ok;
 }
 
 /* ---- checks that know the reader ---- */
@@ -476,6 +506,29 @@ bm_package_set_replayed (GError **error, const char *package_id, gint64 sequence
   g_set_error (error, BM_PACKAGE_ERROR, BM_PACKAGE_ERROR_REPLAYED,
                _("Package %s (number %lld of its station) is older than package %lld already imported from that station; an old package offered again is not imported."),
                package_id ? package_id : "?", (long long) sequence, (long long) newest_sequence);
+}
+
+/* ---- the audit chain inside a package ---- */
+
+gboolean
+bm_package_audit_step (char **last_hash, JsonObject *entry, GError **error)
+{
+  const char *prev = entry ? manifest_string (entry, "prev_hash") : NULL;
+  const char *hash = entry ? manifest_string (entry, "hash") : NULL;
+
+  if (hash == NULL || prev == NULL || (*last_hash != NULL && g_strcmp0 (prev, *last_hash) != 0))
+    return altered (error, _("audit chain"));
+  g_free (*last_hash);
+  *last_hash = g_strdup (hash);
+  return TRUE;
+}
+
+gboolean
+bm_package_audit_end (const char *last_hash, JsonObject *manifest, GError **error)
+{
+  if (last_hash == NULL || g_strcmp0 (last_hash, manifest_string (manifest, "audit_head")) == 0)
+    return TRUE;
+  return altered (error, _("audit chain"));
 }
 
 /* ---- receipts ---- */

@@ -64,6 +64,12 @@ gboolean         bm_package_writer_add    (BmPackageWriter *w,
                                            JsonNode      *item,
                                            gboolean       final,
                                            GError       **error);
+/* The same for an item already serialised (JSON object text, no NUL). */
+gboolean         bm_package_writer_add_text (BmPackageWriter *w,
+                                           const char    *text,
+                                           gsize          len,
+                                           gboolean       final,
+                                           GError       **error);
 gboolean         bm_package_writer_finish (BmPackageWriter *w,
                                            GError       **error);
 void             bm_package_writer_free   (BmPackageWriter *w);
@@ -97,6 +103,16 @@ void        bm_package_set_replayed    (GError      **error,
                                         const char   *package_id,
                                         gint64        sequence,
                                         gint64        newest_sequence);
+
+/* The audit entries of a package must form one chain: each entry's
+ * prev_hash is the hash of the one before it (@last_hash, updated; NULL
+ * before the first), and the last one is the manifest's audit_head. */
+gboolean    bm_package_audit_step      (char        **last_hash,
+                                        JsonObject   *entry,
+                                        GError      **error);
+gboolean    bm_package_audit_end       (const char   *last_hash,
+                                        JsonObject   *manifest,
+                                        GError      **error);
 
 /* Receipts: a JSON object {"receipt": TEXT, "signature": HEX} where TEXT is
  * the receipt object signed by the province key (docs/package.md). */

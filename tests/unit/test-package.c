@@ -211,6 +211,35 @@ test_package (void)
 }
 
 static void
+test_audit_chain (void)
+{
+  g_autoptr(JsonObject) m = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last = NULL;
+  const char *entries[] = { "{\"prev_hash\":\"0\",\"hash\":\"a\"}", "{\"prev_hash\":\"a\",\"hash\":\"b\"}",
+                            "{\"prev_hash\":\"x\",\"hash\":\"c\"}" };
+
+  json_object_set_string_member (m, "audit_head", "b");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) n = json_from_string (entries[i], NULL);
+      g_assert_true (bm_package_audit_step (&last, json_node_get_object (n), &error));
+    }
+  g_assert_true (bm_package_audit_end (last, m, &error));
+  g_assert_no_error (error);
+  json_object_set_string_member (m, "audit_head", "c");
+  g_assert_false (bm_package_audit_end (last, m, &error));
+  g_assert_error (error, BM_PACKAGE_ERROR, BM_PACKAGE_ERROR_ALTERED);
+  g_clear_error (&error);
+  {
+    /* An entry left out: the next one does not link to the one before. */
+    g_autoptr(JsonNode) n = json_from_string (entries[2], NULL);
+    g_assert_false (bm_package_audit_step (&last, json_node_get_object (n), &error));
+    g_assert_error (error, BM_PACKAGE_ERROR, BM_PACKAGE_ERROR_ALTERED);
+  }
+}
+
+static void
 test_receipt (void)
 {
   guint8 pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
@@ -242,6 +271,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/package/keys", test_keys);
   g_test_add_func ("/package/reader", test_package);
+  g_test_add_func ("/package/audit-chain", test_audit_chain);
   g_test_add_func ("/package/receipt", test_receipt);
   return g_test_run ();
 }
