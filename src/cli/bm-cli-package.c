@@ -79,7 +79,7 @@ typedef struct
 } Listing;
 
 static gboolean
-list_item (JsonObject *item, gpointer data, GError **error)
+list_item (JsonObject *item, GBytes *bytes, gpointer data, GError **error)
 {
   Listing *l = data;
   const char *t = json_object_get_string_member_with_default (item, "t", "");
@@ -101,13 +101,10 @@ list_item (JsonObject *item, gpointer data, GError **error)
       l->records_n++;
       return TRUE;
     }
-  if (g_str_equal (t, "photo"))
+  if (g_str_equal (t, "photo") && bytes != NULL)
     {
       const char *sha = json_object_get_string_member_with_default (item, "sha256", "");
-      const char *b64 = json_object_get_string_member_with_default (item, "data", "");
-      gsize n = 0;
-      g_autofree guchar *raw = g_base64_decode (b64, &n);
-      g_autofree char *got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, raw, n);
+      g_autofree char *got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
       if (g_strcmp0 (got, sha) != 0)
         goto bad;
       l->photos++;

@@ -4,7 +4,9 @@
  *   u32 n, manifest JSON               n ≤ 1 MiB, readable without a key
  *   u32 80, sealed key                 crypto_box_seal of the stream key
  *   secretstream header                24 bytes
- *   { u32 n, ciphertext }*             one item per chunk, n ≥ 17
+ *   { u32 n, ciphertext }*             one item per chunk, n ≥ 17; an item
+ *                                      with "bytes": N is followed by a
+ *                                      chunk of N raw bytes (photos)
  *   u32 0                              end of chunks
  *   "BMSIG\0\1\n", signature           Ed25519ph over every byte before
  *
@@ -387,6 +389,8 @@ bm_package_decrypt (FILE *in, const guint8 *county_secret_key, BmPackageItemFunc
   g_autoptr(GByteArray) cipher = g_byte_array_new ();
   g_autoptr(GByteArray) plain = g_byte_array_new ();
   gboolean final = FALSE, ok = FALSE;
+  JsonParser *pending = NULL;   /* an item whose raw bytes come next */
+  gint64 pending_len = 0;
 
   if (sodium_init () < 0)
     {
@@ -415,7 +419,7 @@ bm_package_decrypt (FILE *in, const guint8 *county_secret_key, BmPackageItemFunc
       unsigned long long plen = 0;
       unsigned char tag = 0;
       const char *text;
-      JsonNode *root;
+      JsonNode *root, *bytes;
       guint32 n;
 
       if (!read_chunk_len (&r, &n, error))
@@ -437,9 +441,26 @@ bm_package_decrypt (FILE *in, const guint8 *county_secret_key, BmPackageItemFunc
           altered (error, _("encrypted item"));
           goto out;
         }
+      final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+      if (pending != NULL)
+        {
+          /* The raw bytes an item announced ("bytes"): exactly that many. */
+          g_autoptr(GBytes) data = g_bytes_new_static (plain->data, plen);
+          gboolean ok_item;
+
+          if ((gint64) plen != pending_len)
+            {
+              altered (error, _("item"));
+              goto out;
+            }
+          ok_item = func (json_node_get_object (json_parser_get_root (pending)), data, user_data, error);
+          g_clear_object (&pending);
+          if (!ok_item)
+            goto out;
+          continue;
+        }
       plain->data[plen] = '\0';
       text = (const char *) plain->data;
-      final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
       parser = json_parser_new ();
       if (!g_utf8_validate (text, plen, NULL) || !json_parser_load_from_data (parser, text, plen, NULL)
           || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -447,14 +468,27 @@ bm_package_decrypt (FILE *in, const guint8 *county_secret_key, BmPackageItemFunc
           altered (error, _("item"));
           goto out;
         }
-      if (!func (json_node_get_object (root), user_data, error))
+      if ((bytes = json_object_get_member (json_node_get_object (root), "bytes")) != NULL)
+        {
+          if (final || !JSON_NODE_HOLDS_VALUE (bytes) || json_node_get_value_type (bytes) != G_TYPE_INT64
+              || json_node_get_int (bytes) < 0 || json_node_get_int (bytes) > BM_PACKAGE_MAX_ITEM)
+            {
+              altered (error, _("item"));
+              goto out;
+            }
+          pending_len = json_node_get_int (bytes);
+          pending = g_steal_pointer (&parser);
+          continue;
+        }
+      if (!func (json_node_get_object (root), NULL, user_data, error))
         goto out;
     }
-  if (!final)
+  if (!final || pending != NULL)
     truncated (error);
   else
     ok = TRUE;
 out:
+  g_clear_object (&pending);
   sodium_memzero (plain->data, plain->len);
   return ok;
 }

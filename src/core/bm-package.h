@@ -81,8 +81,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmPackageWriter, bm_package_writer_free)
 JsonObject *bm_package_verify          (FILE          *in,
                                         GError       **error);
 /* Second pass with the county's secret key: each item in order. The final
- * item must carry the final tag and be the last chunk. */
-typedef gboolean (*BmPackageItemFunc) (JsonObject *item, gpointer user_data, GError **error);
+ * item must carry the final tag and be the last chunk. An item with a
+ * "bytes" member comes with @data, the raw chunk that follows it (valid
+ * only during the call); other items with NULL. */
+typedef gboolean (*BmPackageItemFunc) (JsonObject *item, GBytes *data, gpointer user_data, GError **error);
 gboolean    bm_package_decrypt         (FILE          *in,
                                         const guint8  *county_secret_key,
                                         BmPackageItemFunc func,

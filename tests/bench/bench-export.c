@@ -89,6 +89,8 @@ fill (BmStore *store, int count, int photo_bytes)
 }
 
 /* Runs ARGV (NULL-terminated) and reports wall time and peak RSS. */
+static double cpu_s;   /* user + system time of the last run */
+
 static double
 run (const char *label, char **argv, long *rss_kb)
 {
@@ -106,6 +108,7 @@ run (const char *label, char **argv, long *rss_kb)
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     g_error ("%s failed (status %d)", label, status);
   *rss_kb = ru.ru_maxrss;
+  cpu_s = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   return (g_get_monotonic_time () - t0) / 1e6;
 }
 
@@ -125,7 +128,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   guint8 pk[32], sk[32];
   long rss_export, rss_verify, rss_tar;
-  double t_export, t_verify, t_tar;
+  double t_export, t_verify, t_tar, c_export, c_verify, c_tar;
   GStatBuf st;
 
   /* A real store (a training point has too few numbers): one point with
@@ -151,6 +154,7 @@ main (int argc, char **argv)
   {
     char *a[] = { cli, "--db", db, "export", "--to", out, NULL };
     t_export = run ("export", a, &rss_export);
+    c_export = cpu_s;
   }
   {
     g_autoptr(GDir) d = g_dir_open (out, 0, NULL);
@@ -162,6 +166,7 @@ main (int argc, char **argv)
     int null = open ("/dev/null", 1);
     dup2 (null, 1);
     t_verify = run ("verify", a, &rss_verify);
+    c_verify = cpu_s;
     dup2 (saved, 1);
   }
   shell = g_strdup_printf ("tar -cf - -C '%s' ws.db | GNUPGHOME='%s' gpg --batch --yes --quiet --pinentry-mode loopback"
@@ -169,13 +174,14 @@ main (int argc, char **argv)
   {
     char *a[] = { "/bin/sh", "-c", shell, NULL };
     t_tar = run ("tar+gpg", a, &rss_tar);
+    c_tar = cpu_s;
   }
   g_stat (pkg, &st);
   printf ("records %d, photos of %d bytes, package %.1f MB\n", n, photo, st.st_size / 1e6);
-  printf ("export            %7.2f s  peak RSS %6ld KB\n", t_export, rss_export);
-  printf ("verify --key      %7.2f s  peak RSS %6ld KB\n", t_verify, rss_verify);
-  printf ("tar | gpg -c      %7.2f s  peak RSS %6ld KB\n", t_tar, rss_tar);
-  printf ("export / tar+gpg  %7.2f\n", t_export / t_tar);
+  printf ("export            %7.2f s (cpu %6.2f s)  peak RSS %6ld KB\n", t_export, c_export, rss_export);
+  printf ("verify --key      %7.2f s (cpu %6.2f s)  peak RSS %6ld KB\n", t_verify, c_verify, rss_verify);
+  printf ("tar | gpg -c      %7.2f s (cpu %6.2f s)  peak RSS %6ld KB\n", t_tar, c_tar, rss_tar);
+  printf ("export / tar+gpg  %7.2f (cpu %.2f)\n", t_export / t_tar, c_export / c_tar);
   if (g_getenv ("KEEP") == NULL)
     {
       g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);

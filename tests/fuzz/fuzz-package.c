@@ -18,7 +18,7 @@ quiet_log (const gchar *domain, GLogLevelFlags level, const gchar *message, gpoi
 }
 
 static gboolean
-count_item (JsonObject *item, gpointer data, GError **error)
+count_item (JsonObject *item, GBytes *bytes, gpointer data, GError **error)
 {
   (*(guint *) data)++;
   (void) json_object_get_string_member_with_default (item, "t", "");

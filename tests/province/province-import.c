@@ -124,7 +124,7 @@ typedef struct
 } Import;
 
 static gboolean
-import_item (JsonObject *item, gpointer data, GError **error)
+import_item (JsonObject *item, GBytes *bytes, gpointer data, GError **error)
 {
   Import *im = data;
   const char *t = json_object_get_string_member_with_default (item, "t", "");
@@ -136,11 +136,11 @@ import_item (JsonObject *item, gpointer data, GError **error)
         g_string_append_c (im->body, ',');
       g_string_append (im->body, text);
     }
-  else if (g_str_equal (t, "photo"))
+  else if (g_str_equal (t, "photo") && bytes != NULL)
     {
       const char *sha = json_object_get_string_member_with_default (item, "sha256", "");
       gsize n = 0;
-      g_autofree guchar *raw = g_base64_decode (json_object_get_string_member_with_default (item, "data", ""), &n);
+      const guchar *raw = g_bytes_get_data (bytes, &n);
       g_autofree char *got = province_sha256_hex (raw, n);
       sqlite3_stmt *st;
 

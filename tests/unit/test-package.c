@@ -79,13 +79,19 @@ typedef struct
 {
   guint n;
   gboolean end;
+  gsize raw;
 } Count;
 
 static gboolean
-count_item (JsonObject *item, gpointer data, GError **error)
+count_item (JsonObject *item, GBytes *bytes, gpointer data, GError **error)
 {
   Count *c = data;
   c->n++;
+  if (bytes != NULL)
+    {
+      g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "\xff\0\xd9", 3);
+      c->raw += g_bytes_get_size (bytes);
+    }
   c->end = g_str_equal (json_object_get_string_member_with_default (item, "t", ""), "end");
   return TRUE;
 }
@@ -107,8 +113,12 @@ make_package (const char *dir, const BmStationKeys *keys, const guint8 *county_p
   g_assert_no_error (error);
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr(JsonNode) n = json_from_string (i < 2 ? "{\"t\":\"record\",\"x\":\"一二三\"}" : "{\"t\":\"end\"}", NULL);
+      g_autoptr(JsonNode) n = json_from_string (i == 0 ? "{\"t\":\"record\",\"x\":\"一二三\"}"
+                                                : i == 1 ? "{\"t\":\"photo\",\"bytes\":3}" : "{\"t\":\"end\"}", NULL);
       g_assert_true (bm_package_writer_add (w, n, i == 2, &error));
+      /* A photo's bytes follow its item as one raw chunk. */
+      if (i == 1)
+        g_assert_true (bm_package_writer_add_text (w, "\xff\0\xd9", 3, FALSE, &error));
     }
   g_assert_true (bm_package_writer_finish (w, &error));
   g_assert_no_error (error);
@@ -159,6 +169,7 @@ test_package (void)
   g_assert_no_error (error);
   fclose (f);
   g_assert_cmpuint (count.n, ==, 3);
+  g_assert_cmpuint (count.raw, ==, 3);
   g_assert_true (count.end);
 
   /* Another county's key opens nothing. */
