@@ -421,11 +421,18 @@ bm_package_export (BmStore *store, const char *operator_name, const char *dir, c
   mtext = json_to_string (mnode, TRUE);
 
   tmp = g_build_filename (dir, ".baoming-package-XXXXXX", NULL);
-  if ((fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600)) < 0 || (f = fdopen (fd, "wb")) == NULL)
+  if ((fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600)) < 0)
     {
       int e = errno;
       g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO, _("The package could not be written: %s"), g_strerror (e));
-      g_clear_pointer (&tmp, g_free);
+      g_clear_pointer (&tmp, g_free);   /* nothing was created */
+      goto fail;
+    }
+  if ((f = fdopen (fd, "wb")) == NULL)
+    {
+      int e = errno;
+      close (fd);
+      g_set_error (error, BM_ERROR, BM_ERROR_STORE_IO, _("The package could not be written: %s"), g_strerror (e));
       goto fail;
     }
   if ((w = bm_package_writer_new (f, mtext, county_pk, keys->secret_key, error)) == NULL

@@ -121,6 +121,7 @@ typedef struct
   GString *body;
   guint records, photos, audit;
   gboolean ended;
+  char *audit_hash;
 } Import;
 
 static gboolean
@@ -158,7 +159,12 @@ import_item (JsonObject *item, GBytes *bytes, gpointer data, GError **error)
       im->photos++;
     }
   else if (g_str_equal (t, "audit"))
-    im->audit++;
+    {
+      JsonNode *e = json_object_get_member (item, "entry");
+      im->audit++;
+      return bm_package_audit_step (&im->audit_hash, e && JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL,
+                                    error);
+    }
   else if (g_str_equal (t, "end"))
     im->ended = TRUE;
   return TRUE;
@@ -241,10 +247,21 @@ province_import (Province *p, const char *path, const char *point_arg, const cha
   g_string_append_printf (im.body, "{\"batch_id\":\"%s\",\"workstation_id\":\"%s\",\"records\":[", package_id, ws);
   province_begin (p);
   f = fopen (path, "rb");
-  ok = f != NULL && bm_package_decrypt (f, csk, import_item, &im, error);
+  ok = f != NULL && bm_package_decrypt (f, csk, import_item, &im, error)
+       && bm_package_audit_end (im.audit_hash, manifest, error);
+  g_free (im.audit_hash);
   if (f != NULL)
     fclose (f);
   sodium_memzero (csk, sizeof csk);
+  /* The payload holds what the manifest counts, no more, no less. */
+  if (ok && im.ended
+      && (im.records != json_object_get_int_member_with_default (manifest, "records", -1)
+          || im.photos != json_object_get_int_member_with_default (manifest, "photos", -1)
+          || im.audit != json_object_get_int_member_with_default (manifest, "audit_entries", -1)))
+    {
+      ok = FALSE;
+      g_set_error (error, BM_PACKAGE_ERROR, BM_PACKAGE_ERROR_ALTERED, "the payload does not hold what the manifest counts");
+    }
   if (!ok || !im.ended)
     {
       province_rollback (p);
