@@ -11,6 +11,7 @@
 #include "bm-cli.h"
 #include "bm-sync-transport.h"
 #include "bm-error.h"
+#include "bm-package.h"
 #include "bm-paths.h"
 
 static const struct {
@@ -35,6 +36,8 @@ static const struct {
   { "operator", bm_cli_operator, N_("Add, list and disable operator accounts; set passwords; unlock") },
   { "backup", bm_cli_backup, N_("Back up the database encrypted, list backups, restore one; the recovery code") },
   { "numbering", bm_cli_numbering, N_("After a restore: continue numbering after the last number printed on paper") },
+  { "export", bm_cli_export, N_("Write a signed, encrypted export package for the county") },
+  { "package", bm_cli_package, N_("Verify an export package; apply the province's receipt for one") },
 };
 
 int
@@ -68,6 +71,8 @@ bm_cli_exit_code (const GError *error)
       case BM_SYNC_ERROR_NOT_SET_UP: return BM_CLI_EXIT_NOT_FOUND;
       default: return BM_CLI_EXIT_FAILURE;
       }
+  if (error->domain == BM_PACKAGE_ERROR)
+    return BM_CLI_EXIT_PACKAGE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return BM_CLI_EXIT_TIMEOUT;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -23,6 +23,7 @@ typedef enum {
   BM_CLI_EXIT_CANCELLED = 10,
   BM_CLI_EXIT_PERMISSION = 11,
   BM_CLI_EXIT_NUMBERING_HELD = 12,
+  BM_CLI_EXIT_PACKAGE = 13,      /* a package or receipt refused (issue 14) */
 } BmCliExit;
 
 typedef struct {
@@ -106,5 +107,7 @@ int bm_cli_operator  (BmCliContext *ctx, int argc, char **argv);
 /* backup and numbering resume (bm-cli-backup.c) */
 int bm_cli_backup    (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_numbering (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_export    (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_package   (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -279,6 +279,25 @@ static const Migration migrations[] = {
     "CREATE INDEX audit_log_by_entity ON audit_log (entity_uuid, id);"
     "UPDATE candidates SET online_fields = bm_online_fields_scrub (online_fields)"
     "  WHERE online_fields IS NOT NULL AND online_fields IS NOT bm_online_fields_scrub (online_fields);" },
+  /* Issue 14, export packages (docs/package.md): each package this station
+   * wrote, in order (sequence, previous), and the record versions it holds,
+   * so that `--since` and the receipt know what the package carried. */
+  { 46,
+    "CREATE TABLE IF NOT EXISTS package_exports ("
+    "  package_id TEXT PRIMARY KEY,"
+    "  sequence INTEGER NOT NULL UNIQUE,"
+    "  previous_id TEXT,"
+    "  since_id TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  file_name TEXT NOT NULL,"
+    "  records INTEGER NOT NULL,"
+    "  audit_last_id INTEGER NOT NULL,"
+    "  receipt_at TEXT);"
+    "CREATE TABLE IF NOT EXISTS package_records ("
+    "  package_id TEXT NOT NULL,"
+    "  uuid TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  PRIMARY KEY (package_id, uuid));" },
   /* Issue 14, backup: a 科类 listed here issues no 报名顺序号 (a store
    * restored from a backup does not know the numbers issued after it) until
    * the supervisor says where it continues (bm-backup-numbering.c). */

@@ -11,6 +11,7 @@
 #include "bm-store-login.h"
 #include "bm-store-operators.h"
 #include "bm-store-private.h"
+#include "bm-station-keys.h"
 
 typedef BmSerialSpan Span;
 
@@ -286,6 +287,14 @@ apply_setup (BmStore *self, JsonObject *setup, gboolean training, GError **error
     {
       g_set_error (error, BM_ERROR, BM_ERROR_DUPLICATE, _("This workstation is already set up."));
       return FALSE;
+    }
+  /* Issue 14: the station's signing key is made with the set-up, training
+   * or real (bm-station-keys.h); an in-memory store has no directory. */
+  if (bm_store_get_path (self) != NULL && bm_store_get_path (self)[0] != ':')
+    {
+      g_autoptr(BmStationKeys) keys = bm_station_keys_load_or_create (bm_store_get_path (self), training, error);
+      if (keys == NULL)
+        return FALSE;
     }
   if (point == NULL || member_string (point, "code") == NULL || member_string (point, "name") == NULL
       || county_code == NULL || !g_regex_match_simple ("^[0-9]{4}$", county_code, 0, 0))

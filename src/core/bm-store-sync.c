@@ -414,6 +414,72 @@ bm_store_sync_check_answer (BmStore *self, const char *batch_id, GPtrArray *resu
   return FALSE;
 }
 
+/* The per-record part of applying an answer, shared by network batches and
+ * the receipts of export packages (bm-package-export.c), so that a record
+ * the province accepted is marked the same way whichever way it went. The
+ * caller holds the transaction; @counts is indexed by BmSyncResultStatus. */
+gboolean
+bm_store_sync_apply_result_rows (BmStore *self, GPtrArray *results, int counts[3], GError **error)
+{
+  for (guint i = 0; i < results->len; i++)
+    {
+      BmSyncResult *r = results->pdata[i];
+      g_autoptr(sqlite3_stmt) q = bm_store_prepare (self, "SELECT version FROM candidates WHERE uuid = ?", error);
+      gint64 version;
+      gboolean ok;
+
+      if (q == NULL)
+        return FALSE;
+      sqlite3_bind_text (q, 1, r->uuid, -1, SQLITE_STATIC);
+      if (sqlite3_step (q) != SQLITE_ROW)
+        continue;
+      version = sqlite3_column_int64 (q, 0);
+      counts[r->status]++;
+      if (r->status == BM_SYNC_RESULT_ACCEPTED)
+        {
+          g_autoptr(sqlite3_stmt) u = bm_store_prepare (self,
+              "UPDATE candidates SET synced_version = MAX (synced_version, ?) WHERE uuid = ?", error);
+          if (u == NULL)
+            return FALSE;
+          g_autoptr(sqlite3_stmt) p = bm_store_prepare (self,
+              "INSERT OR IGNORE INTO sync_photos (sha256) SELECT sha256 FROM photos WHERE candidate_uuid = ?", error);
+          if (p == NULL)
+            return FALSE;
+          sqlite3_bind_text (p, 1, r->uuid, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (u, 1, r->version);
+          sqlite3_bind_text (u, 2, r->uuid, -1, SQLITE_STATIC);
+          /* Accepted means the server holds its photos: remember them here,
+           * in the same transaction, rather than one write per upload. */
+          ok = step_done (self, u, error) && step_done (self, p, error)
+               && upsert_state (self, r->uuid, version <= r->version ? "accepted" : "pending", NULL, NULL,
+                                r->version, r->server_rev, NULL, error);
+        }
+      else if (g_strcmp0 (r->code, "photo_missing") == 0)
+        {
+          /* Forget what we believed about this record's photos; the next
+           * round uploads them and resends the record. */
+          g_autoptr(sqlite3_stmt) d = bm_store_prepare (self,
+              "DELETE FROM sync_photos WHERE sha256 IN (SELECT sha256 FROM photos WHERE candidate_uuid = ?)", error);
+          if (d == NULL)
+            return FALSE;
+          sqlite3_bind_text (d, 1, r->uuid, -1, SQLITE_STATIC);
+          ok = step_done (self, d, error)
+               && upsert_state (self, r->uuid, "pending", r->code, NULL, 0, 0, NULL, error);
+        }
+      else
+        {
+          g_autofree char *server_version = g_strdup_printf ("%" G_GINT64_FORMAT, r->server_version);
+          const char *what = r->other_number ? r->other_number
+                             : r->status == BM_SYNC_RESULT_CONFLICT ? server_version : r->reason;
+          ok = upsert_state (self, r->uuid, r->status == BM_SYNC_RESULT_REJECTED ? "rejected" : "conflict",
+                             r->code, what, r->version, 0, NULL, error);
+        }
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 bm_store_sync_apply_results (BmStore *self, const char *batch_id, GPtrArray *results, GError **error)
 {
@@ -434,64 +500,9 @@ bm_store_sync_apply_results (BmStore *self, const char *batch_id, GPtrArray *res
       bm_store_transaction_rollback (self);
       return TRUE;
     }
-  if (!bm_store_sync_check_answer (self, batch_id, results, error))
+  if (!bm_store_sync_check_answer (self, batch_id, results, error)
+      || !bm_store_sync_apply_result_rows (self, results, counts, error))
     goto fail;
-  for (guint i = 0; i < results->len; i++)
-    {
-      BmSyncResult *r = results->pdata[i];
-      g_autoptr(sqlite3_stmt) q = bm_store_prepare (self, "SELECT version FROM candidates WHERE uuid = ?", error);
-      gint64 version;
-      gboolean ok;
-
-      if (q == NULL)
-        goto fail;
-      sqlite3_bind_text (q, 1, r->uuid, -1, SQLITE_STATIC);
-      if (sqlite3_step (q) != SQLITE_ROW)
-        continue;
-      version = sqlite3_column_int64 (q, 0);
-      counts[r->status]++;
-      if (r->status == BM_SYNC_RESULT_ACCEPTED)
-        {
-          g_autoptr(sqlite3_stmt) u = bm_store_prepare (self,
-              "UPDATE candidates SET synced_version = MAX (synced_version, ?) WHERE uuid = ?", error);
-          if (u == NULL)
-            goto fail;
-          g_autoptr(sqlite3_stmt) p = bm_store_prepare (self,
-              "INSERT OR IGNORE INTO sync_photos (sha256) SELECT sha256 FROM photos WHERE candidate_uuid = ?", error);
-          if (p == NULL)
-            goto fail;
-          sqlite3_bind_text (p, 1, r->uuid, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (u, 1, r->version);
-          sqlite3_bind_text (u, 2, r->uuid, -1, SQLITE_STATIC);
-          /* Accepted means the server holds its photos: remember them here,
-           * in the same transaction, rather than one write per upload. */
-          ok = step_done (self, u, error) && step_done (self, p, error)
-               && upsert_state (self, r->uuid, version <= r->version ? "accepted" : "pending", NULL, NULL,
-                                r->version, r->server_rev, NULL, error);
-        }
-      else if (g_strcmp0 (r->code, "photo_missing") == 0)
-        {
-          /* Forget what we believed about this record's photos; the next
-           * round uploads them and resends the record. */
-          g_autoptr(sqlite3_stmt) d = bm_store_prepare (self,
-              "DELETE FROM sync_photos WHERE sha256 IN (SELECT sha256 FROM photos WHERE candidate_uuid = ?)", error);
-          if (d == NULL)
-            goto fail;
-          sqlite3_bind_text (d, 1, r->uuid, -1, SQLITE_STATIC);
-          ok = step_done (self, d, error)
-               && upsert_state (self, r->uuid, "pending", r->code, NULL, 0, 0, NULL, error);
-        }
-      else
-        {
-          g_autofree char *server_version = g_strdup_printf ("%" G_GINT64_FORMAT, r->server_version);
-          const char *what = r->other_number ? r->other_number
-                             : r->status == BM_SYNC_RESULT_CONFLICT ? server_version : r->reason;
-          ok = upsert_state (self, r->uuid, r->status == BM_SYNC_RESULT_REJECTED ? "rejected" : "conflict",
-                             r->code, what, r->version, 0, NULL, error);
-        }
-      if (!ok)
-        goto fail;
-    }
   json_object_set_string_member (detail, "batch_id", batch_id);
   json_object_set_int_member (detail, "accepted", counts[BM_SYNC_RESULT_ACCEPTED]);
   json_object_set_int_member (detail, "rejected", counts[BM_SYNC_RESULT_REJECTED]);

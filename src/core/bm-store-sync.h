@@ -43,6 +43,11 @@ gboolean     bm_store_sync_set_aside      (BmStore     *self,
                                            const char  *code,
                                            const char  *detail,
                                            GError     **error);
+/* Caller holds the transaction (bm-store-sync.c; export receipts use it). */
+gboolean     bm_store_sync_apply_result_rows (BmStore   *self,
+                                           GPtrArray   *results,
+                                           int          counts[3],
+                                           GError     **error);
 gboolean     bm_store_sync_apply_results  (BmStore     *self,
                                            const char  *batch_id,
                                            GPtrArray   *results,

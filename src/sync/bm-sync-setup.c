@@ -12,6 +12,7 @@
 #include "bm-store-policy.h"
 #include "bm-store-login.h"
 #include "bm-store-operators.h"
+#include "bm-station-keys.h"
 #include "bm-store-sync.h"
 #include "bm-sync-client.h"
 #include "bm-sync-message.h"
@@ -59,6 +60,42 @@ answer_names_workstation (GBytes *body, const char *workstation_id)
   return g_strcmp0 (json_node_get_string (ws), workstation_id) == 0;
 }
 
+/* The registration body with the station's public key added (§12). */
+static char *
+with_public_key (char *text, const BmStationKeys *keys)
+{
+  g_autofree char *owned = text;
+  g_autoptr(JsonNode) node = json_from_string (owned, NULL);
+  g_autofree char *pk = bm_station_keys_public_hex (keys);
+
+  g_assert (node != NULL && JSON_NODE_HOLDS_OBJECT (node));
+  json_object_set_string_member (json_node_get_object (node), "public_key", pk);
+  return json_to_string (node, FALSE);
+}
+
+/* The profile's province and county public keys (§12): the county's to
+ * encrypt export packages to, the province's to check receipts with. A
+ * server without them leaves the settings unset; export then says so. */
+static gboolean
+keep_profile_keys (BmStore *store, JsonObject *profile, GError **error)
+{
+  JsonNode *n = json_object_get_member (profile, "keys");
+  JsonObject *k = n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+  static const char *const names[] = { "province", "county" };
+
+  for (guint i = 0; k != NULL && i < G_N_ELEMENTS (names); i++)
+    {
+      const char *hex = json_object_get_string_member_with_default (k, names[i], NULL);
+      guint8 raw[32];
+      g_autofree char *key = g_strconcat (names[i], "_public_key", NULL);
+
+      if (hex != NULL && bm_key_from_hex (hex, raw, sizeof raw)
+          && !bm_store_sync_set (store, key, hex, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancellable, GError **error)
 {
@@ -71,6 +108,7 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
   g_autofree char *workstation_id = g_uuid_string_random ();
   g_autofree char *exp = NULL;
   g_autofree char *profile_text = NULL;
+  g_autoptr(BmStationKeys) keys = NULL;
   BmSyncResponse resp = { 0 };
   gboolean ok = FALSE;
 
@@ -105,9 +143,14 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
     goto out;
 
   g_clear_pointer (&body, g_bytes_unref);
-  body = take_string (bm_sync_build_workstation (workstation_id, o->workstation_name ? o->workstation_name
-                                                                                     : g_get_host_name (),
-                                                   o->slice_size ? o->slice_size : 500));
+  /* Issue 14: the station's public key is registered with the workstation
+   * (docs/sync-protocol.md §12), so that the county can tell its packages. */
+  if ((keys = bm_station_keys_load_or_create (bm_store_get_path (store), FALSE, error)) == NULL)
+    goto out;
+  body = take_string (with_public_key (bm_sync_build_workstation (workstation_id, o->workstation_name ? o->workstation_name
+                                                                                                     : g_get_host_name (),
+                                                                   o->slice_size ? o->slice_size : 500),
+                                       keys));
   if (!bm_sync_transport_request (transport, "POST", "/api/v1/workstations", body, NULL, &resp, cancellable, error)
       || !expect_200 (&resp, "the workstation registration", error))
     goto out;
@@ -190,7 +233,8 @@ bm_sync_setup (BmStore *store, const BmSyncSetupOptions *o, GCancellable *cancel
        && bm_store_sync_set (store, "allow_plain_http", o->allow_plain_http ? "1" : NULL, error)
        && bm_store_sync_set (store, "token", token->token, error)
        && bm_store_sync_set (store, "token_expires", exp, error)
-       && bm_store_sync_set (store, "refresh_token", token->refresh_token, error);
+       && bm_store_sync_set (store, "refresh_token", token->refresh_token, error)
+       && keep_profile_keys (store, profile, error);
 out:
   bm_sync_response_clear (&resp);
   return ok;

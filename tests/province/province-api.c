@@ -492,6 +492,7 @@ do_workstation (Province *p, const char *point, GBytes *body, GList *faults, Pro
       for (guint i = 0; i < cats->len; i++)
         allocate_slice (p, point, ws, cats->pdata[i], size);
     }
+  province_station_key_note (p, ws, o);
   province_commit (p);
   b = json_builder_new ();
   json_builder_begin_object (b);
@@ -781,6 +782,7 @@ province_handle (Province *p, const char *method, const char *path, const char *
           /* A lying server: the profile answers an older version. */
           if ((f = find_fault (faults, "profile_version")) != NULL)
             json_object_set_int_member (json_node_get_object (prof), "profile_version", f->p1);
+          province_profile_add_keys (p, json_node_get_object (prof));
           reply_node (r, 200, prof);
         }
       return;

@@ -401,7 +401,7 @@ province_do_batch (Province *p, const char *point, GBytes *body, GList *faults, 
             max_bytes = 0;
         }
     }
-  if ((gint64) json_array_get_length (records) > max_records || (gint64) len > max_bytes)
+  if (!p->importing && ((gint64) json_array_get_length (records) > max_records || (gint64) len > max_bytes))
     {
       JsonObject *d = json_object_new ();
       json_object_set_int_member (d, "max_records", max_records);

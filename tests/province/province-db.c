@@ -56,7 +56,7 @@ province_open (const char *path, GError **error)
       return NULL;
     }
   sqlite3_busy_timeout (p->db, 10000);
-  if (!province_exec (p, schema, error) || !province_policy_init (p, error))
+  if (!province_exec (p, schema, error) || !province_policy_init (p, error) || !province_import_init (p, error))
     {
       province_close (p);
       return NULL;

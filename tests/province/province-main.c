@@ -2,6 +2,8 @@
  * See tests/province/README.md for usage. */
 #include "province.h"
 
+#include "bm-package.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -361,7 +363,9 @@ usage (void)
               "  review (--record UUID|NUMBER | --all) --decision approved|rejected|returned [--reason TEXT]\n"
               "  dump [--records]\n"
               "  fault add ENDPOINT KIND [--count N] [--p1 N] [--p2 N]\n"
-              "  fault clear\n");
+              "  fault clear\n"
+              "  import PACKAGE --receipt OUT [--point CODE]\n"
+              "  key county-secret|county-public|province-public OUT\n");
   return 2;
 }
 
@@ -440,10 +444,22 @@ main (int argc, char **argv)
                                p2 ? atoi (p2) : 0, &err))
         rc = 1;
     }
+  else if (g_str_equal (argv[0], "import") && argc >= 4 && opt (argc, argv, "--receipt") != NULL)
+    rc = province_import (p, argv[1], opt (argc, argv, "--point"), opt (argc, argv, "--receipt"), &err) ? 0 : 1;
+  else if (g_str_equal (argv[0], "key") && argc == 3)
+    {
+      /* key county-secret | county-public | province-public (tests only) */
+      g_auto(GStrv) w = g_strsplit (argv[1], "-", 2);
+      g_autofree char *k = g_strv_length (w) == 2 ? province_key (p, w[0], g_str_equal (w[1], "secret")) : NULL;
+      if (k == NULL || !g_file_set_contents (argv[2], k, -1, &err))
+        rc = err ? 1 : usage ();
+    }
   else
     rc = usage ();
 
-  if (rc == 1 && err != NULL)
+  if (rc == 1 && err != NULL && err->domain == BM_PACKAGE_ERROR)
+    g_printerr ("bm-province: %s: %s\n", bm_package_error_code (err), err->message);
+  else if (rc == 1 && err != NULL)
     g_printerr ("bm-province: %s\n", err->message);
   province_close (p);
   return rc;

@@ -15,6 +15,7 @@ typedef struct
 {
   sqlite3 *db;
   int      token_ttl;      /* seconds */
+  gboolean importing;      /* province-import.c: a package is one batch of any size */
 } Province;
 
 /* A fault taken from the faults table for one request. */
@@ -91,5 +92,13 @@ gboolean  province_policy_init        (Province *p, GError **error);
 void      province_do_profile_refusal (Province *p, const char *point, const char *ws, GBytes *body,
                                        ProvinceReply *r);
 void      province_dump_refusals      (Province *p, JsonBuilder *b);
+
+/* province-import.c (issue 14: keys, export packages, receipts) */
+gboolean  province_import_init      (Province *p, GError **error);
+char     *province_key              (Province *p, const char *name, gboolean secret);
+void      province_profile_add_keys (Province *p, JsonObject *profile);
+void      province_station_key_note (Province *p, const char *ws, JsonObject *body);
+gboolean  province_import           (Province *p, const char *path, const char *point,
+                                     const char *receipt_path, GError **error);
 
 G_END_DECLS
