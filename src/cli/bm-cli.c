@@ -12,6 +12,7 @@
 #include "bm-sync-transport.h"
 #include "bm-error.h"
 #include "bm-paths.h"
+#include "bm-version.h"
 
 static const struct {
   const char *name;
@@ -208,7 +209,7 @@ main (int argc, char **argv)
         }
       else if (g_str_equal (argv[i], "--version"))
         {
-          g_print ("baoming-cli %s\n", PACKAGE_VERSION);
+          g_print ("baoming-cli %s\n", bm_version_string ());
           return BM_CLI_EXIT_OK;
         }
       else
