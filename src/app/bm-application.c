@@ -8,6 +8,7 @@
 
 #include "bm-application.h"
 #include "bm-paths.h"
+#include "bm-version.h"
 #include "bm-settings.h"
 #include "bm-station.h"
 #include "bm-window.h"
@@ -125,7 +126,7 @@ about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   gtk_show_about_dialog (parent,
                          "program-name", _("Registration point client"),
                          "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION,
+                         "version", bm_version_string (),
                          "comments", _("Gaokao registration at the counter: ID cards, numbers, photos, printing and sync."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          NULL);
@@ -169,7 +170,7 @@ bm_application_handle_local_options (GApplication *app, GVariantDict *options)
 
   if (g_variant_dict_contains (options, "version"))
     {
-      g_print ("baoming %s\n", PACKAGE_VERSION);
+      g_print ("baoming %s\n", bm_version_string ());
       return 0;
     }
   g_variant_dict_lookup (options, "training", "b", &self->training);

@@ -13,6 +13,7 @@
 #include "bm-error.h"
 #include "bm-package.h"
 #include "bm-paths.h"
+#include "bm-version.h"
 
 static const struct {
   const char *name;
@@ -216,7 +217,7 @@ main (int argc, char **argv)
         }
       else if (g_str_equal (argv[i], "--version"))
         {
-          g_print ("baoming-cli %s\n", PACKAGE_VERSION);
+          g_print ("baoming-cli %s\n", bm_version_string ());
           return BM_CLI_EXIT_OK;
         }
       else
