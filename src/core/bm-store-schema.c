@@ -279,6 +279,11 @@ static const Migration migrations[] = {
     "CREATE INDEX audit_log_by_entity ON audit_log (entity_uuid, id);"
     "UPDATE candidates SET online_fields = bm_online_fields_scrub (online_fields)"
     "  WHERE online_fields IS NOT NULL AND online_fields IS NOT bm_online_fields_scrub (online_fields);" },
+  /* 48 (issue 17): the 考生 list's row ids, newest first, from a narrow
+   * index (about 1 MB at 100,000 records) instead of a walk over every
+   * record's pages (about 160 MB with the card photos). */
+  { 48,
+    "CREATE INDEX IF NOT EXISTS candidates_newest ON candidates (id);" },
 };
 
 static gboolean
