@@ -12,6 +12,7 @@
 
 #define PAGE_ROWS BM_STORE_ROWS_PER_QUERY
 #define PAGE_LIMIT 32   /* 2,048 records: a tall window and its scrolling margin */
+#define WALK_LIMIT 256  /* rows a list view may read after one change: 4 pages */
 
 typedef struct {
   guint index;
@@ -164,6 +165,17 @@ static void
 replace_rows (BmCandidateModel *self, GArray *rows)
 {
   guint removed = self->rows->len;
+
+  /* Few rows: one change, so the view keeps its row widgets (it reads the
+   * added rows, a few pages); many: told in two, so it reads none. */
+  if (removed == 0 || rows->len <= WALK_LIMIT)
+    {
+      g_array_unref (self->rows);
+      self->rows = rows;
+      g_queue_clear_full (&self->pages, page_free);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, rows->len);
+      return;
+    }
 
   /* Between the two, the model is what it says: empty. */
   g_array_set_size (self->rows, 0);
