@@ -13,8 +13,12 @@ set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$src/_build}" && pwd)
 sizes=${2:-"0 10000 100000"}
-data="$build/bench-data"
+data=${BENCH_DATA:-$build/bench-data}
 runs=${RUNS:-5}
+rounds=${ROUNDS:-6}
+# BENCH_ONLY="startup list cli" runs only those parts (the stores are always made).
+only=${BENCH_ONLY:-"startup list cli"}
+want() { case " $only " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # Other programs to time (e.g. copies of an older build's, for before/after):
 app=${BAOMING:-$build/src/baoming}
 cli_exe=${BAOMING_CLI:-$build/src/cli/baoming-cli}
@@ -54,6 +58,7 @@ for n in $sizes; do
   cat "$db" >/dev/null
 done
 
+want startup && {
 section "start-up: exec to first drawn frame, memory on the 考生 page (median of $runs)"
 ref_frame=""
 if command -v gnome-text-editor >/dev/null; then
@@ -74,14 +79,15 @@ for n in $sizes; do
   [ -n "$ref_frame" ] && printf ', vs gnome-text-editor %s x' "$(ratio "$frame" "$ref_frame")"
   printf '; memory vs empty store %s x\n' "$(ratio "$rss" "$empty_rss")"
 done
+}
 
-for n in $sizes; do
+want list && for n in $sizes; do
   [ "$n" -gt 0 ] || continue
-  section "考生 list at $n records: typing in the search entry"
-  tests/ui/xvfb-run.sh "$bench_list" "$data/store-$n.db"
+  section "考生 list at $n records: typing in the search entry ($rounds rounds)"
+  tests/ui/xvfb-run.sh "$bench_list" "$data/store-$n.db" "$rounds" || echo "bench-list failed"
 done
 
-for n in $sizes; do
+want cli && for n in $sizes; do
   [ "$n" -gt 0 ] || continue
   db="$data/store-$n.db"
   section "CLI search for one record at $n records vs sqlite3 on the same file (median of 7)"
