@@ -5,6 +5,7 @@
 #include "bm-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 
 #include "bm-application.h"
 #include "bm-paths.h"
@@ -74,6 +75,27 @@ show_fatal_error (BmApplication *self, const GError *error)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Benchmarks only (tests/bench/bench-startup): with BM_BENCH_FIRST_FRAME
+ * set, say on stdout when the window's first frame has been painted, then
+ * show the page BM_BENCH_PAGE names (its memory is measured next). */
+static void
+on_first_frame (GdkFrameClock *clock, GtkWidget *window)
+{
+  const char *page = g_getenv ("BM_BENCH_PAGE");
+
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, window);
+  g_print ("BM_FIRST_FRAME %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+  if (page != NULL)
+    gtk_widget_activate_action (window, "win.show-page", "s", page);
+}
+
+static void
+on_window_realized (GtkWidget *window)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (on_first_frame), window, 0);
+}
+
 static void
 bm_application_activate (GApplication *app)
 {
@@ -98,6 +120,8 @@ bm_application_activate (GApplication *app)
           bm_station_start (self->station);
         }
       window = GTK_WINDOW (bm_window_new (GTK_APPLICATION (app), self->station));
+      if (g_getenv ("BM_BENCH_FIRST_FRAME") != NULL)
+        g_signal_connect (window, "realize", G_CALLBACK (on_window_realized), NULL);
     }
   gtk_window_present (window);
 }

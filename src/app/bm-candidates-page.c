@@ -387,25 +387,40 @@ bm_candidates_page_new (BmStore *store)
   return self;
 }
 
-void
-bm_candidates_page_reload (BmCandidatesPage *self)
+/* GtkSingleSelection, after items-changed, looks for its selected item
+ * among every new row (at 100,000 records: every record read, for each
+ * keystroke). The selection is dropped first, so it looks at none, and the
+ * position is selected again after. */
+static void
+change_rows (BmCandidatesPage *self, const char *query, gboolean keep_position)
 {
-  /* The rows keep their order; the selected record stays selected. */
   guint position = gtk_single_selection_get_selected (self->selection);
 
-  bm_candidate_model_reload (self->model);
-  if (position != GTK_INVALID_LIST_POSITION && position < g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  if (query != NULL)
+    bm_candidate_model_set_query (self->model, query);
+  else
+    bm_candidate_model_reload (self->model);
+  if (keep_position && position != GTK_INVALID_LIST_POSITION
+      && position < g_list_model_get_n_items (G_LIST_MODEL (self->model)))
     gtk_single_selection_set_selected (self->selection, position);
   update_summary (self);
   update_record (self);
 }
 
 void
+bm_candidates_page_reload (BmCandidatesPage *self)
+{
+  /* The rows keep their order; the selected record stays selected. */
+  change_rows (self, NULL, TRUE);
+}
+
+void
 bm_candidates_page_set_query (BmCandidatesPage *self, const char *query)
 {
-  bm_candidate_model_set_query (self->model, query);
-  update_summary (self);
-  update_record (self);
+  if (g_strcmp0 (query, bm_candidate_model_get_query (self->model)) == 0)
+    return;
+  change_rows (self, query ? query : "", FALSE);
 }
 
 GListModel *

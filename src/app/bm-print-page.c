@@ -30,6 +30,7 @@ struct _BmPrintPage
   guint page;
   gboolean busy;
   gboolean updating;
+  gboolean stale;      /* a refresh was asked for while the page was not shown */
 
   /* Template widgets */
   GtkWidget *content;
@@ -128,8 +129,12 @@ update_actions (BmPrintPage *self)
   gtk_label_set_text (self->page_label, page_text ? page_text : "");
 }
 
-void
-bm_print_page_refresh (BmPrintPage *self)
+/* Selects the batch's records, checks them and builds the preview's
+ * document: work proportional to the batch, so it is done only for a page
+ * that is shown, or printed (issue 17: at start-up this ran for every
+ * record, before the first frame). */
+static void
+refresh_now (BmPrintPage *self)
 {
   g_autoptr(BmPrintBatch) batch = NULL;
   g_autoptr(GError) error = NULL;
@@ -140,6 +145,7 @@ bm_print_page_refresh (BmPrintPage *self)
 
   if (self->busy || self->updating)
     return;
+  self->stale = FALSE;
   batch = bm_print_service_new_batch (self->service, kind);
   if (select == BM_PRINT_SELECT_RANGE)
     bm_print_batch_set_selection (batch, select, first, *last ? last : first);
@@ -174,15 +180,44 @@ bm_print_page_refresh (BmPrintPage *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
 }
 
+/* The store changed, or an option did: the batch is built again now if
+ * the page is shown, else when it is shown (or asked for). */
+void
+bm_print_page_refresh (BmPrintPage *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  refresh_now (self);
+}
+
+static void
+ensure_fresh (BmPrintPage *self)
+{
+  if (self->stale)
+    refresh_now (self);
+}
+
+static void
+bm_print_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (bm_print_page_parent_class)->map (widget);
+  ensure_fresh (BM_PRINT_PAGE (widget));
+}
+
 BmDocument *
 bm_print_page_get_document (BmPrintPage *self)
 {
+  ensure_fresh (self);
   return self->batch ? bm_print_batch_get_document (self->batch) : NULL;
 }
 
 const char *
 bm_print_page_get_status (BmPrintPage *self)
 {
+  ensure_fresh (self);
   return self->status;
 }
 
@@ -352,7 +387,7 @@ print_action (GtkWidget  *widget,
   g_autofree char *printer = NULL;
   BmPrintBatch *batch;
 
-  bm_print_page_refresh (self);
+  refresh_now (self);
   if (self->busy || self->batch == NULL)
     return;
   batch = self->batch;
@@ -414,7 +449,7 @@ save_pdf_action (GtkWidget  *widget,
   GtkFileChooserNative *dialog;
   g_autofree char *name = NULL;
 
-  bm_print_page_refresh (self);
+  refresh_now (self);
   if (self->busy || self->batch == NULL)
     return;
   dialog = gtk_file_chooser_native_new (_("Save as PDF"), GTK_WINDOW (gtk_widget_get_root (widget)),
@@ -495,6 +530,7 @@ bm_print_page_class_init (BmPrintPageClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = bm_print_page_dispose;
   G_OBJECT_CLASS (klass)->finalize = bm_print_page_finalize;
+  widget_class->map = bm_print_page_map;
 
   /**
    * BmPrintPage::printed:

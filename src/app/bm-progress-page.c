@@ -89,8 +89,10 @@ show_deadline (BmProgressPage *self, const BmProgress *progress)
   gtk_label_set_text (self->deadline_label, text);
 }
 
-void
-bm_progress_page_refresh (BmProgressPage *self)
+/* The figures count every record: only for a page that is shown (it
+ * refreshes when mapped), never before the window's first frame (issue 17). */
+static void
+refresh_now (BmProgressPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BmProgress) progress = bm_store_dup_progress (self->store, &error);
@@ -140,11 +142,18 @@ bm_progress_page_refresh (BmProgressPage *self)
              g_array_index (progress->by_day, BmCount, i).count, largest);
 }
 
+void
+bm_progress_page_refresh (BmProgressPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh_now (self);
+}
+
 static void
 bm_progress_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (bm_progress_page_parent_class)->map (widget);
-  bm_progress_page_refresh (BM_PROGRESS_PAGE (widget));
+  refresh_now (BM_PROGRESS_PAGE (widget));
 }
 
 static void
@@ -195,5 +204,7 @@ bm_progress_page_new (BmStore *store)
 const char *
 bm_progress_page_get_summary (BmProgressPage *self)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh_now (self);
   return gtk_label_get_text (self->summary_label);
 }

@@ -55,6 +55,7 @@ candidate_list (BmCliContext *ctx, int argc, char **argv)
   g_autoptr(GOptionContext) options = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) rows = NULL;
+  g_autoptr(GPtrArray) page = NULL;
   g_autoptr(JsonArray) array = NULL;
   g_autofree char *query = NULL;
   gboolean as_json = FALSE;
@@ -76,12 +77,21 @@ candidate_list (BmCliContext *ctx, int argc, char **argv)
     return bm_cli_fail (g_steal_pointer (&error));
 
   array = json_array_new ();
+  /* The 考生 page's queries: the ids, then BM_STORE_ROWS_PER_QUERY records
+   * per query (issue 17). */
   for (guint i = 0; i < rows->len; i++)
     {
-      g_autoptr(BmCandidate) candidate = bm_store_find_by_row (store, g_array_index (rows, gint64, i), &error);
+      BmCandidate *candidate;
 
-      if (candidate == NULL)
-        return bm_cli_fail (g_steal_pointer (&error));
+      if (i % BM_STORE_ROWS_PER_QUERY == 0)
+        {
+          g_clear_pointer (&page, g_ptr_array_unref);
+          page = bm_store_find_by_rows (store, &g_array_index (rows, gint64, i),
+                                        MIN (BM_STORE_ROWS_PER_QUERY, rows->len - i), &error);
+          if (page == NULL)
+            return bm_cli_fail (g_steal_pointer (&error));
+        }
+      candidate = g_ptr_array_index (page, i % BM_STORE_ROWS_PER_QUERY);
       if (as_json)
         json_array_add_object_element (array, bm_candidate_to_json (candidate));
       else

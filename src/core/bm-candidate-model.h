@@ -14,5 +14,6 @@ void              bm_candidate_model_set_query (BmCandidateModel *self,
                                                 const char       *query);
 const char       *bm_candidate_model_get_query (BmCandidateModel *self);
 void              bm_candidate_model_reload    (BmCandidateModel *self);
+guint             bm_candidate_model_get_pages_read (BmCandidateModel *self);
 
 G_END_DECLS

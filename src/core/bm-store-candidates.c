@@ -176,6 +176,69 @@ bm_store_find_by_row (BmStore *self, gint64 row_id, GError **error)
   return find_one (self, "id = ?", NULL, row_id, error);
 }
 
+/* The records with the row ids @ids, in that order, by one query (the lazy
+ * list's page, `candidate list`): up to BM_STORE_ROWS_PER_QUERY ids per
+ * call. A row that is gone is an error. Without the card's WLT photo (the
+ * list never shows it; its stored hash is kept): it is not read, and not
+ * hashed again for each row. */
+GPtrArray *
+bm_store_find_by_rows (BmStore *self, const gint64 *ids, guint n_ids, GError **error)
+{
+  static char *sql = NULL;
+  g_autoptr(BmCachedStmt) stmt = NULL;
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  g_return_val_if_fail (n_ids <= BM_STORE_ROWS_PER_QUERY, NULL);
+  if (g_once_init_enter (&sql))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      const char *columns = column_list ();
+
+      g_assert (g_str_has_suffix (columns, ", photo_wlt"));
+      g_string_printf (text, "SELECT %.*s, NULL FROM candidates WHERE id IN (?",
+                       (int) (strlen (columns) - strlen (", photo_wlt")), columns);
+      for (guint i = 1; i < BM_STORE_ROWS_PER_QUERY; i++)
+        g_string_append (text, ", ?");
+      g_string_append (text, ")");
+      g_once_init_leave (&sql, g_string_free (g_steal_pointer (&text), FALSE));
+    }
+  stmt = bm_store_statement (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  for (guint i = 0; i < BM_STORE_ROWS_PER_QUERY; i++)
+    if (i < n_ids)
+      sqlite3_bind_int64 (stmt, i + 1, ids[i]);
+    else
+      sqlite3_bind_null (stmt, i + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_insert (found, id, candidate_from_row (stmt));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  for (guint i = 0; i < n_ids; i++)
+    {
+      BmCandidate *candidate = g_hash_table_lookup (found, &ids[i]);
+
+      if (candidate == NULL)
+        {
+          g_set_error (error, BM_ERROR, BM_ERROR_NOT_FOUND, _("No such candidate."));
+          return NULL;
+        }
+      g_ptr_array_add (candidates, g_object_ref (candidate));
+    }
+  return g_steal_pointer (&candidates);
+}
+
 /* Writes every column of the candidate; used for inserts and updates so the
  * two never disagree about the column list. */
 gboolean
@@ -638,31 +701,46 @@ bm_store_count_candidates (BmStore *self, gboolean include_voided)
 
 /* Row ids of the records matching a search, newest first: an exact or
  * prefix match on the 报名顺序号 or ID number, or a prefix of the name. Each
- * branch is a range over an index, so it stays fast at 100,000 rows. */
+ * branch is a range over an index, and only the branches the text can match
+ * run (a 报名顺序号 is digits, an ID number ASCII letters and digits), so a
+ * name typed in Chinese reads one index range and no record (issue 17). */
 GArray *
 bm_store_search_rows (BmStore *self, const char *query, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BmCachedStmt) stmt = NULL;
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *text = g_strstrip (g_strdup (query ? query : ""));
   g_autofree char *upper = NULL;
+  gboolean digits = TRUE, ascii = TRUE;
   int rc;
 
-  if (*text == '\0')
-    stmt = bm_store_prepare (self, "SELECT id FROM candidates ORDER BY id DESC", error);
-  else
+  for (const char *c = text; *c; c++)
     {
-      upper = g_ascii_strup (text, -1);
-      stmt = bm_store_prepare (self,
+      digits &= g_ascii_isdigit (*c);
+      ascii &= g_ascii_isalnum (*c);
+    }
+  if (*text == '\0')
+    stmt = bm_store_statement (self, "SELECT id FROM candidates INDEXED BY candidates_newest ORDER BY id DESC", error);
+  else if (digits)
+    stmt = bm_store_statement (self,
                                "SELECT id FROM candidates WHERE number >= ?1 AND number < ?1 || char(1114111) "
                                "UNION SELECT id FROM candidates WHERE id_number >= ?2 AND id_number < ?2 || char(1114111) "
                                "UNION SELECT id FROM candidates WHERE name >= ?1 AND name < ?1 || char(1114111) "
                                "ORDER BY id DESC", error);
-      if (stmt != NULL)
-        {
-          sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
-          sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
-        }
+  else if (ascii)
+    stmt = bm_store_statement (self,
+                               "SELECT id FROM candidates WHERE id_number >= ?2 AND id_number < ?2 || char(1114111) "
+                               "UNION SELECT id FROM candidates WHERE name >= ?1 AND name < ?1 || char(1114111) "
+                               "ORDER BY id DESC", error);
+  else
+    stmt = bm_store_statement (self,
+                               "SELECT id FROM candidates WHERE name >= ?1 AND name < ?1 || char(1114111) "
+                               "AND ?2 IS NOT NULL ORDER BY id DESC", error);
+  if (stmt != NULL && *text != '\0')
+    {
+      upper = g_ascii_strup (text, -1);
+      sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
     }
   if (stmt == NULL)
     return NULL;

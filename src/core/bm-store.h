@@ -56,6 +56,14 @@ GPtrArray      *bm_store_list_categories    (BmStore       *self,
                                              GError       **error);
 gboolean        bm_store_check              (BmStore       *self,
                                              GError       **error);
+/* The daily full check, off the start path (bm-store.c) */
+gboolean        bm_store_integrity_check_due (BmStore      *self);
+gboolean        bm_store_run_integrity_check (const char   *path,
+                                              GError      **error);
+gboolean        bm_store_record_integrity_check (BmStore   *self,
+                                                 gboolean   ok,
+                                                 GError   **error);
+char           *bm_store_dup_integrity_status (BmStore     *self);
 
 /* Candidates (bm-store-candidates.c) */
 gboolean        bm_store_add_candidate      (BmStore       *self,
@@ -88,6 +96,11 @@ gboolean        bm_store_update_candidate   (BmStore       *self,
                                              JsonObject    *changes,
                                              const char    *reason,
                                              const char    *operator_name,
+                                             GError       **error);
+#define BM_STORE_ROWS_PER_QUERY 64
+GPtrArray      *bm_store_find_by_rows       (BmStore       *self,
+                                             const gint64  *ids,
+                                             guint          n_ids,
                                              GError       **error);
 GArray         *bm_store_search_rows        (BmStore       *self,
                                              const char    *query,

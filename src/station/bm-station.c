@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bm-error.h"
+#include "bm-integrity-check.h"
 #include "bm-station.h"
 #include "bm-store-login.h"
 #include "bm-store-sync.h"
@@ -42,6 +43,7 @@ struct _BmStation
   BmStationClock clock;
   gpointer clock_data;
   guint idle_source;
+  guint integrity_source;   /* the day's full check, a while after start */
   gboolean started;
 };
 
@@ -737,6 +739,8 @@ bm_station_start (BmStation *self)
   if (self->worker != NULL)
     bm_sync_worker_start (self->worker);
   bm_backup_service_start (self->backup);
+  /* Not before the first frame, nor in the clerk's first minute. */
+  self->integrity_source = bm_integrity_check_schedule (self->store, self->writer, 60);
 }
 
 /* Stops the reader (waiting briefly for its thread, see
@@ -753,5 +757,6 @@ bm_station_stop (BmStation *self)
     bm_backup_service_stop (self->backup);
   if (self->cameras != NULL)
     g_hash_table_remove_all (self->cameras);
+  g_clear_handle_id (&self->integrity_source, g_source_remove);
   self->started = FALSE;
 }

@@ -29,3 +29,6 @@ section "main loop: stall while 5,000 records with 30 KB photos sync and a clerk
 
 section "kills: 40 SIGKILLs across registering, printing, photo import and sync in one run (issue 10; the campaign proper: KILLS=200)"
 KILLS=40 tests/crash/kill-campaign.sh "$build"
+
+section "scale: start-up, the 考生 list, CLI search and memory at 0, 10,000 and 100,000 records (issue 17)"
+tests/bench/bench-scale.sh "$build"
