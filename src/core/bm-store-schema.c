@@ -279,6 +279,22 @@ static const Migration migrations[] = {
     "CREATE INDEX audit_log_by_entity ON audit_log (entity_uuid, id);"
     "UPDATE candidates SET online_fields = bm_online_fields_scrub (online_fields)"
     "  WHERE online_fields IS NOT NULL AND online_fields IS NOT bm_online_fields_scrub (online_fields);" },
+  /* H-ops: the accounts the county manages (brought by a point profile or
+   * the set-up), apart from those the point's supervisor created on the
+   * station: a later profile that no longer lists one of the county's
+   * disables it (bm-store-operators.c); the station's own are left alone.
+   * Accounts the county brought before this table existed are found by
+   * their "operator_add" audit entry, written as the province or the
+   * set-up ("system"; not the training accounts). A table, not a column,
+   * so the migration can run again on a store wound back. */
+  { 50,
+    "CREATE TABLE IF NOT EXISTS profile_accounts ("
+    "  user TEXT PRIMARY KEY);"
+    "INSERT OR IGNORE INTO profile_accounts (user)"
+    "  SELECT json_extract (detail, '$.user') FROM audit_log"
+    "  WHERE action = 'operator_add' AND operator IN ('province', 'system')"
+    "  AND json_extract (detail, '$.user') IN (SELECT user FROM operators)"
+    "  AND json_extract (detail, '$.user') NOT IN ('training', 'training-supervisor');" },
 };
 
 static gboolean

@@ -337,6 +337,7 @@ test_accounts_from_setup_and_profile (void)
   g_assert_true (bm_store_add_operator (store, "local", "本地", NULL, BM_OPERATOR_ROLE_CLERK, "head", &error));
   g_assert_no_error (error);
   profile = json_from_string ("{ \"operators\": [ { \"user\": \"clerk\", \"name\": \"张三丰\", \"role\": \"clerk\", \"enabled\": false },"
+                              "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
                               "  { \"user\": \"zhao\", \"name\": \"赵六\", \"role\": \"officer\", \"password\": \"never-kept\" } ] }",
                               &error);
   g_assert_no_error (error);
@@ -394,6 +395,99 @@ test_accounts_from_setup_and_profile (void)
   bm_test_remove_dir (dir);
 }
 
+static const char drop_setup[] =
+  "{ \"point\": { \"code\": \"010201\", \"name\": \"测试点\", \"county_code\": \"0102\" },"
+  "  \"workstation_id\": \"W1\", \"workstation_count\": 1, \"workstation_index\": 1,"
+  "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+  "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 99 } ],"
+  "  \"operators\": [ { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\", \"one_time_password\": \"county-gave-this\" },"
+  "                   { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" },"
+  "                   { \"user\": \"gone\", \"name\": \"调走的\", \"role\": \"clerk\" } ] }";
+
+static void
+apply_operators (BmStore *store, const char *json)
+{
+  g_autoptr(JsonNode) profile = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (profile);
+  g_assert_true (bm_store_apply_profile_operators (store, json_node_get_object (profile), &error));
+  g_assert_no_error (error);
+}
+
+/* Profile version 1 (the set-up) brings head, clerk and gone; the
+ * supervisor adds "local" on the station. Version 2 no longer lists gone:
+ * gone is disabled, not deleted (its audit history keeps pointing at it),
+ * cannot log in or write, and the CLI refuses it with exit 11; local is
+ * untouched. A profile without operators[] changes nothing; version 3
+ * lists gone again and it works again. */
+static void
+test_profile_drops_accounts (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_with_setup (dir, "real.db", drop_setup);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmCandidate) candidate = bm_test_make_candidate (1, "1");
+  g_autofree char *db = g_build_filename (dir, "real.db", NULL);
+  g_autofree char *pass = g_build_filename (dir, "pass", NULL);
+  g_autofree char *input = g_build_filename (dir, "c.json", NULL);
+  g_autofree char *id_number = bm_test_make_id_number (7);
+  g_autofree char *record = g_strdup_printf ("{\"id_number\": \"%s\", \"name\": \"李四\", \"sex\": \"1\", \"nation\": \"01\","
+                                             " \"birth_date\": \"1990-01-01\", \"category\": \"1\"}", id_number);
+  char *out = NULL;
+
+  g_assert_true (bm_store_set_password (store, "head", "head-own-pass", FALSE, "head", &error));
+  g_assert_true (bm_store_set_password (store, "gone", "gone-own-pass", FALSE, "head", &error));
+  g_assert_true (bm_store_add_operator (store, "local", "本地", NULL, BM_OPERATOR_ROLE_CLERK, "head", &error));
+  g_assert_no_error (error);
+  verify_ok (store, "gone", "gone-own-pass", FALSE);
+
+  apply_operators (store, "{ \"profile_version\": 2, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  g_assert_false (bm_store_operator_is_enabled (store, "gone"));
+  g_assert_true (bm_store_operator_is_enabled (store, "local"));
+  g_assert_true (bm_store_operator_is_enabled (store, "head"));
+  g_assert_true (bm_store_operator_is_enabled (store, "clerk"));
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM operators WHERE user = 'gone'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_disable' AND operator = 'province'"
+                                 " AND json_extract (detail, '$.user') = 'gone'"
+                                 " AND json_extract (detail, '$.reason') = 'not_in_profile'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_disable'", NULL), ==, 1);
+  verify_fails (store, "gone", "gone-own-pass", "disabled");
+  g_assert_false (bm_store_add_candidate (store, candidate, "gone", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  /* The CLI: exit 11, nothing added. */
+  g_assert_true (g_file_set_contents (pass, "gone-own-pass\n", -1, NULL));
+  g_assert_true (g_file_set_contents (input, record, -1, NULL));
+  g_assert_cmpint (bm_test_run (&out, g_getenv ("BM_CLI"), "--db", db, "candidate", "add", "--json", input,
+                                "--operator", "gone", "--password-file", pass, NULL), ==, 11);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 0);
+
+  /* The same again, and a profile without operators[]: nothing more. */
+  apply_operators (store, "{ \"profile_version\": 2, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  apply_operators (store, "{ \"profile_version\": 3 }");
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_disable'", NULL), ==, 1);
+  g_assert_true (bm_store_operator_is_enabled (store, "head"));
+
+  /* Listed again: the county's account works again. */
+  apply_operators (store, "{ \"profile_version\": 4, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"gone\", \"name\": \"调回的\", \"role\": \"clerk\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  verify_ok (store, "gone", "gone-own-pass", FALSE);
+  g_assert_true (bm_store_operator_is_enabled (store, "local"));
+  g_assert_cmpint (bm_test_run (&out, g_getenv ("BM_CLI"), "--db", db, "candidate", "add", "--json", input,
+                                "--operator", "gone", "--password-file", pass, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,5 +498,6 @@ main (int argc, char **argv)
   g_test_add_func ("/operators/lockout", test_lockout);
   g_test_add_func ("/operators/id-card", test_id_card);
   g_test_add_func ("/operators/accounts-from-setup-and-profile", test_accounts_from_setup_and_profile);
+  g_test_add_func ("/operators/profile-drops-accounts", test_profile_drops_accounts);
   return g_test_run ();
 }
