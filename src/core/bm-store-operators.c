@@ -345,22 +345,42 @@ refresh_one (BmStore *self, const char *user, const char *real_name, BmOperatorR
   return bm_store_audit_append (self, actor, NULL, "operator_refresh", detail, error);
 }
 
-/* The county manages @user from now on (migration 50): a later profile
- * that no longer lists it disables it. */
+/* The county manages @user from now on (migration 50), and last gave it
+ * @enabled: a later profile that no longer lists it disables it. */
 static gboolean
-mark_profile_account (BmStore *self, const char *user, GError **error)
+mark_profile_account (BmStore *self, const char *user, gboolean enabled, GError **error)
 {
-  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "INSERT OR IGNORE INTO profile_accounts (user) VALUES (?)",
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "INSERT INTO profile_accounts (user, listed_enabled) VALUES (?1, ?2) "
+                                                           "ON CONFLICT (user) DO UPDATE SET listed_enabled = ?2",
                                                      error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, enabled ? 1 : 0);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     return bm_store_set_sqlite_error (self, rc, error);
   return TRUE;
+}
+
+/* Whether a listed account takes the profile's enabled flag: when the
+ * county's flag is new or changed (or the account comes back after a
+ * profile dropped it). Otherwise the account keeps its local state, so a
+ * supervisor's disable or enable is not undone by every pull. */
+static gboolean
+county_flag_changed (BmStore *self, const char *user, gboolean enabled)
+{
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT listed_enabled FROM profile_accounts WHERE user = ?",
+                                                     NULL);
+
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return TRUE;
+  return (sqlite3_column_int (stmt, 0) != 0) != (enabled != FALSE);
 }
 
 /* Disables every enabled account the county manages that @listed does
@@ -369,8 +389,9 @@ mark_profile_account (BmStore *self, const char *user, GError **error)
 static gboolean
 disable_unlisted (BmStore *self, GHashTable *listed, GError **error)
 {
-  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT user FROM profile_accounts JOIN operators USING (user) "
-                                                           "WHERE enabled = 1 ORDER BY user", error);
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT user, enabled FROM profile_accounts JOIN operators USING (user) "
+                                                           "WHERE listed_enabled IS NOT NULL ORDER BY user", error);
+  g_autoptr(GPtrArray) unlisted = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
@@ -380,12 +401,27 @@ disable_unlisted (BmStore *self, GHashTable *listed, GError **error)
     {
       const char *user = (const char *) sqlite3_column_text (stmt, 0);
 
-      if (!g_hash_table_contains (listed, user))
+      if (g_hash_table_contains (listed, user))
+        continue;
+      g_ptr_array_add (unlisted, g_strdup (user));
+      if (sqlite3_column_int (stmt, 1) != 0)
         g_ptr_array_add (dropped, g_strdup (user));
     }
   if (rc != SQLITE_DONE)
     return bm_store_set_sqlite_error (self, rc, error);
   g_clear_pointer (&stmt, bm_cached_stmt_release);
+  /* Dropped by the county: listed again later, it takes the flag given. */
+  for (guint i = 0; i < unlisted->len; i++)
+    {
+      g_autoptr(BmCachedStmt) forget = bm_store_statement (self, "UPDATE profile_accounts SET listed_enabled = NULL "
+                                                                 "WHERE user = ?", error);
+
+      if (forget == NULL)
+        return FALSE;
+      sqlite3_bind_text (forget, 1, unlisted->pdata[i], -1, SQLITE_TRANSIENT);
+      if ((rc = sqlite3_step (forget)) != SQLITE_DONE)
+        return bm_store_set_sqlite_error (self, rc, error);
+    }
   for (guint i = 0; i < dropped->len; i++)
     {
       g_autoptr(BmCachedStmt) update = bm_store_statement (self, "UPDATE operators SET enabled = 0 WHERE user = ?", error);
@@ -434,11 +470,13 @@ refresh_operators (BmStore *self, JsonArray *operators, const char *actor, gbool
       if (name == NULL || *name == '\0')
         name = user;
       if (bm_store_operator_exists (self, user))
-        ok = refresh_one (self, user, name, role, enabled, actor, error);
+        ok = refresh_one (self, user, name, role,
+                          county_flag_changed (self, user, enabled) ? enabled : bm_store_operator_is_enabled (self, user),
+                          actor, error);
       else
         ok = bm_store_add_operator (self, user, name, entry_string (o, "id_number"), role, actor, error)
              && (enabled || refresh_one (self, user, name, role, FALSE, actor, error));
-      if (!ok || !mark_profile_account (self, user, error))
+      if (!ok || !mark_profile_account (self, user, enabled, error))
         goto fail;
       g_hash_table_add (listed, g_strdup (user));
     }

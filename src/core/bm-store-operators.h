@@ -89,7 +89,9 @@ gboolean    bm_store_refresh_operators   (BmStore    *self,
  * no longer lists is disabled, not deleted (audited as "operator_disable"
  * by "province", reason "not_in_profile"); accounts the supervisor created
  * on the station are left alone; a profile without operators[] changes
- * nothing. */
+ * nothing. A listed account takes the profile's enabled flag only when
+ * the county's flag changed since the last profile (or the account comes
+ * back): a supervisor's own disable or enable stands otherwise. */
 gboolean    bm_store_apply_profile_operators (BmStore    *self,
                                               JsonObject *profile,
                                               GError    **error);

@@ -419,8 +419,9 @@ apply_operators (BmStore *store, const char *json)
  * supervisor adds "local" on the station. Version 2 no longer lists gone:
  * gone is disabled, not deleted (its audit history keeps pointing at it),
  * cannot log in or write, and the CLI refuses it with exit 11; local is
- * untouched. A profile without operators[] changes nothing; version 3
- * lists gone again and it works again. */
+ * untouched. The supervisor's own disable of clerk survives later pulls
+ * until the county changes clerk's flag. A profile without operators[]
+ * changes nothing; version 4 lists gone again and it works again. */
 static void
 test_profile_drops_accounts (void)
 {
@@ -467,13 +468,20 @@ test_profile_drops_accounts (void)
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 0);
 
+  /* The supervisor disables a county account at the point: the same
+   * profile pulled again does not undo it. */
+  g_assert_true (bm_store_set_operator_enabled (store, "clerk", FALSE, "head", &error));
+  g_assert_no_error (error);
+
   /* The same again, and a profile without operators[]: nothing more. */
   apply_operators (store, "{ \"profile_version\": 2, \"operators\": ["
                           "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
                           "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
   apply_operators (store, "{ \"profile_version\": 3 }");
-  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_disable'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_disable' AND operator = 'province'",
+                          NULL), ==, 1);
   g_assert_true (bm_store_operator_is_enabled (store, "head"));
+  g_assert_false (bm_store_operator_is_enabled (store, "clerk"));
 
   /* Listed again: the county's account works again. */
   apply_operators (store, "{ \"profile_version\": 4, \"operators\": ["
@@ -482,6 +490,18 @@ test_profile_drops_accounts (void)
                           "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
   verify_ok (store, "gone", "gone-own-pass", FALSE);
   g_assert_true (bm_store_operator_is_enabled (store, "local"));
+  g_assert_false (bm_store_operator_is_enabled (store, "clerk"));
+  /* The county's own flag changes: it applies (disabled, then enabled). */
+  apply_operators (store, "{ \"profile_version\": 5, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"gone\", \"name\": \"调回的\", \"role\": \"clerk\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\", \"enabled\": false } ] }");
+  g_assert_false (bm_store_operator_is_enabled (store, "clerk"));
+  apply_operators (store, "{ \"profile_version\": 6, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"gone\", \"name\": \"调回的\", \"role\": \"clerk\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  g_assert_true (bm_store_operator_is_enabled (store, "clerk"));
   g_assert_cmpint (bm_test_run (&out, g_getenv ("BM_CLI"), "--db", db, "candidate", "add", "--json", input,
                                 "--operator", "gone", "--password-file", pass, NULL), ==, 0);
   g_clear_pointer (&out, g_free);
