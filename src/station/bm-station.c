@@ -42,6 +42,7 @@ struct _BmStation
   gpointer clock_data;
   guint idle_source;
   gboolean started;
+  gboolean session_closed;  /* the log-out at stop is written once */
 };
 
 typedef struct {
@@ -78,9 +79,11 @@ bm_station_dispose (GObject *object)
 {
   BmStation *self = BM_STATION (object);
 
-  bm_station_stop (self);
+  /* Disconnected first: the log-out that stopping writes is not passed
+   * on to listeners of a station being disposed. */
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
+  bm_station_stop (self);
   if (self->worker != NULL)
     g_signal_handlers_disconnect_by_data (self->worker, self);
   if (self->reader != NULL)
@@ -399,6 +402,7 @@ set_logged_in (BmStation *self, const char *user)
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCKED]);
     }
   pass_operator (self);
+  self->session_closed = FALSE;
   self->last_activity = station_now (self);
   /* Checked every few seconds; bm_station_check_idle decides. */
   if (user != NULL && self->idle_source == 0 && self->idle_lock_seconds > 0)
@@ -790,6 +794,13 @@ void
 bm_station_stop (BmStation *self)
 {
   g_return_if_fail (BM_IS_STATION (self));
+  /* Quitting with somebody logged in ends their session: audited as a
+   * log-out (reason "quit"), once. */
+  if (self->operator_name != NULL && !self->session_closed)
+    {
+      audit_session_or_warn (self, self->operator_name, BM_SESSION_LOG_OUT, "quit");
+      self->session_closed = TRUE;
+    }
   if (self->reader != NULL)
     bm_card_reader_stop_and_wait (self->reader, 1000);
   if (self->worker != NULL)

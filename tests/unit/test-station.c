@@ -242,6 +242,11 @@ test_log_in_and_lock (void)
   bm_station_lock (station);
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'session_lock' "
                                       "AND operator = 'lisi' AND json_extract (detail, '$.reason') = 'manual'"), ==, 1);
+  /* Quitting ends the session once, even when stopped twice. */
+  bm_station_stop (station);
+  bm_station_stop (station);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'logout' "
+                                      "AND operator = 'lisi' AND json_extract (detail, '$.reason') = 'quit'"), ==, 1);
 
   g_signal_handlers_disconnect_by_data (station, &locked_notes);
   g_signal_handlers_disconnect_by_data (station, &operator_notes);
