@@ -508,6 +508,42 @@ test_profile_drops_accounts (void)
   bm_test_remove_dir (dir);
 }
 
+/* Migration 50 on a store from before it (wound back to 49, so only 50 runs again): the accounts the set-up brought
+ * (written as "system") become the county's, with their enabled flag; an
+ * account the supervisor created stays the station's. */
+static void
+test_profile_accounts_migration (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autofree char *db = g_build_filename (dir, "real.db", NULL);
+  g_autoptr(BmStore) store = bm_test_open_with_setup (dir, "real.db", drop_setup);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *raw = NULL;
+
+  g_assert_true (bm_store_add_operator (store, "local", "本地", NULL, BM_OPERATOR_ROLE_CLERK, "head", &error));
+  g_assert_true (bm_store_set_password (store, "head", "head-own-pass", FALSE, "head", &error));
+  g_assert_true (bm_store_set_operator_enabled (store, "gone", FALSE, "head", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "DROP TABLE profile_accounts; PRAGMA user_version = 49;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  store = bm_store_open (db, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM profile_accounts", NULL), ==, 3);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM profile_accounts WHERE user = 'clerk' AND listed_enabled = 1", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM profile_accounts WHERE user = 'gone' AND listed_enabled = 0", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM profile_accounts WHERE user = 'local'", NULL), ==, 0);
+  /* and a profile without head then disables it, not local */
+  apply_operators (store, "{ \"profile_version\": 2, \"operators\": ["
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  g_assert_false (bm_store_operator_is_enabled (store, "head"));
+  g_assert_true (bm_store_operator_is_enabled (store, "local"));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -519,5 +555,6 @@ main (int argc, char **argv)
   g_test_add_func ("/operators/id-card", test_id_card);
   g_test_add_func ("/operators/accounts-from-setup-and-profile", test_accounts_from_setup_and_profile);
   g_test_add_func ("/operators/profile-drops-accounts", test_profile_drops_accounts);
+  g_test_add_func ("/operators/profile-accounts-migration", test_profile_accounts_migration);
   return g_test_run ();
 }
