@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "bm-store-private.h"
 #include "bm-test-util.h"
 
 static char *db;
@@ -177,61 +176,11 @@ test_cli_set_id (void)
   g_clear_pointer (&db, g_free);
 }
 
-static gint64
-count_rows (BmStore *store, const char *sql)
-{
-  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (store, sql, NULL);
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
-/* Every command that logs in leaves a "login" entry written as the
- * operator (via "cli", the host, never the password); a refused log-in
- * leaves none, only its "login_failed". */
-static void
-test_cli_login_audited (void)
-{
-  g_autofree char *dir = bm_test_make_dir ();
-  g_autofree char *pass = NULL;
-  g_autoptr(BmStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-
-  db = g_build_filename (dir, "t.db", NULL);
-  pass = g_build_filename (dir, "pass", NULL);
-  g_assert_cmpint (cli (&out, "init", NULL), ==, 0);
-  g_clear_pointer (&out, g_free);
-  g_assert_true (g_file_set_contents (pass, "super-secret-1\n", -1, NULL));
-  g_assert_cmpint (cli (&out, "operator", "passwd", "--operator", "training-supervisor", "--new-password-file", pass, NULL), ==, 0);
-  g_clear_pointer (&out, g_free);
-  g_assert_true (g_file_set_contents (pass, "wrong-secret\n", -1, NULL));
-  g_assert_cmpint (cli (&out, "operator", "unlock", "training", "--operator", "training-supervisor", "--password-file", pass, NULL), ==, 11);
-  g_clear_pointer (&out, g_free);
-  g_assert_true (g_file_set_contents (pass, "super-secret-1\n", -1, NULL));
-  g_assert_cmpint (cli (&out, "operator", "unlock", "training", "--operator", "training-supervisor", "--password-file", pass, NULL), ==, 0);
-  g_clear_pointer (&out, g_free);
-
-  store = bm_store_open (db, TRUE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'login' AND operator = 'training-supervisor' "
-                                      "AND json_extract (detail, '$.user') = 'training-supervisor' "
-                                      "AND json_extract (detail, '$.via') = 'cli' "
-                                      "AND json_extract (detail, '$.host') IS NOT NULL"), ==, 2);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'login_failed'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE detail LIKE '%secret%'"), ==, 0);
-  g_clear_object (&store);
-  bm_test_remove_dir (dir);
-  g_clear_pointer (&db, g_free);
-}
-
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/lifecycle", test_cli_lifecycle);
   g_test_add_func ("/cli/operator-set-id", test_cli_set_id);
-  g_test_add_func ("/cli/login-audited", test_cli_login_audited);
   return g_test_run ();
 }

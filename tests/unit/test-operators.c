@@ -544,6 +544,47 @@ test_profile_accounts_migration (void)
   bm_test_remove_dir (dir);
 }
 
+/* baoming-cli on a training store (tests/lib: bm_test_run). */
+#define cli_training(out, db, ...) bm_test_run ((out), g_getenv ("BM_CLI"), "--training", "--db", (db), __VA_ARGS__)
+
+/* Every command that logs in leaves a "login" entry written as the
+ * operator (via "cli", the host, never the password); a refused log-in
+ * leaves none, only its "login_failed". */
+static void
+test_cli_login_audited (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autofree char *db = g_build_filename (dir, "t.db", NULL);
+  g_autofree char *pass = NULL;
+  g_autoptr(BmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  pass = g_build_filename (dir, "pass", NULL);
+  g_assert_cmpint (cli_training (&out, db, "init", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (pass, "super-secret-1\n", -1, NULL));
+  g_assert_cmpint (cli_training (&out, db, "operator", "passwd", "--operator", "training-supervisor", "--new-password-file", pass, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (pass, "wrong-secret\n", -1, NULL));
+  g_assert_cmpint (cli_training (&out, db, "operator", "unlock", "training", "--operator", "training-supervisor", "--password-file", pass, NULL), ==, 11);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (pass, "super-secret-1\n", -1, NULL));
+  g_assert_cmpint (cli_training (&out, db, "operator", "unlock", "training", "--operator", "training-supervisor", "--password-file", pass, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+
+  store = bm_store_open (db, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_log WHERE action = 'login' AND operator = 'training-supervisor' "
+                                      "AND json_extract (detail, '$.user') = 'training-supervisor' "
+                                      "AND json_extract (detail, '$.via') = 'cli' "
+                                      "AND json_extract (detail, '$.host') IS NOT NULL", NULL), ==, 2);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_log WHERE action = 'login_failed'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_log WHERE detail LIKE '%secret%'", NULL), ==, 0);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -556,5 +597,6 @@ main (int argc, char **argv)
   g_test_add_func ("/operators/accounts-from-setup-and-profile", test_accounts_from_setup_and_profile);
   g_test_add_func ("/operators/profile-drops-accounts", test_profile_drops_accounts);
   g_test_add_func ("/operators/profile-accounts-migration", test_profile_accounts_migration);
+  g_test_add_func ("/operators/cli-login-audited", test_cli_login_audited);
   return g_test_run ();
 }
