@@ -585,6 +585,41 @@ test_cli_login_audited (void)
   bm_test_remove_dir (dir);
 }
 
+/* `candidate void` is the supervisor's: the training clerk gets exit 11
+ * and the record stays; the training supervisor voids it, audited. */
+static void
+test_cli_void_supervisor (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autofree char *db = g_build_filename (dir, "t.db", NULL);
+  g_autofree char *input = g_build_filename (dir, "c.json", NULL);
+  g_autofree char *id_number = bm_test_make_id_number (9);
+  g_autofree char *record = g_strdup_printf ("{\"id_number\": \"%s\", \"name\": \"李四\", \"sex\": \"1\", \"nation\": \"01\","
+                                             " \"birth_date\": \"1990-01-01\", \"category\": \"1\"}", id_number);
+  g_autoptr(BmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_assert_cmpint (cli_training (&out, db, "init", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (input, record, -1, NULL));
+  g_assert_cmpint (cli_training (&out, db, "candidate", "add", "--json", input, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli_training (&out, db, "candidate", "void", "00000001", "--reason", "重复登记", NULL), ==, 11);
+  g_clear_pointer (&out, g_free);
+  store = bm_store_open (db, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT voided FROM candidates WHERE number = '00000001'", NULL), ==, 0);
+  g_assert_cmpint (cli_training (&out, db, "candidate", "void", "00000001", "--reason", "重复登记",
+                                 "--operator", "training-supervisor", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (count (store, "SELECT voided FROM candidates WHERE number = '00000001'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'void' AND operator = 'training-supervisor'",
+                          NULL), ==, 1);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -598,5 +633,6 @@ main (int argc, char **argv)
   g_test_add_func ("/operators/profile-drops-accounts", test_profile_drops_accounts);
   g_test_add_func ("/operators/profile-accounts-migration", test_profile_accounts_migration);
   g_test_add_func ("/operators/cli-login-audited", test_cli_login_audited);
+  g_test_add_func ("/operators/cli-void-supervisor", test_cli_void_supervisor);
   return g_test_run ();
 }
