@@ -10,6 +10,7 @@
 #include "bm-correction-dialog.h"
 #include "bm-id-number.h"
 #include "bm-phone-dialog.h"
+#include "bm-void-dialog.h"
 #include "bm-store-lifecycle.h"
 #include "bm-store-submit.h"
 
@@ -294,6 +295,17 @@ phone_action (GtkWidget *widget, const char *action, GVariant *parameter)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* H-ops: void the selected record with a reason (supervisor; bm-void-dialog.c). */
+static void
+void_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCandidatesPage *self = BM_CANDIDATES_PAGE (widget);
+
+  if (selected_number (self) != NULL && self->station != NULL)
+    gtk_window_present (GTK_WINDOW (bm_void_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->station,
+                                                        selected_number (self))));
+}
+
 static void
 on_row_activated (GtkColumnView *view, guint position, BmCandidatesPage *self)
 {
@@ -341,6 +353,7 @@ bm_candidates_page_class_init (BmCandidatesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "candidates.hand-over", NULL, event_action);
   gtk_widget_class_install_action (widget_class, "candidates.signed", NULL, signed_action);
   gtk_widget_class_install_action (widget_class, "candidates.phone", NULL, phone_action);
+  gtk_widget_class_install_action (widget_class, "candidates.void", NULL, void_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "candidates.fee", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Q, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "candidates.eligibility", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_H, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "candidates.hand-over", NULL);

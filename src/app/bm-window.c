@@ -11,6 +11,7 @@
 #include "bm-camera-settings.h"
 #include "bm-card-status.h"
 #include "bm-login-dialog.h"
+#include "bm-operators-dialog.h"
 #include "bm-print-page.h"
 #include "bm-progress-page.h"
 #include "bm-settings.h"
@@ -145,7 +146,15 @@ update_operator (BmWindow *self)
   else
     text = g_strdup_printf (_("Operator: %s"), user);
   gtk_label_set_text (self->operator_label, text);
+  /* H-ops: accounts are the supervisor's (bm-operators-dialog.c). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.operators", bm_operators_dialog_allowed (self->station));
   show_log_in (self);
+}
+
+static void
+operators_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  gtk_window_present (GTK_WINDOW (bm_operators_dialog_new (GTK_WINDOW (widget), BM_WINDOW (widget)->station)));
 }
 
 static void
@@ -225,6 +234,8 @@ bm_window_class_init (BmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmWindow, operator_label);
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_install_action (widget_class, "win.operators", NULL, operators_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.operators", NULL);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, training_banner);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, stack);
 

@@ -154,6 +154,10 @@ bm_cli_open_store_as (BmCliContext *ctx, GError **error)
                    name);
       return NULL;
     }
+  /* A log-in that leaves no trace is not one (issue 12: successful
+   * log-ins are audited like the failures). */
+  if (!bm_store_audit_session (store, name, BM_SESSION_LOG_IN, "cli", NULL, NULL, error))
+    return NULL;
   ctx->operator_name = g_strdup (name);
   return store;
 }

@@ -11,6 +11,7 @@
 #include "bm-id-number.h"
 #include "bm-store-submit.h"
 #include "bm-store-lifecycle.h"
+#include "bm-store-operators.h"
 
 static int
 candidate_add (BmCliContext *ctx, int argc, char **argv)
@@ -248,7 +249,11 @@ candidate_void (BmCliContext *ctx, int argc, char **argv)
     return bm_cli_usage (options, _("Give one 报名顺序号."));
 
   store = bm_cli_open_store_as (ctx, &error);
-  if (store == NULL || !bm_store_void_candidate (store, argv[1], reason, ctx->operator_name, &error))
+  /* The point supervisor voids (seed 步骤1-3), as in the application's
+   * void dialog: a clerk gets exit 11. */
+  if (store == NULL
+      || !bm_store_check_role (store, ctx->operator_name, BM_OPERATOR_ROLE_SUPERVISOR, &error)
+      || !bm_store_void_candidate (store, argv[1], reason, ctx->operator_name, &error))
     return bm_cli_fail (g_steal_pointer (&error));
   return BM_CLI_EXIT_OK;
 }

@@ -481,3 +481,41 @@ bm_store_verify_id_card (BmStore *self, const char *user, BmIdentity *card, GErr
     }
   return TRUE;
 }
+
+gboolean
+bm_store_audit_session (BmStore *self, const char *user, const char *event, const char *via, const char *previous,
+                        const char *reason, GError **error)
+{
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autoptr(BmPointProfile) point = NULL;
+  const char *actor;
+
+  g_return_val_if_fail (BM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (user != NULL && event != NULL, FALSE);
+
+  /* Where: the workstation the province knows (none on a training
+   * store, or before set-up) and the machine's name. */
+  point = bm_store_dup_point_profile (self, NULL);
+  json_object_set_string_member (detail, "user", user);
+  if (via != NULL)
+    json_object_set_string_member (detail, "via", via);
+  if (point != NULL && point->workstation_id != NULL)
+    json_object_set_string_member (detail, "workstation", point->workstation_id);
+  else
+    json_object_set_null_member (detail, "workstation");
+  json_object_set_string_member (detail, "host", g_get_host_name ());
+  if (previous != NULL)
+    json_object_set_string_member (detail, "previous", previous);
+  if (reason != NULL)
+    json_object_set_string_member (detail, "reason", reason);
+  actor = bm_store_operator_is_enabled (self, user) ? user : BM_ACTOR_SYSTEM;
+
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  if (!bm_store_audit_append (self, actor, NULL, event, detail, error))
+    {
+      bm_store_transaction_rollback (self);
+      return FALSE;
+    }
+  return bm_store_transaction_commit (self, error);
+}

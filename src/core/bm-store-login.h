@@ -80,4 +80,24 @@ char    *bm_store_reset_password   (BmStore     *self,
                                     const char  *supervisor,
                                     GError     **error);
 
+/* Successful session events, audited (issue 12): who, when (the entry's
+ * time), where (the workstation id and host name); never a password.
+ * @event is one of BM_SESSION_LOG_IN, _LOG_OUT, _LOCK, _UNLOCK; @via says
+ * what was logged into ("cli", "station"); @previous (log-in only) names
+ * the operator this log-in replaced at the station (switching operator);
+ * @reason (lock only) is "idle" or "manual". Written as @user when the
+ * account is enabled, else as "system" with the user in the detail (a
+ * log-out after the account was disabled must still be recorded). */
+#define BM_SESSION_LOG_IN  "login"
+#define BM_SESSION_LOG_OUT "logout"
+#define BM_SESSION_LOCK    "session_lock"
+#define BM_SESSION_UNLOCK  "session_unlock"
+gboolean bm_store_audit_session    (BmStore     *self,
+                                    const char  *user,
+                                    const char  *event,
+                                    const char  *via,
+                                    const char  *previous,
+                                    const char  *reason,
+                                    GError     **error);
+
 G_END_DECLS

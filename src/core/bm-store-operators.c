@@ -4,10 +4,12 @@
 #include "bm-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "bm-error.h"
 #include "bm-field-limits.h"
 #include "bm-id-number.h"
+#include "bm-store-login.h"
 #include "bm-store-operators.h"
 #include "bm-store-private.h"
 
@@ -92,6 +94,27 @@ bm_store_add_operator (BmStore *self, const char *user, const char *real_name, c
 fail:
   bm_store_transaction_rollback (self);
   return FALSE;
+}
+
+char *
+bm_store_add_clerk (BmStore *self, const char *user, const char *real_name, const char *supervisor, GError **error)
+{
+  char *password = NULL;
+
+  if (!bm_store_check_role (self, supervisor, BM_OPERATOR_ROLE_SUPERVISOR, error)
+      || !bm_store_transaction_begin (self, error))
+    return NULL;
+  if (!bm_store_add_operator (self, user, real_name, NULL, BM_OPERATOR_ROLE_CLERK, supervisor, error)
+      || (password = bm_store_reset_password (self, user, supervisor, error)) == NULL
+      || !bm_store_transaction_commit (self, error))
+    {
+      if (password != NULL)
+        memset (password, 0, strlen (password));
+      g_clear_pointer (&password, g_free);
+      bm_store_transaction_rollback (self);
+      return NULL;
+    }
+  return password;
 }
 
 gboolean
@@ -322,9 +345,107 @@ refresh_one (BmStore *self, const char *user, const char *real_name, BmOperatorR
   return bm_store_audit_append (self, actor, NULL, "operator_refresh", detail, error);
 }
 
-gboolean
-bm_store_refresh_operators (BmStore *self, JsonArray *operators, const char *actor, GError **error)
+/* The county manages @user from now on (migration 50), and last gave it
+ * @enabled: a later profile that no longer lists it disables it. */
+static gboolean
+mark_profile_account (BmStore *self, const char *user, gboolean enabled, GError **error)
 {
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "INSERT INTO profile_accounts (user, listed_enabled) VALUES (?1, ?2) "
+                                                           "ON CONFLICT (user) DO UPDATE SET listed_enabled = ?2",
+                                                     error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, enabled ? 1 : 0);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
+/* Whether a listed account takes the profile's enabled flag: when the
+ * county's flag is new or changed (or the account comes back after a
+ * profile dropped it). Otherwise the account keeps its local state, so a
+ * supervisor's disable or enable is not undone by every pull. */
+static gboolean
+county_flag_changed (BmStore *self, const char *user, gboolean enabled)
+{
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT listed_enabled FROM profile_accounts WHERE user = ?",
+                                                     NULL);
+
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return TRUE;
+  return (sqlite3_column_int (stmt, 0) != 0) != (enabled != FALSE);
+}
+
+/* Disables every enabled account the county manages that @listed does
+ * not name. Not deleted: the audit log keeps pointing at them, and a later
+ * profile may list them again. */
+static gboolean
+disable_unlisted (BmStore *self, GHashTable *listed, GError **error)
+{
+  g_autoptr(BmCachedStmt) stmt = bm_store_statement (self, "SELECT user, enabled FROM profile_accounts JOIN operators USING (user) "
+                                                           "WHERE listed_enabled IS NOT NULL ORDER BY user", error);
+  g_autoptr(GPtrArray) unlisted = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *user = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_hash_table_contains (listed, user))
+        continue;
+      g_ptr_array_add (unlisted, g_strdup (user));
+      if (sqlite3_column_int (stmt, 1) != 0)
+        g_ptr_array_add (dropped, g_strdup (user));
+    }
+  if (rc != SQLITE_DONE)
+    return bm_store_set_sqlite_error (self, rc, error);
+  g_clear_pointer (&stmt, bm_cached_stmt_release);
+  /* Dropped by the county: listed again later, it takes the flag given. */
+  for (guint i = 0; i < unlisted->len; i++)
+    {
+      g_autoptr(BmCachedStmt) forget = bm_store_statement (self, "UPDATE profile_accounts SET listed_enabled = NULL "
+                                                                 "WHERE user = ?", error);
+
+      if (forget == NULL)
+        return FALSE;
+      sqlite3_bind_text (forget, 1, unlisted->pdata[i], -1, SQLITE_TRANSIENT);
+      if ((rc = sqlite3_step (forget)) != SQLITE_DONE)
+        return bm_store_set_sqlite_error (self, rc, error);
+    }
+  for (guint i = 0; i < dropped->len; i++)
+    {
+      g_autoptr(BmCachedStmt) update = bm_store_statement (self, "UPDATE operators SET enabled = 0 WHERE user = ?", error);
+      g_autoptr(JsonObject) detail = json_object_new ();
+      const char *user = dropped->pdata[i];
+
+      if (update == NULL)
+        return FALSE;
+      sqlite3_bind_text (update, 1, user, -1, SQLITE_TRANSIENT);
+      if ((rc = sqlite3_step (update)) != SQLITE_DONE)
+        return bm_store_set_sqlite_error (self, rc, error);
+      json_object_set_string_member (detail, "user", user);
+      json_object_set_string_member (detail, "reason", "not_in_profile");
+      if (!bm_store_audit_append (self, BM_ACTOR_PROVINCE, NULL, "operator_disable", detail, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+refresh_operators (BmStore *self, JsonArray *operators, const char *actor, gboolean drop_unlisted, GError **error)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   if (operators == NULL)
     return TRUE;
   if (!bm_store_transaction_begin (self, error))
@@ -349,13 +470,18 @@ bm_store_refresh_operators (BmStore *self, JsonArray *operators, const char *act
       if (name == NULL || *name == '\0')
         name = user;
       if (bm_store_operator_exists (self, user))
-        ok = refresh_one (self, user, name, role, enabled, actor, error);
+        ok = refresh_one (self, user, name, role,
+                          county_flag_changed (self, user, enabled) ? enabled : bm_store_operator_is_enabled (self, user),
+                          actor, error);
       else
         ok = bm_store_add_operator (self, user, name, entry_string (o, "id_number"), role, actor, error)
              && (enabled || refresh_one (self, user, name, role, FALSE, actor, error));
-      if (!ok)
+      if (!ok || !mark_profile_account (self, user, enabled, error))
         goto fail;
+      g_hash_table_add (listed, g_strdup (user));
     }
+  if (drop_unlisted && !disable_unlisted (self, listed, error))
+    goto fail;
   return bm_store_transaction_commit (self, error);
 
 fail:
@@ -370,5 +496,11 @@ bm_store_apply_profile_operators (BmStore *self, JsonObject *profile, GError **e
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     return TRUE;
-  return bm_store_refresh_operators (self, json_node_get_array (node), BM_ACTOR_PROVINCE, error);
+  return refresh_operators (self, json_node_get_array (node), BM_ACTOR_PROVINCE, TRUE, error);
+}
+
+gboolean
+bm_store_refresh_operators (BmStore *self, JsonArray *operators, const char *actor, GError **error)
+{
+  return refresh_operators (self, operators, actor, FALSE, error);
 }

@@ -15,6 +15,16 @@ gboolean bm_store_add_operator (BmStore        *self,
                                 const char     *created_by,
                                 GError        **error);
 
+/* A supervisor adds a clerk on the station and gives them a one-time
+ * password, in one transaction (no account is left without a password
+ * when the second step fails). Returns the password, shown once; NULL on
+ * error. */
+char       *bm_store_add_clerk   (BmStore        *self,
+                                  const char     *user,
+                                  const char     *real_name,
+                                  const char     *supervisor,
+                                  GError        **error);
+
 /* TRUE when @operator_name is an enabled account that may act as @role:
  * any enabled account acts as a clerk; the supervisor and the officer roles
  * need exactly that role. Otherwise BM_ERROR_PERMISSION (or
@@ -74,7 +84,14 @@ gboolean    bm_store_refresh_operators   (BmStore    *self,
                                           GError    **error);
 
 /* For a pulled point profile: refreshes the accounts from its operators[]
- * (if any) as "province". H5's profile application calls this. */
+ * (if any) as "province". H5's profile application calls this. An account
+ * the county brought (by a profile or the set-up) that this operators[]
+ * no longer lists is disabled, not deleted (audited as "operator_disable"
+ * by "province", reason "not_in_profile"); accounts the supervisor created
+ * on the station are left alone; a profile without operators[] changes
+ * nothing. A listed account takes the profile's enabled flag only when
+ * the county's flag changed since the last profile (or the account comes
+ * back): a supervisor's own disable or enable stands otherwise. */
 gboolean    bm_store_apply_profile_operators (BmStore    *self,
                                               JsonObject *profile,
                                               GError    **error);

@@ -315,6 +315,27 @@ static const Migration migrations[] = {
      * accepted records on every change: from these instead of the table. */
     "CREATE INDEX IF NOT EXISTS candidates_unsynced ON candidates (id) WHERE version > synced_version;"
     "CREATE INDEX IF NOT EXISTS candidates_synced ON candidates (id) WHERE version <= synced_version;" },
+  /* H-ops: the accounts the county manages (brought by a point profile or
+   * the set-up), apart from those the point's supervisor created on the
+   * station: a later profile that no longer lists one of the county's
+   * disables it (bm-store-operators.c); the station's own are left alone.
+   * Accounts the county brought before this table existed are found by
+   * their "operator_add" audit entry, written as the province or the
+   * set-up ("system"; not the training accounts). listed_enabled: the
+   * enabled flag the county last gave it, NULL once a profile dropped it
+   * (a supervisor's own enable or disable stands until the county's flag
+   * changes). A table, not a column,
+   * so the migration can run again on a store wound back. */
+  { 50,
+    "CREATE TABLE IF NOT EXISTS profile_accounts ("
+    "  user TEXT PRIMARY KEY,"
+    "  listed_enabled INTEGER);"
+    "INSERT OR IGNORE INTO profile_accounts (user, listed_enabled)"
+    "  SELECT json_extract (detail, '$.user'),"
+    "    (SELECT enabled FROM operators WHERE user = json_extract (detail, '$.user')) FROM audit_log"
+    "  WHERE action = 'operator_add' AND operator IN ('province', 'system')"
+    "  AND json_extract (detail, '$.user') IN (SELECT user FROM operators)"
+    "  AND json_extract (detail, '$.user') NOT IN ('training', 'training-supervisor');" },
 };
 
 static gboolean

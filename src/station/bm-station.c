@@ -45,6 +45,7 @@ struct _BmStation
   guint idle_source;
   guint integrity_source;   /* the day's full check, a while after start */
   gboolean started;
+  gboolean session_closed;  /* the log-out at stop is written once */
 };
 
 typedef struct {
@@ -83,9 +84,11 @@ bm_station_dispose (GObject *object)
 {
   BmStation *self = BM_STATION (object);
 
-  bm_station_stop (self);
+  /* Disconnected first: the log-out that stopping writes is not passed
+   * on to listeners of a station being disposed. */
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
+  bm_station_stop (self);
   if (self->worker != NULL)
     g_signal_handlers_disconnect_by_data (self->worker, self);
   if (self->reader != NULL)
@@ -413,6 +416,7 @@ set_logged_in (BmStation *self, const char *user)
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCKED]);
     }
   pass_operator (self);
+  self->session_closed = FALSE;
   self->last_activity = station_now (self);
   /* Checked every few seconds; bm_station_check_idle decides. */
   if (user != NULL && self->idle_source == 0 && self->idle_lock_seconds > 0)
@@ -446,18 +450,65 @@ set_awaiting (BmStation *self, const char *user)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* The password step is done: log @user in, or with 实名认证 on wait for
- * their card. Whoever worked before stays (locked or not) until then. */
-static void
-password_accepted (BmStation *self, const char *user)
+/* Session events are audited on the main connection, like the failed
+ * log-ins bm_store_verify_password() records: one small entry, and the
+ * log-in must not go on before it is written. */
+static gboolean
+audit_session (BmStation *self, const char *user, const char *event, const char *previous, const char *reason,
+               GError **error)
 {
-  if (self->require_id_card)
-    set_awaiting (self, user);
+  return bm_store_audit_session (self->store, user, event, "station", previous, reason, error);
+}
+
+/* A lock or log-out cannot be refused: if even its entry cannot be
+ * written, say so in the log and go on. */
+static void
+audit_session_or_warn (BmStation *self, const char *user, const char *event, const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!audit_session (self, user, event, NULL, reason, &error))
+    g_warning ("Session event %s not audited: %s", event, error->message);
+}
+
+/* Every step is done: @user works now. Audited as an unlock (the same
+ * operator back at a locked session), or as a log-in; a different
+ * operator taking over (switching operator) also logs the one before
+ * out. */
+static gboolean
+complete_log_in (BmStation *self, const char *user, GError **error)
+{
+  g_autofree char *previous = g_strdup (self->operator_name);
+
+  if (self->locked && g_strcmp0 (previous, user) == 0)
+    {
+      if (!audit_session (self, user, BM_SESSION_UNLOCK, NULL, NULL, error))
+        return FALSE;
+    }
   else
     {
-      set_awaiting (self, NULL);
-      set_logged_in (self, user);
+      if (previous != NULL && g_strcmp0 (previous, user) != 0)
+        audit_session_or_warn (self, previous, BM_SESSION_LOG_OUT, "switch");
+      if (!audit_session (self, user, BM_SESSION_LOG_IN,
+                          g_strcmp0 (previous, user) != 0 ? previous : NULL, NULL, error))
+        return FALSE;
     }
+  set_logged_in (self, user);
+  return TRUE;
+}
+
+/* The password step is done: log @user in, or with 实名认证 on wait for
+ * their card. Whoever worked before stays (locked or not) until then. */
+static gboolean
+password_accepted (BmStation *self, const char *user, GError **error)
+{
+  if (self->require_id_card)
+    {
+      set_awaiting (self, user);
+      return TRUE;
+    }
+  set_awaiting (self, NULL);
+  return complete_log_in (self, user, error);
 }
 
 /**
@@ -484,8 +535,7 @@ bm_station_log_in (BmStation *self, const char *user, const char *password, GErr
                    _("“%s” logs in with a one-time password: choose your own password first."), user);
       return FALSE;
     }
-  password_accepted (self, user);
-  return TRUE;
+  return password_accepted (self, user, error);
 }
 
 /* First log-in with a one-time password, or any change of one's own
@@ -498,21 +548,27 @@ bm_station_change_password (BmStation *self, const char *user, const char *old_p
   if (!bm_store_verify_password (self->store, user, old_password, NULL, error)
       || !bm_store_set_password (self->store, user, new_password, FALSE, user, error))
     return FALSE;
-  password_accepted (self, user);
-  return TRUE;
+  return password_accepted (self, user, error);
 }
 
 /* Locks the session: the operator stays named, nothing is written as them
  * until bm_station_unlock(). */
+static void
+lock_session (BmStation *self, const char *reason)
+{
+  if (self->operator_name == NULL || self->locked)
+    return;
+  audit_session_or_warn (self, self->operator_name, BM_SESSION_LOCK, reason);
+  self->locked = TRUE;
+  pass_operator (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCKED]);
+}
+
 void
 bm_station_lock (BmStation *self)
 {
   g_return_if_fail (BM_IS_STATION (self));
-  if (self->operator_name == NULL || self->locked)
-    return;
-  self->locked = TRUE;
-  pass_operator (self);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCKED]);
+  lock_session (self, "manual");
 }
 
 /* Unlocks with the same operator's password; another operator logs in
@@ -537,6 +593,8 @@ bm_station_log_out (BmStation *self)
 {
   g_return_if_fail (BM_IS_STATION (self));
   set_awaiting (self, NULL);
+  if (self->operator_name != NULL)
+    audit_session_or_warn (self, self->operator_name, BM_SESSION_LOG_OUT, NULL);
   set_logged_in (self, NULL);
 }
 
@@ -605,7 +663,11 @@ bm_station_present_card (BmStation *self, BmIdentity *identity, GError **error)
    * the operator already logged in. */
   g_object_freeze_notify (G_OBJECT (self));
   set_awaiting (self, NULL);
-  set_logged_in (self, user);
+  if (!complete_log_in (self, user, error))
+    {
+      g_object_thaw_notify (G_OBJECT (self));
+      return FALSE;
+    }
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
@@ -667,7 +729,7 @@ bm_station_check_idle (BmStation *self)
   g_return_val_if_fail (BM_IS_STATION (self), FALSE);
   if (self->operator_name != NULL && !self->locked && self->idle_lock_seconds > 0
       && station_now (self) - self->last_activity >= (gint64) self->idle_lock_seconds * G_USEC_PER_SEC)
-    bm_station_lock (self);
+    lock_session (self, "idle");
   return self->locked;
 }
 
@@ -749,6 +811,13 @@ void
 bm_station_stop (BmStation *self)
 {
   g_return_if_fail (BM_IS_STATION (self));
+  /* Quitting with somebody logged in ends their session: audited as a
+   * log-out (reason "quit"), once. */
+  if (self->operator_name != NULL && !self->session_closed)
+    {
+      audit_session_or_warn (self, self->operator_name, BM_SESSION_LOG_OUT, "quit");
+      self->session_closed = TRUE;
+    }
   if (self->reader != NULL)
     bm_card_reader_stop_and_wait (self->reader, 1000);
   if (self->worker != NULL)

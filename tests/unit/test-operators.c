@@ -337,6 +337,7 @@ test_accounts_from_setup_and_profile (void)
   g_assert_true (bm_store_add_operator (store, "local", "本地", NULL, BM_OPERATOR_ROLE_CLERK, "head", &error));
   g_assert_no_error (error);
   profile = json_from_string ("{ \"operators\": [ { \"user\": \"clerk\", \"name\": \"张三丰\", \"role\": \"clerk\", \"enabled\": false },"
+                              "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
                               "  { \"user\": \"zhao\", \"name\": \"赵六\", \"role\": \"officer\", \"password\": \"never-kept\" } ] }",
                               &error);
   g_assert_no_error (error);
@@ -394,6 +395,231 @@ test_accounts_from_setup_and_profile (void)
   bm_test_remove_dir (dir);
 }
 
+static const char drop_setup[] =
+  "{ \"point\": { \"code\": \"010201\", \"name\": \"测试点\", \"county_code\": \"0102\" },"
+  "  \"workstation_id\": \"W1\", \"workstation_count\": 1, \"workstation_index\": 1,"
+  "  \"categories\": [ { \"code\": \"1\", \"name\": \"文史\" } ],"
+  "  \"ranges\": [ { \"category\": \"1\", \"first\": 1, \"last\": 99 } ],"
+  "  \"operators\": [ { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\", \"one_time_password\": \"county-gave-this\" },"
+  "                   { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" },"
+  "                   { \"user\": \"gone\", \"name\": \"调走的\", \"role\": \"clerk\" } ] }";
+
+static void
+apply_operators (BmStore *store, const char *json)
+{
+  g_autoptr(JsonNode) profile = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (profile);
+  g_assert_true (bm_store_apply_profile_operators (store, json_node_get_object (profile), &error));
+  g_assert_no_error (error);
+}
+
+/* Profile version 1 (the set-up) brings head, clerk and gone; the
+ * supervisor adds "local" on the station. Version 2 no longer lists gone:
+ * gone is disabled, not deleted (its audit history keeps pointing at it),
+ * cannot log in or write, and the CLI refuses it with exit 11; local is
+ * untouched. The supervisor's own disable of clerk survives later pulls
+ * until the county changes clerk's flag. A profile without operators[]
+ * changes nothing; version 4 lists gone again and it works again. */
+static void
+test_profile_drops_accounts (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_with_setup (dir, "real.db", drop_setup);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BmCandidate) candidate = bm_test_make_candidate (1, "1");
+  g_autofree char *db = g_build_filename (dir, "real.db", NULL);
+  g_autofree char *pass = g_build_filename (dir, "pass", NULL);
+  g_autofree char *input = g_build_filename (dir, "c.json", NULL);
+  g_autofree char *id_number = bm_test_make_id_number (7);
+  g_autofree char *record = g_strdup_printf ("{\"id_number\": \"%s\", \"name\": \"李四\", \"sex\": \"1\", \"nation\": \"01\","
+                                             " \"birth_date\": \"1990-01-01\", \"category\": \"1\"}", id_number);
+  char *out = NULL;
+
+  g_assert_true (bm_store_set_password (store, "head", "head-own-pass", FALSE, "head", &error));
+  g_assert_true (bm_store_set_password (store, "gone", "gone-own-pass", FALSE, "head", &error));
+  g_assert_true (bm_store_add_operator (store, "local", "本地", NULL, BM_OPERATOR_ROLE_CLERK, "head", &error));
+  g_assert_no_error (error);
+  verify_ok (store, "gone", "gone-own-pass", FALSE);
+
+  apply_operators (store, "{ \"profile_version\": 2, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  g_assert_false (bm_store_operator_is_enabled (store, "gone"));
+  g_assert_true (bm_store_operator_is_enabled (store, "local"));
+  g_assert_true (bm_store_operator_is_enabled (store, "head"));
+  g_assert_true (bm_store_operator_is_enabled (store, "clerk"));
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM operators WHERE user = 'gone'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_disable' AND operator = 'province'"
+                                 " AND json_extract (detail, '$.user') = 'gone'"
+                                 " AND json_extract (detail, '$.reason') = 'not_in_profile'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_disable'", NULL), ==, 1);
+  verify_fails (store, "gone", "gone-own-pass", "disabled");
+  g_assert_false (bm_store_add_candidate (store, candidate, "gone", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  /* The CLI: exit 11, nothing added. */
+  g_assert_true (g_file_set_contents (pass, "gone-own-pass\n", -1, NULL));
+  g_assert_true (g_file_set_contents (input, record, -1, NULL));
+  g_assert_cmpint (bm_test_run (&out, g_getenv ("BM_CLI"), "--db", db, "candidate", "add", "--json", input,
+                                "--operator", "gone", "--password-file", pass, NULL), ==, 11);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 0);
+
+  /* The supervisor disables a county account at the point: the same
+   * profile pulled again does not undo it. */
+  g_assert_true (bm_store_set_operator_enabled (store, "clerk", FALSE, "head", &error));
+  g_assert_no_error (error);
+
+  /* The same again, and a profile without operators[]: nothing more. */
+  apply_operators (store, "{ \"profile_version\": 2, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  apply_operators (store, "{ \"profile_version\": 3 }");
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'operator_disable' AND operator = 'province'",
+                          NULL), ==, 1);
+  g_assert_true (bm_store_operator_is_enabled (store, "head"));
+  g_assert_false (bm_store_operator_is_enabled (store, "clerk"));
+
+  /* Listed again: the county's account works again. */
+  apply_operators (store, "{ \"profile_version\": 4, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"gone\", \"name\": \"调回的\", \"role\": \"clerk\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  verify_ok (store, "gone", "gone-own-pass", FALSE);
+  g_assert_true (bm_store_operator_is_enabled (store, "local"));
+  g_assert_false (bm_store_operator_is_enabled (store, "clerk"));
+  /* The county's own flag changes: it applies (disabled, then enabled). */
+  apply_operators (store, "{ \"profile_version\": 5, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"gone\", \"name\": \"调回的\", \"role\": \"clerk\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\", \"enabled\": false } ] }");
+  g_assert_false (bm_store_operator_is_enabled (store, "clerk"));
+  apply_operators (store, "{ \"profile_version\": 6, \"operators\": ["
+                          "  { \"user\": \"head\", \"name\": \"王校长\", \"role\": \"admin\" },"
+                          "  { \"user\": \"gone\", \"name\": \"调回的\", \"role\": \"clerk\" },"
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  g_assert_true (bm_store_operator_is_enabled (store, "clerk"));
+  g_assert_cmpint (bm_test_run (&out, g_getenv ("BM_CLI"), "--db", db, "candidate", "add", "--json", input,
+                                "--operator", "gone", "--password-file", pass, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  bm_test_remove_dir (dir);
+}
+
+/* Migration 50 on a store from before it (wound back to 49, so only 50 runs again): the accounts the set-up brought
+ * (written as "system") become the county's, with their enabled flag; an
+ * account the supervisor created stays the station's. */
+static void
+test_profile_accounts_migration (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autofree char *db = g_build_filename (dir, "real.db", NULL);
+  g_autoptr(BmStore) store = bm_test_open_with_setup (dir, "real.db", drop_setup);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *raw = NULL;
+
+  g_assert_true (bm_store_add_operator (store, "local", "本地", NULL, BM_OPERATOR_ROLE_CLERK, "head", &error));
+  g_assert_true (bm_store_set_password (store, "head", "head-own-pass", FALSE, "head", &error));
+  g_assert_true (bm_store_set_operator_enabled (store, "gone", FALSE, "head", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "DROP TABLE profile_accounts; PRAGMA user_version = 49;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  store = bm_store_open (db, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM profile_accounts", NULL), ==, 3);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM profile_accounts WHERE user = 'clerk' AND listed_enabled = 1", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM profile_accounts WHERE user = 'gone' AND listed_enabled = 0", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM profile_accounts WHERE user = 'local'", NULL), ==, 0);
+  /* and a profile without head then disables it, not local */
+  apply_operators (store, "{ \"profile_version\": 2, \"operators\": ["
+                          "  { \"user\": \"clerk\", \"name\": \"张三\", \"role\": \"clerk\" } ] }");
+  g_assert_false (bm_store_operator_is_enabled (store, "head"));
+  g_assert_true (bm_store_operator_is_enabled (store, "local"));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
+/* baoming-cli on a training store (tests/lib: bm_test_run). */
+#define cli_training(out, db, ...) bm_test_run ((out), g_getenv ("BM_CLI"), "--training", "--db", (db), __VA_ARGS__)
+
+/* Every command that logs in leaves a "login" entry written as the
+ * operator (via "cli", the host, never the password); a refused log-in
+ * leaves none, only its "login_failed". */
+static void
+test_cli_login_audited (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autofree char *db = g_build_filename (dir, "t.db", NULL);
+  g_autofree char *pass = NULL;
+  g_autoptr(BmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  pass = g_build_filename (dir, "pass", NULL);
+  g_assert_cmpint (cli_training (&out, db, "init", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (pass, "super-secret-1\n", -1, NULL));
+  g_assert_cmpint (cli_training (&out, db, "operator", "passwd", "--operator", "training-supervisor", "--new-password-file", pass, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (pass, "wrong-secret\n", -1, NULL));
+  g_assert_cmpint (cli_training (&out, db, "operator", "unlock", "training", "--operator", "training-supervisor", "--password-file", pass, NULL), ==, 11);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (pass, "super-secret-1\n", -1, NULL));
+  g_assert_cmpint (cli_training (&out, db, "operator", "unlock", "training", "--operator", "training-supervisor", "--password-file", pass, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+
+  store = bm_store_open (db, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_log WHERE action = 'login' AND operator = 'training-supervisor' "
+                                      "AND json_extract (detail, '$.user') = 'training-supervisor' "
+                                      "AND json_extract (detail, '$.via') = 'cli' "
+                                      "AND json_extract (detail, '$.host') IS NOT NULL", NULL), ==, 2);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_log WHERE action = 'login_failed'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count(*) FROM audit_log WHERE detail LIKE '%secret%'", NULL), ==, 0);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
+/* `candidate void` is the supervisor's: the training clerk gets exit 11
+ * and the record stays; the training supervisor voids it, audited. */
+static void
+test_cli_void_supervisor (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autofree char *db = g_build_filename (dir, "t.db", NULL);
+  g_autofree char *input = g_build_filename (dir, "c.json", NULL);
+  g_autofree char *id_number = bm_test_make_id_number (9);
+  g_autofree char *record = g_strdup_printf ("{\"id_number\": \"%s\", \"name\": \"李四\", \"sex\": \"1\", \"nation\": \"01\","
+                                             " \"birth_date\": \"1990-01-01\", \"category\": \"1\"}", id_number);
+  g_autoptr(BmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_assert_cmpint (cli_training (&out, db, "init", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (input, record, -1, NULL));
+  g_assert_cmpint (cli_training (&out, db, "candidate", "add", "--json", input, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli_training (&out, db, "candidate", "void", "00000001", "--reason", "重复登记", NULL), ==, 11);
+  g_clear_pointer (&out, g_free);
+  store = bm_store_open (db, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, "SELECT voided FROM candidates WHERE number = '00000001'", NULL), ==, 0);
+  g_assert_cmpint (cli_training (&out, db, "candidate", "void", "00000001", "--reason", "重复登记",
+                                 "--operator", "training-supervisor", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (count (store, "SELECT voided FROM candidates WHERE number = '00000001'", NULL), ==, 1);
+  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM audit_log WHERE action = 'void' AND operator = 'training-supervisor'",
+                          NULL), ==, 1);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,5 +630,9 @@ main (int argc, char **argv)
   g_test_add_func ("/operators/lockout", test_lockout);
   g_test_add_func ("/operators/id-card", test_id_card);
   g_test_add_func ("/operators/accounts-from-setup-and-profile", test_accounts_from_setup_and_profile);
+  g_test_add_func ("/operators/profile-drops-accounts", test_profile_drops_accounts);
+  g_test_add_func ("/operators/profile-accounts-migration", test_profile_accounts_migration);
+  g_test_add_func ("/operators/cli-login-audited", test_cli_login_audited);
+  g_test_add_func ("/operators/cli-void-supervisor", test_cli_void_supervisor);
   return g_test_run ();
 }

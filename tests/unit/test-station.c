@@ -116,6 +116,28 @@ count_notify (GObject *object, GParamSpec *pspec, guint *n)
   (*n)++;
 }
 
+/* The session events in the audit log, one line each: action, operator
+ * written as, user, via, previous, reason, and whether the workstation's
+ * host was recorded. */
+static char *
+session_log (BmStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (store,
+    "SELECT action || ' ' || operator || ' ' || json_extract (detail, '$.user') || ' '"
+    " || json_extract (detail, '$.via') || ' ' || coalesce (json_extract (detail, '$.previous'), '-')"
+    " || ' ' || coalesce (json_extract (detail, '$.reason'), '-')"
+    " || ' ' || (json_extract (detail, '$.host') IS NOT NULL)"
+    " FROM audit_log WHERE action IN ('login', 'logout', 'session_lock', 'session_unlock') ORDER BY id", NULL);
+  GString *out = g_string_new (NULL);
+
+  g_assert_nonnull (stmt);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (out, "%s\n", (const char *) sqlite3_column_text (stmt, 0));
+  return g_string_free (out, FALSE);
+}
+
+static gint64 count_rows (BmStore *store, const char *sql);
+
 /* Log-in, idle lock with a fake clock, unlock by the same operator,
  * switching operator, one-time passwords; while locked nothing is
  * written. */
@@ -131,6 +153,7 @@ test_log_in_and_lock (void)
   g_autofree char *bound = NULL;
   guint locked_notes = 0, operator_notes = 0;
   gboolean locked = FALSE;
+  g_autofree char *log = NULL;
 
   /* Training opens with the training clerk. */
   station = bm_station_new (store, NULL);
@@ -200,6 +223,30 @@ test_log_in_and_lock (void)
   g_assert_false (bm_station_check_idle (station));
   g_assert_true (bm_station_log_in (station, "lisi", "lisi-own-pass", &error));
   g_assert_no_error (error);
+
+  /* Every successful session event is audited: who, as whom, how, whom
+   * they replaced (switching operator), why a lock; never a password. */
+  log = session_log (store);
+  g_assert_cmpstr (log, ==,
+                   "login training training station - - 1\n"
+                   "session_lock training training station - idle 1\n"
+                   "session_unlock training training station - - 1\n"
+                   "logout training training station - switch 1\n"
+                   "login training-supervisor training-supervisor station training - 1\n"
+                   "logout training-supervisor training-supervisor station - switch 1\n"
+                   "login lisi lisi station training-supervisor - 1\n"
+                   "logout lisi lisi station - - 1\n"
+                   "login lisi lisi station - - 1\n");
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE detail LIKE '%secret%' "
+                                      "OR detail LIKE '%own-pass%'"), ==, 0);
+  bm_station_lock (station);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'session_lock' "
+                                      "AND operator = 'lisi' AND json_extract (detail, '$.reason') = 'manual'"), ==, 1);
+  /* Quitting ends the session once, even when stopped twice. */
+  bm_station_stop (station);
+  bm_station_stop (station);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'logout' "
+                                      "AND operator = 'lisi' AND json_extract (detail, '$.reason') = 'quit'"), ==, 1);
 
   g_signal_handlers_disconnect_by_data (station, &locked_notes);
   g_signal_handlers_disconnect_by_data (station, &operator_notes);
