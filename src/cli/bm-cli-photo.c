@@ -11,6 +11,7 @@
 #include "bm-cli.h"
 #include "bm-cli-photo.h"
 #include "bm-photo.h"
+#include "bm-paths.h"
 #include "bm-photo-import.h"
 #include "bm-store-photo.h"
 
@@ -83,8 +84,7 @@ photo_check (BmCliContext *ctx, int argc, char **argv)
     {
       GBytes *jpeg = bm_photo_get_jpeg (photo);
       /* 0600 whatever the umask: a photo is candidate data. */
-      if (!g_file_set_contents_full (out_path, g_bytes_get_data (jpeg, NULL), (gssize) g_bytes_get_size (jpeg),
-                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+      if (!bm_paths_write_private (out_path, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg), &error))
         return bm_cli_fail (g_steal_pointer (&error));
     }
   if (as_json)
@@ -191,8 +191,7 @@ photo_export (BmCliContext *ctx, int argc, char **argv)
     return bm_cli_fail (g_steal_pointer (&error));
   /* 0600 whatever the umask (written to a new file, then renamed over
    * @out_path): the photo is candidate data. */
-  if (!g_file_set_contents_full (out_path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (!bm_paths_write_private (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     return bm_cli_fail (g_steal_pointer (&error));
   g_print ("%s\n", sha);
   return BM_CLI_EXIT_OK;

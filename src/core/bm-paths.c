@@ -3,6 +3,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <locale.h>
 
 #include "bm-error.h"
@@ -39,4 +41,44 @@ bm_i18n_init (void)
   bindtextdomain (GETTEXT_PACKAGE, dir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+}
+
+/* Writes a file only its owner may read (candidate data), whole or not at
+ * all: a new file renamed over @path. Something at @path that is not a
+ * regular file (a pipe, a device) is written in place instead, because a
+ * rename as root would replace /dev/null itself. */
+gboolean
+bm_paths_write_private (const char *path, const void *data, gsize len, GError **error)
+{
+  GStatBuf st;
+  const char *p = data;
+  int fd;
+
+  if (g_stat (path, &st) != 0 || S_ISREG (st.st_mode))
+    return g_file_set_contents_full (path, data, (gssize) len,
+                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+
+  fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+  while (fd >= 0 && len > 0)
+    {
+      gssize n = write (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      p += n;
+      len -= (gsize) n;
+    }
+  if (fd < 0 || len > 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not write %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  return close (fd) == 0 || errno == EINTR;
 }

@@ -71,6 +71,13 @@ cmp -s n1-orig.jpg good.jpg; ok $? "export: original is the imported file"
 install -m 0644 /dev/null n1-old.jpg
 $CLI $DB --training photo export "$N1" --original --out n1-old.jpg >/dev/null 2>&1
 [ "$(stat -c %a n1-old.jpg)" = 600 ] && cmp -s n1-old.jpg good.jpg; ok $? "export over an existing 0644 file leaves it 0600"
+# Onto something that is not a regular file (a pipe here; /dev/null as root
+# in real life) the photo is written into it and the pipe stays a pipe.
+mkfifo n1.fifo
+cat n1.fifo > n1-fifo.jpg &
+$CLI $DB --training photo export "$N1" --original --out n1.fifo >/dev/null 2>&1
+wait
+[ -p n1.fifo ] && cmp -s n1-fifo.jpg good.jpg; ok $? "export into a pipe writes through it and leaves it a pipe"
 expect_rc 0 "import one file with --number" $CLI $DB --training photo import good.jpg --number "$N2"
 expect_rc 0 "import blurred: stored with a warning" $CLI $DB --training photo import blurred.png --number "$N2"
 expect_rc 3 "import rejects a small picture" $CLI $DB --training photo import small.jpg --number "$N2"
