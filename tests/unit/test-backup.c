@@ -160,7 +160,12 @@ test_round_trip (void)
   g_assert_no_error (error);
   g_assert_cmpstr (header->point, ==, "T00001");
   g_assert_cmpint (header->records, ==, 35);
-  g_assert_cmpint (header->schema_version, ==, 47);
+  {
+    /* The schema the store is at, whatever migrations come later. */
+    g_autofree char *version = query_text (bm_store_get_path (store), "PRAGMA user_version");
+    g_assert_cmpint (header->schema_version, ==, g_ascii_strtoll (version, NULL, 10));
+    g_assert_cmpint (header->schema_version, >=, 47);
+  }
   g_assert_cmpstr (header->audit_head, ==, info->audit_head);
   g_assert_cmpstr (header->key_id, ==, bm_backup_key_get_id (key));
   entries = header->audit_entries;
