@@ -1,7 +1,9 @@
 /* The photo step of the counter flow: live preview with the standard's
  * guide (3:4 frame, head-top and eye bands, face width), Space to take the
- * photo, the verdict at once, Escape to retake, Enter to accept (with a
- * reason when a soft check failed). The camera runs only while the step is
+ * photo, the verdict at once, Escape to retake. A photo that passes every
+ * check is kept at once (issue 13: the fast path is one key for the photo);
+ * one that fails a soft check waits for a reason and Enter. A kept photo is
+ * stored once: a further Enter does nothing. The camera runs only while the step is
  * on screen; a camera that fails or is unplugged is said so, and the step
  * comes back by itself when one is plugged in. */
 
@@ -33,6 +35,7 @@ struct _BmPhotoStep
   guint frames_shown;
   gboolean capturing;
   gboolean saving;            /* the accepted photo is with the writer */
+  gboolean stored;            /* ... and the writer has stored it */
   char *status;
 
   /* Template widgets */
@@ -44,11 +47,14 @@ struct _BmPhotoStep
   GtkLabel *verdict_label;
   GtkEntry *reason_entry;
   GtkWidget *retry_button;
+  GtkWidget *capture_button;
+  GtkWidget *retake_button;
+  GtkWidget *accept_button;
 };
 
 G_DEFINE_FINAL_TYPE (BmPhotoStep, bm_photo_step, GTK_TYPE_WIDGET)
 
-enum { PHOTO_SAVED, N_SIGNALS };
+enum { PHOTO_SAVED, STATE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void start_camera (BmPhotoStep *self);
@@ -71,9 +77,13 @@ update_actions (BmPhotoStep *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.retake", self->photo != NULL && !self->saving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.accept",
                                  self->photo != NULL && self->number != NULL && !bm_photo_has_hard_failure (self->photo)
-                                 && !self->saving);
-  gtk_widget_set_visible (self->retry_button,
-                          self->camera == NULL || bm_camera_get_state (self->camera) != BM_CAMERA_STATE_STREAMING);
+                                 && !self->saving && !self->stored);
+  /* without a camera only what can help is shown (and the row fits) */
+  gtk_widget_set_visible (self->retry_button, !streaming && self->photo == NULL);
+  gtk_widget_set_visible (self->capture_button, streaming || self->photo != NULL);
+  gtk_widget_set_visible (self->retake_button, streaming || self->photo != NULL);
+  gtk_widget_set_visible (self->accept_button, self->photo != NULL && !self->stored);
+  g_signal_emit (self, signals[STATE_CHANGED], 0);
   gtk_widget_set_visible (GTK_WIDGET (self->reason_entry), self->photo != NULL && bm_photo_has_soft_failure (self->photo)
                                                             && !bm_photo_has_hard_failure (self->photo));
 }
@@ -319,11 +329,15 @@ processed (GObject *source, GAsyncResult *result, gpointer data)
   if (texture)
     gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
   gtk_editable_set_text (GTK_EDITABLE (self->reason_entry), "");
+  self->stored = FALSE;
   show_verdict (self);
   update_actions (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->guide));
   if (gtk_widget_get_visible (GTK_WIDGET (self->reason_entry)))
     gtk_widget_grab_focus (GTK_WIDGET (self->reason_entry));
+  else if (self->number != NULL && bm_photo_is_acceptable (photo) && !bm_photo_has_soft_failure (photo))
+    /* passes every check: kept at once, Esc still retakes */
+    gtk_widget_activate_action (GTK_WIDGET (self), "photo.accept", NULL);
 }
 
 static void
@@ -372,6 +386,7 @@ retake_action (GtkWidget *widget, const char *name, GVariant *param)
   if (self->saving)
     return;
   g_clear_object (&self->photo);
+  self->stored = FALSE;
   show_verdict (self);
   update_actions (self);
   gtk_widget_grab_focus (widget);
@@ -429,6 +444,10 @@ photo_written (GObject *source, GAsyncResult *result, gpointer user_data)
       set_status (self, error->message);
       return;
     }
+  /* stored once: Enter again does not store it again */
+  if (g_strcmp0 (number, self->number) == 0)
+    self->stored = TRUE;
+  update_actions (self);
   text = g_strdup_printf (_("Photo of %s saved."), number);
   set_status (self, text);
   g_signal_emit (self, signals[PHOTO_SAVED], 0, number);
@@ -441,7 +460,7 @@ accept_action (GtkWidget *widget, const char *name, GVariant *param)
   SavePhoto *save;
   Saving *call;
 
-  if (self->photo == NULL || self->number == NULL || self->saving)
+  if (self->photo == NULL || self->number == NULL || self->saving || self->stored)
     return;
   bm_photo_set_override_reason (self->photo, gtk_editable_get_text (GTK_EDITABLE (self->reason_entry)));
   if (!bm_photo_is_acceptable (self->photo))
@@ -591,6 +610,14 @@ bm_photo_step_class_init (BmPhotoStepClass *klass)
    */
   signals[PHOTO_SAVED] = g_signal_new ("photo-saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * BmPhotoStep::state-changed:
+   *
+   * The camera, the photo or its saving changed: what the next step is
+   * may have changed with it.
+   */
+  signals[STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/baoming/Client/ui/bm-photo-step.ui");
@@ -602,6 +629,9 @@ bm_photo_step_class_init (BmPhotoStepClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, reason_entry);
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, capture_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, retake_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, accept_button);
   gtk_widget_class_bind_template_callback (widget_class, on_reason_activate);
 
   gtk_widget_class_install_action (widget_class, "photo.capture", NULL, capture_action);
@@ -656,6 +686,7 @@ bm_photo_step_set_record (BmPhotoStep *self,
   g_free (self->number);
   self->number = g_strdup (number);
   g_clear_object (&self->photo);
+  self->stored = FALSE;
   show_verdict (self);
   update_actions (self);
 }
@@ -707,5 +738,18 @@ bm_photo_step_set_reason (BmPhotoStep *self,
 }
 
 BmPhoto *bm_photo_step_get_photo (BmPhotoStep *self) { g_return_val_if_fail (BM_IS_PHOTO_STEP (self), NULL); return self->photo; }
+/**
+ * bm_photo_step_get_camera_ready:
+ *
+ * Returns: whether a camera is streaming, so Space can take a photo
+ */
+gboolean
+bm_photo_step_get_camera_ready (BmPhotoStep *self)
+{
+  g_return_val_if_fail (BM_IS_PHOTO_STEP (self), FALSE);
+  return self->camera != NULL && bm_camera_get_state (self->camera) == BM_CAMERA_STATE_STREAMING;
+}
+
+gboolean bm_photo_step_get_stored (BmPhotoStep *self) { g_return_val_if_fail (BM_IS_PHOTO_STEP (self), FALSE); return self->stored; }
 guint bm_photo_step_get_frames_shown (BmPhotoStep *self) { g_return_val_if_fail (BM_IS_PHOTO_STEP (self), 0); return self->frames_shown; }
 const char *bm_photo_step_get_status (BmPhotoStep *self) { g_return_val_if_fail (BM_IS_PHOTO_STEP (self), NULL); return self->status; }
