@@ -182,6 +182,8 @@ show_identity (BmCounterPage *self)
     }
 
   gtk_picture_set_paintable (self->chip_photo, NULL);
+  /* no empty frame where no chip photo can be shown */
+  gtk_widget_set_visible (GTK_WIDGET (self->chip_photo), FALSE);
   bm_photo_step_set_chip_photo (self->photo_step, NULL);
   gtk_label_set_text (self->chip_photo_note, "");
   if (identity != NULL && bm_identity_get_photo_wlt (identity) != NULL)
@@ -191,11 +193,13 @@ show_identity (BmCounterPage *self)
 
       if (texture != NULL)
         {
+          gtk_widget_set_visible (GTK_WIDGET (self->chip_photo), TRUE);
           gtk_picture_set_paintable (self->chip_photo, GDK_PAINTABLE (texture));
           bm_photo_step_set_chip_photo (self->photo_step, GDK_PAINTABLE (texture));
         }
       else
-        gtk_label_set_text (self->chip_photo_note, error->message);
+        /* the clerk's words, not the decoder library's */
+        gtk_label_set_text (self->chip_photo_note, _("The chip photo cannot be shown on this computer."));
     }
   if (identity != NULL)
     gtk_label_set_text (self->chip_photo_note,

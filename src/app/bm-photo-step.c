@@ -107,7 +107,8 @@ show_verdict (BmPhotoStep *self)
         g_string_append_printf (text, "%s %s\n", c->severity == BM_PHOTO_SEVERITY_HARD ? "✗" : "⚠", c->message);
     }
   if (text->len == 0)
-    g_string_append_printf (text, "✓ %s", _("The photo meets the standard. Press Enter to keep it."));
+    /* kept at once (accept_action), so no Enter is asked for */
+    g_string_append_printf (text, "✓ %s", _("The photo meets the standard and is kept. Press Esc to take it again."));
   else if (bm_photo_has_hard_failure (self->photo))
     g_string_append (text, _("Press Esc to take it again."));
   else
