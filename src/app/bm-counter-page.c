@@ -77,6 +77,7 @@ struct _BmCounterPage
 
   char *last_category;        /* the 科类 selected for the next card */
   gboolean photo_stored;      /* the number in hand has its photo */
+  gboolean photo_deferred;    /* ... or it is taken later, with a reason */
 };
 
 G_DEFINE_FINAL_TYPE (BmCounterPage, bm_counter_page, GTK_TYPE_WIDGET)
@@ -112,7 +113,7 @@ update_steps (BmCounterPage *self)
       /* 照相 is done only with a stored photo: a card printed first leaves
        * it open */
       if (i == 4 && i < done && !self->photo_stored)
-        mark = "  ";
+        mark = self->photo_deferred ? "…" : "  ";
       g_autofree char *text = g_strdup_printf ("%s %s", mark, _(step_titles[i]));
 
       gtk_label_set_text (GTK_LABEL (self->step_labels[i]), text);
@@ -314,9 +315,11 @@ update_next_step (BmCounterPage *self)
         text = _("Photo saved. Press Ctrl+P to print the login card.");
       else if (bm_photo_step_get_photo (self->photo_step) != NULL)
         text = _("Check the photo: Enter keeps it, Esc takes it again.");
+      else if (bm_photo_step_is_asking_later_reason (self->photo_step))
+        text = _("Say why the photo is taken later, then press Enter.");
       else if (!bm_photo_step_get_camera_ready (self->photo_step))
-        text = _("No camera is working: plug one in (the picture appears by itself), or press Ctrl+P to print the "
-                 "login card first.");
+        text = _("No camera is working: plug one in (the picture appears by itself), or press Alt+L to take the "
+                 "photo later.");
       break;
     default:
       break;
@@ -384,6 +387,7 @@ on_number (BmIntake *intake, GParamSpec *pspec, BmCounterPage *self)
   gtk_label_set_text (self->number_label, number_text ? number_text : "");
   gtk_label_set_text (self->password_label, password_text ? password_text : "");
   self->photo_stored = FALSE;
+  self->photo_deferred = FALSE;
   bm_photo_step_set_record (self->photo_step, number);
   update_steps (self);
   update_next_step (self);
@@ -442,6 +446,16 @@ on_photo_saved (BmPhotoStep *step, const char *number, BmCounterPage *self)
   if (g_strcmp0 (number, bm_intake_get_number (self->intake)) == 0)
     self->photo_stored = TRUE;
   bm_intake_photo_saved (self->intake, number);
+  update_steps (self);
+  update_next_step (self);
+}
+
+static void
+on_photo_deferred (BmPhotoStep *step, const char *number, BmCounterPage *self)
+{
+  if (g_strcmp0 (number, bm_intake_get_number (self->intake)) == 0)
+    self->photo_deferred = TRUE;
+  bm_intake_photo_deferred (self->intake, number);
   update_steps (self);
   update_next_step (self);
 }
@@ -591,6 +605,7 @@ bm_counter_page_new (BmStation *station)
   gtk_box_append (self->photo_box, GTK_WIDGET (self->photo_step));
   g_signal_connect (self->photo_step, "photo-saved", G_CALLBACK (on_photo_saved), self);
   g_signal_connect (self->photo_step, "state-changed", G_CALLBACK (on_photo_state), self);
+  g_signal_connect (self->photo_step, "photo-deferred", G_CALLBACK (on_photo_deferred), self);
   g_signal_connect (self->intake, "notify::next-step", G_CALLBACK (on_next_step), self);
   g_signal_connect (bm_station_get_card_reader (station), "state-changed", G_CALLBACK (on_reader_state), self);
   g_signal_connect (self->intake, "notify::state", G_CALLBACK (on_state), self);

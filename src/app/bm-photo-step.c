@@ -50,11 +50,13 @@ struct _BmPhotoStep
   GtkWidget *capture_button;
   GtkWidget *retake_button;
   GtkWidget *accept_button;
+  GtkWidget *later_button;
+  GtkEntry *later_entry;
 };
 
 G_DEFINE_FINAL_TYPE (BmPhotoStep, bm_photo_step, GTK_TYPE_WIDGET)
 
-enum { PHOTO_SAVED, STATE_CHANGED, N_SIGNALS };
+enum { PHOTO_SAVED, PHOTO_DEFERRED, STATE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void start_camera (BmPhotoStep *self);
@@ -83,6 +85,11 @@ update_actions (BmPhotoStep *self)
   gtk_widget_set_visible (self->capture_button, streaming || self->photo != NULL);
   gtk_widget_set_visible (self->retake_button, streaming || self->photo != NULL);
   gtk_widget_set_visible (self->accept_button, self->photo != NULL && !self->stored);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.later",
+                                 self->number != NULL && self->photo == NULL && !self->saving && !self->stored);
+  gtk_widget_set_visible (self->later_button, self->number != NULL && self->photo == NULL && !self->stored);
+  if (self->number == NULL || self->photo != NULL || self->stored)
+    gtk_widget_set_visible (GTK_WIDGET (self->later_entry), FALSE);
   g_signal_emit (self, signals[STATE_CHANGED], 0);
   gtk_widget_set_visible (GTK_WIDGET (self->reason_entry), self->photo != NULL && bm_photo_has_soft_failure (self->photo)
                                                             && !bm_photo_has_hard_failure (self->photo));
@@ -501,6 +508,115 @@ bm_photo_step_is_saving (BmPhotoStep *self)
   return self->saving;
 }
 
+/* ---- "photo later" (issue 13) ------------------------------------------- */
+
+typedef struct {
+  char *number;
+  char *reason;
+  char *operator_name;
+} DeferPhoto;
+
+static void
+defer_photo_free (gpointer data)
+{
+  DeferPhoto *d = data;
+
+  g_free (d->number);
+  g_free (d->reason);
+  g_free (d->operator_name);
+  g_free (d);
+}
+
+static gboolean
+defer_photo_write (BmStore *store, gpointer data, GError **error)
+{
+  DeferPhoto *d = data;
+
+  return bm_store_defer_photo (store, d->number, d->reason, d->operator_name, error);
+}
+
+static void
+photo_deferred (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Saving *call = user_data;
+  g_autoptr(BmPhotoStep) self = call->self;
+  g_autofree char *number = call->number;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error);
+
+  g_free (call);
+  self->saving = FALSE;
+  if (self->station == NULL)
+    return;
+  if (!ok)
+    {
+      set_status (self, error->message);
+      update_actions (self);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->later_entry), FALSE);
+  {
+    g_autofree char *text = g_strdup_printf (_("The photo of %s is taken later."), number);
+    set_status (self, text);
+  }
+  update_actions (self);
+  g_signal_emit (self, signals[PHOTO_DEFERRED], 0, number);
+}
+
+/* The first press shows the reason (filled in when there is no camera);
+ * Enter in it, or the button again, stores it. */
+static void
+later_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BmPhotoStep *self = BM_PHOTO_STEP (widget);
+  DeferPhoto *d;
+  Saving *call;
+
+  if (self->number == NULL || self->photo != NULL || self->saving || self->stored)
+    return;
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->later_entry)))
+    {
+      gboolean streaming = self->camera && bm_camera_get_state (self->camera) == BM_CAMERA_STATE_STREAMING;
+
+      gtk_editable_set_text (GTK_EDITABLE (self->later_entry), streaming ? "" : _("No camera is working"));
+      gtk_widget_set_visible (GTK_WIDGET (self->later_entry), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->later_entry));
+      set_status (self, _("Say why the photo is taken later, then press Enter."));
+      g_signal_emit (self, signals[STATE_CHANGED], 0);
+      return;
+    }
+  d = g_new0 (DeferPhoto, 1);
+  d->number = g_strdup (self->number);
+  d->reason = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->later_entry)));
+  d->operator_name = g_strdup (self->operator_name ? self->operator_name
+                                                   : bm_station_get_acting_operator (self->station));
+  call = g_new0 (Saving, 1);
+  call->self = g_object_ref (self);
+  call->number = g_strdup (self->number);
+  self->saving = TRUE;
+  update_actions (self);
+  bm_store_writer_write_async (bm_station_get_writer (self->station), defer_photo_write, d, defer_photo_free,
+                               NULL, photo_deferred, call);
+}
+
+static void
+on_later_activate (GtkEntry *entry, gpointer data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (data), "photo.later", NULL);
+}
+
+/**
+ * bm_photo_step_is_asking_later_reason:
+ *
+ * Returns: whether the "photo later" reason is being asked for
+ */
+gboolean
+bm_photo_step_is_asking_later_reason (BmPhotoStep *self)
+{
+  g_return_val_if_fail (BM_IS_PHOTO_STEP (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (self->later_entry));
+}
+
 static void
 retry_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -617,6 +733,12 @@ bm_photo_step_class_init (BmPhotoStepClass *klass)
    * The camera, the photo or its saving changed: what the next step is
    * may have changed with it.
    */
+  /**
+   * BmPhotoStep::photo-deferred:
+   * @number: the record whose photo is taken later (stored with its reason)
+   */
+  signals[PHOTO_DEFERRED] = g_signal_new ("photo-deferred", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -633,12 +755,16 @@ bm_photo_step_class_init (BmPhotoStepClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, capture_button);
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, retake_button);
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, accept_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, later_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, later_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_later_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_reason_activate);
 
   gtk_widget_class_install_action (widget_class, "photo.capture", NULL, capture_action);
   gtk_widget_class_install_action (widget_class, "photo.retake", NULL, retake_action);
   gtk_widget_class_install_action (widget_class, "photo.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "photo.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "photo.later", NULL, later_action);
   gtk_widget_class_install_action (widget_class, "photo.nudge", "s", nudge_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "photo.capture", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "photo.retake", NULL);
@@ -688,6 +814,7 @@ bm_photo_step_set_record (BmPhotoStep *self,
   self->number = g_strdup (number);
   g_clear_object (&self->photo);
   self->stored = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->later_entry), FALSE);
   show_verdict (self);
   update_actions (self);
 }

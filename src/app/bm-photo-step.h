@@ -26,6 +26,7 @@ const char  *bm_photo_step_get_status     (BmPhotoStep  *self);
 gboolean     bm_photo_step_is_saving      (BmPhotoStep  *self);
 gboolean     bm_photo_step_get_stored     (BmPhotoStep  *self);
 gboolean     bm_photo_step_get_camera_ready (BmPhotoStep *self);
+gboolean     bm_photo_step_is_asking_later_reason (BmPhotoStep *self);
 void         bm_photo_step_set_reason     (BmPhotoStep  *self,
                                            const char   *reason);
 

@@ -279,6 +279,16 @@ static const Migration migrations[] = {
     "CREATE INDEX audit_log_by_entity ON audit_log (entity_uuid, id);"
     "UPDATE candidates SET online_fields = bm_online_fields_scrub (online_fields)"
     "  WHERE online_fields IS NOT NULL AND online_fields IS NOT bm_online_fields_scrub (online_fields);" },
+  /* 49 (issue 13): "photo later". A numbered record whose photo cannot be
+   * taken now (no camera, the candidate cannot be photographed) keeps the
+   * clerk's reason until a photo is stored (bm_store_defer_photo()). Its
+   * own table: the record itself (and its version) does not change. */
+  { 49,
+    "CREATE TABLE IF NOT EXISTS photo_later ("
+    "  candidate_uuid TEXT PRIMARY KEY REFERENCES candidates (uuid),"
+    "  reason TEXT NOT NULL CHECK (length (reason) > 0),"
+    "  operator TEXT NOT NULL,"
+    "  at TEXT NOT NULL);" },
 };
 
 static gboolean

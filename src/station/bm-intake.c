@@ -57,6 +57,7 @@ typedef enum {
   EVENT_NUMBERED,
   EVENT_NUMBERING_FAILED,
   EVENT_PHOTO_SAVED,
+  EVENT_PHOTO_DEFERRED,
   EVENT_PRINT,
   EVENT_PRINTED,
   EVENT_PRINT_FAILED,
@@ -78,6 +79,7 @@ static BmIntakeState on_category_chosen (BmIntake *self, const EventData *data);
 static BmIntakeState on_numbered (BmIntake *self, const EventData *data);
 static BmIntakeState on_numbering_failed (BmIntake *self, const EventData *data);
 static BmIntakeState on_photo_saved (BmIntake *self, const EventData *data);
+static BmIntakeState on_photo_deferred (BmIntake *self, const EventData *data);
 static BmIntakeState on_print (BmIntake *self, const EventData *data);
 static BmIntakeState on_printed (BmIntake *self, const EventData *data);
 static BmIntakeState on_print_failed (BmIntake *self, const EventData *data);
@@ -105,6 +107,8 @@ static const struct {
   { EVENT_NUMBERING_FAILED, IN (NUMBERING), on_numbering_failed },
   /* → PRINT; a retaken photo leaves a printed card DONE */
   { EVENT_PHOTO_SAVED, IN (PHOTO) | IN (PRINT) | IN (DONE), on_photo_saved },
+  /* → PRINT: "photo later", with a reason the store keeps (issue 13) */
+  { EVENT_PHOTO_DEFERRED, IN (PHOTO), on_photo_deferred },
   /* → PRINTING; a card may be printed before its photo */
   { EVENT_PRINT, IN (PHOTO) | IN (PRINT) | IN (DONE), on_print },
   /* → DONE */
@@ -405,6 +409,15 @@ on_photo_saved (BmIntake *self, const EventData *data)
   return BM_INTAKE_PRINT;
 }
 
+static BmIntakeState
+on_photo_deferred (BmIntake *self, const EventData *data)
+{
+  if (g_strcmp0 (data->text, self->number) != 0)
+    return self->state;
+  set_next_step (self, _("The photo is taken later. Press Ctrl+P to print the login card."));
+  return BM_INTAKE_PRINT;
+}
+
 static void
 print_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -592,6 +605,17 @@ bm_intake_photo_saved (BmIntake *self, const char *number)
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_PHOTO_SAVED, &data);
+}
+
+/* The record's photo is to be taken later (stored by the caller with
+ * bm_store_defer_photo()); the login card is next. */
+gboolean
+bm_intake_photo_deferred (BmIntake *self, const char *number)
+{
+  EventData data = { NULL, NULL, number, FALSE, FALSE };
+
+  g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
+  return dispatch (self, EVENT_PHOTO_DEFERRED, &data);
 }
 
 gboolean

@@ -65,6 +65,8 @@ gboolean       bm_intake_choose_category_confirmed (BmIntake *self,
                                             gboolean        fee_paid);
 gboolean       bm_intake_photo_saved       (BmIntake       *self,
                                             const char     *number);
+gboolean       bm_intake_photo_deferred    (BmIntake       *self,
+                                            const char     *number);
 gboolean       bm_intake_print             (BmIntake       *self);
 gboolean       bm_intake_next_candidate    (BmIntake       *self);
 

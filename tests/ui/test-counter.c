@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bm-paths.h"
+#include "bm-store-photo.h"
 #include "bm-store-private.h"
 #include "bm-test-util.h"
 #include "bm-window.h"
@@ -208,6 +209,104 @@ test_size (void)
   bm_test_remove_dir (dir);
 }
 
+static gint64
+count_rows (BmStore *store, const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (store, sql, NULL);
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The steps list's line for 照相 (the fifth). */
+static const char *
+photo_step_line (BmCounterPage *counter)
+{
+  GtkWidget *box = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (counter), BM_TYPE_COUNTER_PAGE, "steps_box"));
+  GtkWidget *line = gtk_widget_get_first_child (box);
+
+  for (int i = 0; i < 4; i++)
+    line = gtk_widget_get_next_sibling (line);
+  return gtk_label_get_text (GTK_LABEL (line));
+}
+
+/* No reader service, no camera: the next-step line never asks for a card
+ * or for Space; "photo later" with a reason is stored through the core and
+ * the record is listed as missing its photo; 照相 gets no ✓. */
+static void
+test_photo_later (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(BmIdentity) identity = card_identity ("433101200307081230");
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autofree char *reason = NULL;
+  BmStation *station = NULL;
+  BmWindow *window = open_window (store, &station);
+  BmCounterPage *counter = bm_window_get_counter_page (window);
+  BmIntake *intake = bm_counter_page_get_intake (counter);
+  BmPhotoStep *step = bm_counter_page_get_photo_step (counter);
+  const char *line;
+
+  gtk_window_present (GTK_WINDOW (window));
+  settle (GTK_WIDGET (window));
+
+  /* the test machine runs no pcscd: the line says so instead of asking
+   * for a card */
+  {
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (bm_card_reader_get_state (bm_station_get_card_reader (station)) != BM_CARD_READER_STATE_NO_SERVICE
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpint (bm_card_reader_get_state (bm_station_get_card_reader (station)), ==, BM_CARD_READER_STATE_NO_SERVICE);
+  line = bm_counter_page_get_next_step (counter);
+  g_assert_cmpstr (line, !=, bm_intake_get_next_step (intake));
+  g_assert_nonnull (strstr (line, "F2"));
+  g_assert_null (strstr (line, "sudo"));
+
+  bm_intake_card_read (intake, identity);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (counter), "counter.choose", NULL));
+  g_assert_true (wait_intake_state (intake, BM_INTAKE_PHOTO));
+  settle (GTK_WIDGET (window));
+  g_assert_false (bm_photo_step_get_camera_ready (step));
+  line = bm_counter_page_get_next_step (counter);
+  g_assert_null (strstr (line, "空格"));
+  g_assert_null (strstr (line, "Space"));
+  g_assert_nonnull (strstr (line, "Alt+L"));
+  g_assert_false (g_str_has_prefix (photo_step_line (counter), "✓"));
+
+  /* Alt+L (the button's mnemonic): the reason, filled in; Enter stores it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "photo.later", NULL));
+  g_assert_true (bm_photo_step_is_asking_later_reason (step));
+  g_assert_cmpstr (bm_counter_page_get_next_step (counter), ==, _("Say why the photo is taken later, then press Enter."));
+  screenshot (GTK_WIDGET (window), "counter-photo-later-1024x768.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "photo.later", NULL));
+  g_assert_true (wait_intake_state (intake, BM_INTAKE_PRINT));
+  settle (GTK_WIDGET (window));
+
+  missing = bm_store_list_photo_missing (store, NULL);
+  g_assert_nonnull (missing);
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (missing, 0), ==, bm_intake_get_number (intake));
+  reason = bm_store_dup_photo_later_reason (store, bm_intake_get_number (intake));
+  g_assert_cmpstr (reason, ==, _("No camera is working"));
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'photo_later'"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'photo'"), ==, 0);
+  g_assert_false (g_str_has_prefix (photo_step_line (counter), "✓"));
+  g_assert_cmpstr (bm_counter_page_get_next_step (counter), ==,
+                   _("The photo is taken later. Press Ctrl+P to print the login card."));
+  /* once is enough: the action is off now */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (step), "photo.later", NULL)
+                  && count_rows (store, "SELECT count(*) FROM audit_log WHERE action = 'photo_later'") != 1);
+  screenshot (GTK_WIDGET (window), "counter-after-photo-later-1024x768.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -223,5 +322,6 @@ main (int argc, char **argv)
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
   g_test_add_func ("/counter/size", test_size);
+  g_test_add_func ("/counter/photo-later", test_photo_later);
   return g_test_run ();
 }
