@@ -16,6 +16,7 @@
 #include "bm-card-check.h"
 #include "bm-card-text.h"
 #include "bm-intake.h"
+#include "bm-print-error.h"
 #include "bm-store-lifecycle.h"
 
 struct _BmIntake
@@ -418,6 +419,8 @@ on_photo_deferred (BmIntake *self, const EventData *data)
   return BM_INTAKE_PRINT;
 }
 
+static const char *print_failure_text (const GError *error);
+
 static void
 print_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -433,7 +436,7 @@ print_done (GObject *source, GAsyncResult *result, gpointer user_data)
     dispatch (self, EVENT_PRINTED, &data);
   else
     {
-      data.text = error->message;
+      data.text = print_failure_text (error);
       dispatch (self, EVENT_PRINT_FAILED, &data);
     }
   if (pending != NULL)
@@ -459,10 +462,25 @@ on_printed (BmIntake *self, const EventData *data)
 static BmIntakeState
 on_print_failed (BmIntake *self, const EventData *data)
 {
-  g_autofree char *text = g_strdup_printf (_("The login card was not printed: %s Press Ctrl+P to try again."),
-                                           data->text);
-  set_next_step (self, text);
+  set_next_step (self, data->text);
   return BM_INTAKE_PRINT;
+}
+
+/* What the clerk reads when the login card did not print: what to do, not
+ * the print system's own message (a socket path, an IPP status); that goes
+ * to the log. */
+static const char *
+print_failure_text (const GError *error)
+{
+  g_message ("The login card was not printed: %s", error->message);
+  if (g_error_matches (error, BM_PRINT_ERROR, BM_PRINT_ERROR_NO_PRINTER))
+    return _("The login card was not printed: no printer can be reached. Registration goes on; print it later from "
+             "the Print page (F4), or press Ctrl+P once a printer is connected.");
+  if (g_error_matches (error, BM_PRINT_ERROR, BM_PRINT_ERROR_PRINTER_STOPPED))
+    return _("The login card was not printed: the printer has stopped (paper, toner or a jam?). Fix it, then press "
+             "Ctrl+P to try again.");
+  return _("The login card was not printed: the printer did not finish the job. Check the printer, then press Ctrl+P "
+           "to try again.");
 }
 
 static void

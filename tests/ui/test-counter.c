@@ -261,6 +261,27 @@ test_photo_later (void)
       g_main_context_iteration (NULL, FALSE);
   }
   g_assert_cmpint (bm_card_reader_get_state (bm_station_get_card_reader (station)), ==, BM_CARD_READER_STATE_NO_SERVICE);
+  /* The header says what is missing in words, nothing technical. */
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (bm_window_get_printer_text (window) == NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_nonnull (bm_window_get_printer_text (window));
+  g_assert_nonnull (strstr (bm_window_get_camera_text (window), "Alt+L"));
+  g_assert_nonnull (strstr (bm_window_get_printer_text (window), "F4"));
+  {
+    const char *texts[] = { bm_window_get_camera_text (window), bm_window_get_printer_text (window),
+                            gtk_widget_get_tooltip_text (GTK_WIDGET (bm_window_get_counter_page (window))) };
+    for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+      if (texts[i] != NULL)
+        {
+          g_assert_null (strstr (texts[i], "/"));
+          g_assert_null (strstr (texts[i], "sudo"));
+          g_assert_null (strstr (texts[i], ".so"));
+          g_assert_null (strstr (texts[i], "cups"));
+        }
+  }
   line = bm_counter_page_get_next_step (counter);
   g_assert_cmpstr (line, !=, bm_intake_get_next_step (intake));
   g_assert_nonnull (strstr (line, "F2"));
