@@ -47,6 +47,7 @@ struct _BmWindow
   GtkLabel *operator_label;
   GtkWidget *training_banner;
   GtkStack *stack;
+  GtkWidget *sidebar;
 };
 
 G_DEFINE_FINAL_TYPE (BmWindow, bm_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -358,9 +359,10 @@ bm_window_class_init (BmWindowClass *klass)
     { GDK_KEY_F3, 0, "candidates" },
     { GDK_KEY_f, GDK_CONTROL_MASK, "candidates" },
     { GDK_KEY_F4, 0, "print" },
+    /* in the sidebar's order; F5 is the submission page's "send now" */
     { GDK_KEY_F6, 0, "sync" },
-    { GDK_KEY_F8, 0, "progress" },
-    { GDK_KEY_F7, 0, "settings" },
+    { GDK_KEY_F7, 0, "progress" },
+    { GDK_KEY_F8, 0, "settings" },
   };
 
   G_OBJECT_CLASS (klass)->dispose = bm_window_dispose;
@@ -375,7 +377,13 @@ bm_window_class_init (BmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, training_banner);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, BmWindow, sidebar);
 
+  /* listed in the shortcuts window; GtkApplication binds it only for an
+   * automatic help overlay, this one is set by hand */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK, "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-help-overlay", NULL);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, pages[i].key, pages[i].mods, "win.show-page", "s", pages[i].page);
@@ -477,6 +485,9 @@ bm_window_new (GtkApplication *application, BmStation *station)
     }
   update_counts (self);
   gtk_stack_set_visible_child_name (self->stack, "counter");
+  /* Tab does not walk through the sidebar (each row it reached switched
+   * the page): the pages are F1-F8, in the sidebar's order */
+  gtk_widget_set_can_focus (GTK_WIDGET (self->sidebar), FALSE);
 
   g_signal_connect (station, "notify::operator", G_CALLBACK (on_operator_changed), self);
   g_signal_connect (station, "notify::locked", G_CALLBACK (on_operator_changed), self);

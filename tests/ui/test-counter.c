@@ -4,6 +4,8 @@
 
 #include "bm-config.h"
 
+#include <dlfcn.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gi18n-lib.h>
 #include <gtk/gtk.h>
 #include <stdlib.h>
@@ -328,6 +330,207 @@ test_photo_later (void)
   bm_test_remove_dir (dir);
 }
 
+/* ---- real key events (XTest, loaded at run time: no -dev package) ---- */
+
+typedef int (*FakeKeyFunc) (Display *, unsigned int, int, unsigned long);
+typedef KeyCode (*KeysymToKeycodeFunc) (Display *, KeySym);
+typedef int (*SyncFunc) (Display *, int);
+typedef int (*SetInputFocusFunc) (Display *, Window, int, Time);
+
+static FakeKeyFunc fake_key;
+static KeysymToKeycodeFunc keysym_to_keycode;
+static SyncFunc x_sync;
+static SetInputFocusFunc set_input_focus;
+
+static void
+load_xtest (void)
+{
+  void *xtst = dlopen ("libXtst.so.6", RTLD_NOW);
+  void *x11 = dlopen ("libX11.so.6", RTLD_NOW);
+
+  if (xtst == NULL || x11 == NULL)
+    g_error ("libXtst.so.6 and libX11.so.6 are needed to send key events (package libxtst6): %s", dlerror ());
+  fake_key = (FakeKeyFunc) dlsym (xtst, "XTestFakeKeyEvent");
+  keysym_to_keycode = (KeysymToKeycodeFunc) dlsym (x11, "XKeysymToKeycode");
+  x_sync = (SyncFunc) dlsym (x11, "XSync");
+  set_input_focus = (SetInputFocusFunc) dlsym (x11, "XSetInputFocus");
+  g_assert_nonnull (fake_key);
+}
+
+static void
+pump (int ms)
+{
+  for (gint64 end = g_get_monotonic_time () + ms * 1000; g_get_monotonic_time () < end;)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+/* @keysym with the modifiers pressed first (Control_L, Shift_L, ...). */
+static void
+press (GtkWidget *window, guint keysym, guint mod1, guint mod2)
+{
+  Display *dpy = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
+  guint mods[] = { mod1, mod2 };
+
+  for (int i = 0; i < 2; i++)
+    if (mods[i])
+      fake_key (dpy, keysym_to_keycode (dpy, mods[i]), True, 0);
+  fake_key (dpy, keysym_to_keycode (dpy, keysym), True, 0);
+  fake_key (dpy, keysym_to_keycode (dpy, keysym), False, 0);
+  for (int i = 1; i >= 0; i--)
+    if (mods[i])
+      fake_key (dpy, keysym_to_keycode (dpy, mods[i]), False, 0);
+  x_sync (dpy, False);
+  pump (150);
+}
+
+static void
+focus_window (GtkWidget *window)
+{
+  Display *dpy = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
+
+  set_input_focus (dpy, gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))), RevertToParent,
+                   CurrentTime);
+  x_sync (dpy, False);
+  pump (200);
+}
+
+static gboolean
+help_overlay_shown (void)
+{
+  GListModel *windows = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (windows, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Read-only labels are no Tab stops; mnemonics are unique (@keys). */
+static void
+check_widgets (GtkWidget *widget, GHashTable *keys, GString *problems)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    {
+      guint key = gtk_label_get_mnemonic_keyval (GTK_LABEL (widget));
+
+      if (gtk_widget_get_focusable (widget) && gtk_label_get_selectable (GTK_LABEL (widget)))
+        g_string_append_printf (problems, "a read-only label is a Tab stop: %s\n", gtk_label_get_text (GTK_LABEL (widget)));
+      if (key != GDK_KEY_VoidSymbol)
+        {
+          const char *other = g_hash_table_lookup (keys, GUINT_TO_POINTER (gdk_keyval_to_lower (key)));
+
+          if (other != NULL)
+            g_string_append_printf (problems, "mnemonic %s used twice: %s, %s\n", gdk_keyval_name (key), other,
+                                    gtk_label_get_text (GTK_LABEL (widget)));
+          g_hash_table_insert (keys, GUINT_TO_POINTER (gdk_keyval_to_lower (key)),
+                               (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    check_widgets (c, keys, problems);
+}
+
+/* The keyboard, with real key events: Ctrl+? shows the shortcuts, F1-F8
+ * follow the sidebar, Tab never switches the page, Ctrl+Shift+N calls the
+ * next candidate; on the counter no read-only label is a Tab stop and no
+ * mnemonic is used twice. */
+static void
+test_keyboard (void)
+{
+  static const char *order[] = { "counter", "entry", "candidates", "print", "sync", "progress", "settings" };
+  static const guint fkeys[] = { GDK_KEY_F1, GDK_KEY_F2, GDK_KEY_F3, GDK_KEY_F4, GDK_KEY_F6, GDK_KEY_F7, GDK_KEY_F8 };
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "training.db");
+  g_autoptr(BmIdentity) identity = card_identity ("433101200307081230");
+  g_autoptr(GHashTable) keys = g_hash_table_new (NULL, NULL);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  BmWindow *window = open_window (store, NULL);
+  BmCounterPage *counter = bm_window_get_counter_page (window);
+  BmIntake *intake = bm_counter_page_get_intake (counter);
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), BM_TYPE_WINDOW, "stack"));
+  GtkWidget *sidebar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), BM_TYPE_WINDOW, "sidebar"));
+  GtkWidget *list;
+
+  gtk_window_present (GTK_WINDOW (window));
+  settle (GTK_WIDGET (window));
+  focus_window (GTK_WIDGET (window));
+
+  /* F-keys in the sidebar's order (the stack's pages are the sidebar's rows) */
+  {
+    g_autoptr(GListModel) pages = G_LIST_MODEL (gtk_stack_get_pages (stack));
+
+    g_assert_cmpuint (g_list_model_get_n_items (pages), ==, G_N_ELEMENTS (order));
+    for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+      {
+        g_autoptr(GObject) page = g_list_model_get_item (pages, i);
+
+        g_assert_cmpstr (gtk_stack_page_get_name (GTK_STACK_PAGE (page)), ==, order[i]);
+        press (GTK_WIDGET (window), fkeys[i], 0, 0);
+        g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, order[i]);
+      }
+  }
+  press (GTK_WIDGET (window), GDK_KEY_F1, 0, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "counter");
+
+  /* Tab (and Shift+Tab) around the window: the page stays */
+  for (int i = 0; i < 25; i++)
+    {
+      press (GTK_WIDGET (window), GDK_KEY_Tab, 0, 0);
+      g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "counter");
+      g_assert_false (gtk_widget_has_focus (sidebar) || gtk_widget_get_focus_child (sidebar) != NULL);
+    }
+  for (int i = 0; i < 10; i++)
+    {
+      press (GTK_WIDGET (window), GDK_KEY_Tab, GDK_KEY_Shift_L, 0);
+      g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "counter");
+    }
+
+  /* Ctrl+? (Ctrl+Shift+/ on the keyboard) */
+  g_assert_false (help_overlay_shown ());
+  press (GTK_WIDGET (window), GDK_KEY_slash, GDK_KEY_Control_L, GDK_KEY_Shift_L);
+  pump (200);
+  g_assert_true (help_overlay_shown ());
+  {
+    GListModel *windows = gtk_window_get_toplevels ();
+    for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (windows, i);
+        if (GTK_IS_SHORTCUTS_WINDOW (w))
+          gtk_widget_set_visible (GTK_WIDGET (w), FALSE);
+      }
+  }
+  focus_window (GTK_WIDGET (window));
+
+  /* With a card: the 科类 row has the focus; digits and Ctrl+Shift+N */
+  bm_intake_card_read (intake, identity);
+  settle (GTK_WIDGET (window));
+  list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (counter), BM_TYPE_COUNTER_PAGE, "category_list"));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), list));
+  press (GTK_WIDGET (window), GDK_KEY_4, 0, 0);
+  g_assert_cmpint (gtk_list_box_row_get_index (gtk_list_box_get_selected_row (GTK_LIST_BOX (list))), ==, 2);
+  g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_CHOOSE_CATEGORY);
+  /* what is on screen with the counter: its page and the header */
+  check_widgets (gtk_window_get_titlebar (GTK_WINDOW (window)), keys, problems);
+  check_widgets (GTK_WIDGET (counter), keys, problems);
+  g_assert_cmpstr (problems->str, ==, "");
+  press (GTK_WIDGET (window), GDK_KEY_n, GDK_KEY_Control_L, GDK_KEY_Shift_L);
+  g_assert_cmpint (bm_intake_get_state (intake), ==, BM_INTAKE_WAITING);
+  g_assert_cmpint (bm_store_count_candidates (store, TRUE), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -344,5 +547,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/counter/size", test_size);
   g_test_add_func ("/counter/photo-later", test_photo_later);
+  load_xtest ();
+  g_test_add_func ("/counter/keyboard", test_keyboard);
   return g_test_run ();
 }
