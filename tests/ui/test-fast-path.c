@@ -334,6 +334,8 @@ test_fast_path (void)
   g_assert_cmpstr (bm_intake_get_number (intake), ==, "00003002");
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM candidates WHERE number = '00003002' AND fee_paid = 1"),
                    ==, 1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 740);
+  screenshot (GTK_WIDGET (window), "fast-path-5-1366x768.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   pump (200);
