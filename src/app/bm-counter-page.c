@@ -504,6 +504,8 @@ bm_counter_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->intake, self);
   if (self->station != NULL)
     g_signal_handlers_disconnect_by_data (bm_station_get_card_reader (self->station), self);
+  if (self->photo_step != NULL)
+    g_signal_handlers_disconnect_by_data (self->photo_step, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_COUNTER_PAGE);
   g_clear_object (&self->intake);
   g_clear_object (&self->store);
