@@ -284,6 +284,11 @@ test_photo_later (void)
           g_assert_null (strstr (texts[i], "cups"));
         }
   }
+  /* the line is a status region: screen readers say each new step */
+  g_assert_cmpint (gtk_accessible_get_accessible_role (
+                     GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (counter), BM_TYPE_COUNTER_PAGE,
+                                                                    "next_step_label"))),
+                   ==, GTK_ACCESSIBLE_ROLE_STATUS);
   line = bm_counter_page_get_next_step (counter);
   g_assert_cmpstr (line, !=, bm_intake_get_next_step (intake));
   g_assert_nonnull (strstr (line, "F2"));
