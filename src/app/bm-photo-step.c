@@ -37,6 +37,7 @@ struct _BmPhotoStep
   gboolean saving;            /* the accepted photo is with the writer */
   gboolean stored;            /* ... and the writer has stored it */
   char *status;
+  char *camera_line;          /* what the camera said last; shown again for the next record */
 
   /* Template widgets */
   GtkWidget *content;
@@ -267,6 +268,8 @@ start_camera (BmPhotoStep *self)
       if (devices->len == 0)
         {
           set_status (self, _("No camera found. Plug one in; the picture appears by itself."));
+          g_free (self->camera_line);
+          self->camera_line = g_strdup (self->status);
           update_actions (self);
           return;
         }
@@ -285,6 +288,8 @@ start_camera (BmPhotoStep *self)
       g_signal_connect (self->camera, "frame", G_CALLBACK (on_frame), self);
       g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_state), self);
       set_status (self, text);
+      g_free (self->camera_line);
+      self->camera_line = g_strdup (text);
     }
   update_actions (self);
 }
@@ -704,6 +709,7 @@ bm_photo_step_finalize (GObject *object)
   g_free (self->operator_name);
   g_free (self->device);
   g_free (self->status);
+  g_free (self->camera_line);
   G_OBJECT_CLASS (bm_photo_step_parent_class)->finalize (object);
 }
 
@@ -810,6 +816,9 @@ bm_photo_step_set_record (BmPhotoStep *self,
                           const char  *number)
 {
   g_return_if_fail (BM_IS_PHOTO_STEP (self));
+  /* the last record's "saved" is not this one's */
+  if (self->camera_line != NULL && g_strcmp0 (self->number, number) != 0)
+    set_status (self, self->camera_line);
   g_free (self->number);
   self->number = g_strdup (number);
   g_clear_object (&self->photo);

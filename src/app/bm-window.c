@@ -105,8 +105,13 @@ static void
 update_camera_status (BmWindow *self)
 {
   GPtrArray *devices = bm_camera_monitor_get_devices (bm_station_get_camera_monitor (self->station));
+  BmPhotoStep *step = self->counter_page ? bm_counter_page_get_photo_step (self->counter_page) : NULL;
 
-  if (devices->len == 0)
+  /* a camera chosen in the settings need not be one the monitor lists:
+   * one that streams is ready */
+  if (step != NULL && bm_photo_step_get_camera_ready (step))
+    set_indicator (self->camera_status, _("Camera: ready"), _("The camera is working."), TRUE);
+  else if (devices->len == 0)
     set_indicator (self->camera_status, _("Camera: none"),
                    _("No camera is connected: plug one in; it is found by itself. Meanwhile the photo can be taken "
                      "later (Alt+L on the counter)."), FALSE);
@@ -121,6 +126,12 @@ update_camera_status (BmWindow *self)
 
 static void
 on_camera_device (BmCameraMonitor *monitor, const char *path, BmWindow *self)
+{
+  update_camera_status (self);
+}
+
+static void
+on_photo_step_state (BmPhotoStep *step, BmWindow *self)
 {
   update_camera_status (self);
 }
@@ -335,6 +346,8 @@ bm_window_dispose (GObject *object)
   g_clear_handle_id (&self->printer_poll_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->counter_page != NULL)
+    g_signal_handlers_disconnect_by_data (bm_counter_page_get_photo_step (self->counter_page), self);
   if (self->station != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->station, self);
@@ -463,6 +476,8 @@ bm_window_new (GtkApplication *application, BmStation *station)
   gtk_box_append (self->status_box, self->printer_status);
   g_signal_connect (bm_station_get_camera_monitor (station), "device-added", G_CALLBACK (on_camera_device), self);
   g_signal_connect (bm_station_get_camera_monitor (station), "device-removed", G_CALLBACK (on_camera_device), self);
+  g_signal_connect (bm_counter_page_get_photo_step (self->counter_page), "state-changed",
+                    G_CALLBACK (on_photo_step_state), self);
   update_camera_status (self);
   check_printer (self);
   self->printer_poll_id = g_timeout_add_seconds (30, check_printer, self);

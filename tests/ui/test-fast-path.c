@@ -265,6 +265,8 @@ test_fast_path (void)
   g_assert_true (wait_until (reader_waiting, reader, 30));
   g_assert_true (wait_until (camera_ready, step, 30));
   focus_window (GTK_WIDGET (window));
+  /* the header tells the truth about the camera the counter uses */
+  g_assert_cmpstr (bm_window_get_camera_text (window), ==, _("The camera is working."));
 
   /* The card: the last-used 科类 (here the first) is selected and focused. */
   g_assert_true (bm_test_cardemu ("insert resident-rare"));
@@ -328,6 +330,8 @@ test_fast_path (void)
   g_assert_true (wait_until (reader_waiting, reader, 30));
   g_assert_true (bm_test_cardemu ("insert resident-longterm"));
   g_assert_true (wait_state (intake, BM_INTAKE_CHOOSE_CATEGORY));
+  /* the photo step no longer says the last record's photo was saved */
+  g_assert_null (strstr (bm_photo_step_get_status (step), "00000001"));
   pump (200);
   press_key (GTK_WIDGET (window), GDK_KEY_Return, FALSE);
   g_assert_true (wait_state (intake, BM_INTAKE_PHOTO));
