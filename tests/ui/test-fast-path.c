@@ -185,10 +185,24 @@ screenshot (GtkWidget *widget, const char *name)
   w = gtk_widget_get_width (widget);
   h = gtk_widget_get_height (widget);
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  /* a frame may not be ready yet: try for a while (pictures only, for a
+   * person to look at; nothing is asserted on them) */
+  for (int tries = 0; node == NULL && tries < 50; tries++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (20000);
+        }
+    }
+  if (node == NULL)
+    {
+      g_test_message ("nothing drawn for the screenshot %s", name);
+      return;
+    }
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, w, h));
   path = g_build_filename (out, name, NULL);
