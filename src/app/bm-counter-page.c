@@ -565,8 +565,11 @@ bm_counter_page_init (BmCounterPage *self)
       gtk_label_set_xalign (GTK_LABEL (value), 0.0);
       gtk_label_set_wrap (GTK_LABEL (value), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
-      /* a long address wraps rather than widening the column */
+      /* a long address wraps rather than widening the column; the ID
+       * number is read as one piece, never broken */
       gtk_label_set_max_width_chars (GTK_LABEL (value), 18);
+      if (g_str_equal (identity_rows[i].key, "id_number"))
+        gtk_label_set_wrap (GTK_LABEL (value), FALSE);
       /* read-only: not a Tab stop (issue 13) */
       gtk_widget_set_hexpand (value, TRUE);
       gtk_widget_add_css_class (value, "card-field");
