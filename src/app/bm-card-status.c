@@ -19,9 +19,10 @@ struct _BmCardStatus {
   GtkWidget    *icon;
   GtkWidget    *spinner;
   GtkWidget    *label;
-  GtkWidget    *note;
+  char         *note;         /* said in the tooltip, never in the header */
   BmCardReader *reader;
   gboolean      decoder_checked;
+  char         *text;
 };
 
 G_DEFINE_FINAL_TYPE (BmCardStatus, bm_card_status, GTK_TYPE_WIDGET)
@@ -66,16 +67,19 @@ update (BmCardStatus *self)
   if (looks[state].icon != NULL)
     gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), looks[state].icon);
 
-  /* The note about the photo decoder is said once, then goes away. */
-  if (state == BM_CARD_READER_STATE_READING)
-    gtk_widget_set_visible (self->note, FALSE);
-
+  /* The clerk reads what to do, never a command line (issue 13). */
+  if (state == BM_CARD_READER_STATE_NO_SERVICE)
+    message = _("The card reader cannot be used: its service on this computer is not running. Restart the computer; "
+                "if that does not help, call the point supervisor. Meanwhile register by manual entry (F2).");
   if (reader != NULL)
     reader_line = g_strdup_printf (_("Card reader: %s"), reader);
-  tooltip = g_strconcat (message ? message : "", reader_line ? "\n" : "", reader_line ? reader_line : "", NULL);
+  tooltip = g_strconcat (message ? message : "", reader_line ? "\n" : "", reader_line ? reader_line : "",
+                         self->note ? "\n" : "", self->note ? self->note : "", NULL);
+  g_free (self->text);
+  self->text = g_strdup (tooltip);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, message,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
                                   -1);
 }
 
@@ -99,8 +103,11 @@ on_card_read (BmCardReader *reader,
       self->decoder_checked = TRUE;
       if (decoder == NULL)
         {
-          gtk_label_set_text (GTK_LABEL (self->note), error->message);
-          gtk_widget_set_visible (self->note, TRUE);
+          /* not the library's name: what it means for the clerk */
+          g_free (self->note);
+          self->note = g_strdup (_("Chip photos cannot be shown on this computer (the photo decoder is not installed). "
+                                   "The card's photo data is kept."));
+          update (self);
         }
     }
   g_signal_emit (self, signals[SIGNAL_IDENTITY_READ], 0, identity);
@@ -119,6 +126,8 @@ bm_card_status_dispose (GObject *object)
     }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  g_clear_pointer (&self->note, g_free);
+  g_clear_pointer (&self->text, g_free);
   G_OBJECT_CLASS (bm_card_status_parent_class)->dispose (object);
 }
 
@@ -154,16 +163,10 @@ bm_card_status_init (BmCardStatus *self)
   self->icon = gtk_image_new ();
   self->spinner = gtk_spinner_new ();
   self->label = gtk_label_new (NULL);
-  self->note = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->label), 0.0);
-  gtk_label_set_wrap (GTK_LABEL (self->note), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->note), 0.0);
-  gtk_widget_add_css_class (self->note, "dim-label");
-  gtk_widget_set_visible (self->note, FALSE);
   gtk_widget_set_parent (self->icon, GTK_WIDGET (self));
   gtk_widget_set_parent (self->spinner, GTK_WIDGET (self));
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
-  gtk_widget_set_parent (self->note, GTK_WIDGET (self));
 }
 
 /**
@@ -189,11 +192,12 @@ bm_card_status_get_reader (BmCardStatus *self)
   return self->reader;
 }
 
+/* The whole sentence the clerk reads (tooltip and accessible name). */
 const char *
 bm_card_status_get_text (BmCardStatus *self)
 {
   g_return_val_if_fail (BM_IS_CARD_STATUS (self), NULL);
-  return bm_card_reader_get_message (self->reader);
+  return self->text;
 }
 
 /**

@@ -2,7 +2,13 @@
  * card. The identity shows as read (locked, marked as from the card), the
  * checks say what is wrong, Enter on a 科类 assigns the number, Space takes
  * the photo and Ctrl+P prints the login card. The line at the bottom always
- * says what to do next. */
+ * says what to do next, and tells the truth about the devices it needs.
+ *
+ * The fast path is three keys after the card (issue 13): Enter on the 科类
+ * (selected and focused after each card: the last one used) assigns the
+ * number and confirms the 资格审查 and the fee shown beside it; Space takes
+ * the photo and keeps it at once when it passes every check; Ctrl+P prints
+ * the login card. A mouse click on a 科类 only selects it. */
 
 #include "bm-config.h"
 
@@ -66,6 +72,12 @@ struct _BmCounterPage
   GtkLabel *number_label;
   GtkLabel *password_label;
   GtkLabel *next_step_label;
+  GtkCheckButton *eligibility_check;
+  GtkCheckButton *fee_check;
+
+  char *last_category;        /* the 科类 selected for the next card */
+  gboolean photo_stored;      /* the number in hand has its photo */
+  gboolean photo_deferred;    /* ... or it is taken later, with a reason */
 };
 
 G_DEFINE_FINAL_TYPE (BmCounterPage, bm_counter_page, GTK_TYPE_WIDGET)
@@ -97,6 +109,11 @@ update_steps (BmCounterPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (step_titles); i++)
     {
       const char *mark = i < done ? "✓" : (i == done ? (state == BM_INTAKE_BLOCKED ? "✗" : "▶") : "  ");
+
+      /* 照相 is done only with a stored photo: a card printed first leaves
+       * it open */
+      if (i == 4 && i < done && !self->photo_stored)
+        mark = self->photo_deferred ? "…" : "  ";
       g_autofree char *text = g_strdup_printf ("%s %s", mark, _(step_titles[i]));
 
       gtk_label_set_text (GTK_LABEL (self->step_labels[i]), text);
@@ -106,6 +123,9 @@ update_steps (BmCounterPage *self)
         gtk_widget_remove_css_class (self->step_labels[i], "current-step");
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->category_list), state == BM_INTAKE_CHOOSE_CATEGORY);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->eligibility_check), state == BM_INTAKE_CHOOSE_CATEGORY);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->fee_check), state == BM_INTAKE_CHOOSE_CATEGORY);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.choose", state == BM_INTAKE_CHOOSE_CATEGORY);
   gtk_widget_set_sensitive (GTK_WIDGET (self->photo_step), state == BM_INTAKE_PHOTO || state == BM_INTAKE_PRINT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.print",
                                  bm_intake_get_number (self->intake) != NULL && state != BM_INTAKE_PRINTING);
@@ -163,6 +183,8 @@ show_identity (BmCounterPage *self)
     }
 
   gtk_picture_set_paintable (self->chip_photo, NULL);
+  /* no empty frame where no chip photo can be shown */
+  gtk_widget_set_visible (GTK_WIDGET (self->chip_photo), FALSE);
   bm_photo_step_set_chip_photo (self->photo_step, NULL);
   gtk_label_set_text (self->chip_photo_note, "");
   if (identity != NULL && bm_identity_get_photo_wlt (identity) != NULL)
@@ -172,11 +194,13 @@ show_identity (BmCounterPage *self)
 
       if (texture != NULL)
         {
+          gtk_widget_set_visible (GTK_WIDGET (self->chip_photo), TRUE);
           gtk_picture_set_paintable (self->chip_photo, GDK_PAINTABLE (texture));
           bm_photo_step_set_chip_photo (self->photo_step, GDK_PAINTABLE (texture));
         }
       else
-        gtk_label_set_text (self->chip_photo_note, error->message);
+        /* the clerk's words, not the decoder library's */
+        gtk_label_set_text (self->chip_photo_note, _("The chip photo cannot be shown on this computer."));
     }
   if (identity != NULL)
     gtk_label_set_text (self->chip_photo_note,
@@ -201,12 +225,129 @@ fill_categories (BmCounterPage *self)
       GtkWidget *label = gtk_label_new (text);
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_set_margin_top (label, 6);
-      gtk_widget_set_margin_bottom (label, 6);
+      gtk_widget_set_margin_top (label, 4);
+      gtk_widget_set_margin_bottom (label, 4);
       gtk_widget_set_margin_start (label, 6);
+      gtk_widget_set_margin_end (label, 6);
       gtk_list_box_append (self->category_list, label);
       g_ptr_array_add (self->category_codes, g_strdup (category->code));
     }
+}
+
+/* Selects (and focuses, so Enter and the arrows work at once) the 科类
+ * @code; FALSE when there is none. */
+static gboolean
+select_category (BmCounterPage *self, const char *code, gboolean focus)
+{
+  for (guint i = 0; code != NULL && i < self->category_codes->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->category_codes, i), code))
+      {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->category_list, (int) i);
+
+        gtk_list_box_select_row (self->category_list, row);
+        if (focus)
+          gtk_widget_grab_focus (GTK_WIDGET (row));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static const char *
+selected_category (BmCounterPage *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->category_list);
+  int index = row ? gtk_list_box_row_get_index (row) : -1;
+
+  if (index < 0 || (guint) index >= self->category_codes->len)
+    return NULL;
+  return g_ptr_array_index (self->category_codes, index);
+}
+
+/* The last 科类 used (most candidates at a point take the same one),
+ * else the first; the confirmations start as "done" for every card. */
+static void
+prepare_choice (BmCounterPage *self)
+{
+  gtk_check_button_set_active (self->eligibility_check, TRUE);
+  gtk_check_button_set_active (self->fee_check, TRUE);
+  if (!select_category (self, self->last_category, TRUE) && self->category_codes->len > 0)
+    select_category (self, g_ptr_array_index (self->category_codes, 0), TRUE);
+}
+
+/* ---- the next-step line ------------------------------------------------- */
+
+/* The reader's trouble as the clerk's next step, or NULL when it can read. */
+static const char *
+reader_problem (BmCounterPage *self)
+{
+  switch (bm_card_reader_get_state (bm_station_get_card_reader (self->station)))
+    {
+    case BM_CARD_READER_STATE_NO_SERVICE:
+      return _("The card reader cannot be used now (its service is not running): ask the point supervisor to restart "
+               "this computer. Meanwhile register by manual entry (F2).");
+    case BM_CARD_READER_STATE_NO_READER:
+      return _("No card reader is connected: plug it in; it is found by itself. Meanwhile register by manual entry (F2).");
+    default:
+      return NULL;
+    }
+}
+
+/* The intake's sentence, unless a device it asks for is missing: then what
+ * to do about it (issue 13: the line never asks for what cannot happen). */
+static void
+update_next_step (BmCounterPage *self)
+{
+  BmIntakeState state = bm_intake_get_state (self->intake);
+  const char *text = bm_intake_get_next_step (self->intake);
+  g_autofree char *owned = NULL;
+
+  switch (state)
+    {
+    case BM_INTAKE_WAITING:
+    case BM_INTAKE_DONE:
+      if (reader_problem (self) != NULL)
+        text = owned = (state == BM_INTAKE_DONE
+                          ? g_strdup_printf ("%s %s", _("The login card is printed: hand it over."), reader_problem (self))
+                          : g_strdup (reader_problem (self)));
+      break;
+    case BM_INTAKE_PHOTO:
+      if (self->photo_stored)
+        text = _("Photo saved. Press Ctrl+P to print the login card.");
+      else if (bm_photo_step_get_photo (self->photo_step) != NULL)
+        text = _("Check the photo: Enter keeps it, Esc takes it again.");
+      else if (bm_photo_step_is_asking_later_reason (self->photo_step))
+        text = _("Say why the photo is taken later, then press Enter.");
+      else if (!bm_photo_step_get_camera_ready (self->photo_step))
+        text = _("No camera is working: plug one in (the picture appears by itself), or press Alt+L to take the "
+                 "photo later.");
+      break;
+    default:
+      break;
+    }
+  if (g_strcmp0 (gtk_label_get_text (self->next_step_label), text ? text : "") == 0)
+    return;
+  gtk_label_set_text (self->next_step_label, text ? text : "");
+  /* a status region: screen readers say the new step */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->next_step_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  text ? text : "", -1);
+}
+
+static void
+on_next_step (GObject *object, GParamSpec *pspec, BmCounterPage *self)
+{
+  update_next_step (self);
+}
+
+static void
+on_reader_state (BmCardReader *reader, BmCounterPage *self)
+{
+  update_next_step (self);
+}
+
+static void
+on_photo_state (BmPhotoStep *step, BmCounterPage *self)
+{
+  update_next_step (self);
 }
 
 /* ---- the view follows the intake ------------------------------------------ */
@@ -215,10 +356,11 @@ static void
 on_state (BmIntake *intake, GParamSpec *pspec, BmCounterPage *self)
 {
   update_steps (self);
+  update_next_step (self);
   switch (bm_intake_get_state (intake))
     {
     case BM_INTAKE_CHOOSE_CATEGORY:
-      gtk_widget_grab_focus (GTK_WIDGET (self->category_list));
+      prepare_choice (self);
       break;
     case BM_INTAKE_PHOTO:
       gtk_widget_grab_focus (GTK_WIDGET (self->photo_step));
@@ -244,8 +386,11 @@ on_number (BmIntake *intake, GParamSpec *pspec, BmCounterPage *self)
 
   gtk_label_set_text (self->number_label, number_text ? number_text : "");
   gtk_label_set_text (self->password_label, password_text ? password_text : "");
+  self->photo_stored = FALSE;
+  self->photo_deferred = FALSE;
   bm_photo_step_set_record (self->photo_step, number);
   update_steps (self);
+  update_next_step (self);
 }
 
 static void
@@ -256,19 +401,63 @@ on_warnings (BmIntake *intake, GParamSpec *pspec, BmCounterPage *self)
   gtk_label_set_text (self->warning_label, warnings ? warnings : "");
 }
 
+/* Enter (or the button): the selected 科类, with the 资格审查 and the fee
+ * as the check boxes beside it say. */
+static void
+choose_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCounterPage *self = BM_COUNTER_PAGE (widget);
+  const char *code = selected_category (self);
+
+  if (code == NULL || bm_intake_get_state (self->intake) != BM_INTAKE_CHOOSE_CATEGORY)
+    return;
+  g_free (self->last_category);
+  self->last_category = g_strdup (code);
+  bm_intake_choose_category_confirmed (self->intake, code, gtk_check_button_get_active (self->eligibility_check),
+                                       gtk_check_button_get_active (self->fee_check));
+}
+
+/* Enter on a row (a click only selects: activate-on-single-click is off). */
 static void
 on_category_activated (GtkListBox *list, GtkListBoxRow *row, BmCounterPage *self)
 {
-  int index = gtk_list_box_row_get_index (row);
+  gtk_list_box_select_row (list, row);
+  gtk_widget_activate_action (GTK_WIDGET (self), "counter.choose", NULL);
+}
 
-  if (index >= 0 && (guint) index < self->category_codes->len)
-    bm_intake_choose_category (self->intake, g_ptr_array_index (self->category_codes, index));
+/* A digit picks the 科类 with that code. */
+static gboolean
+on_category_key (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
+                 BmCounterPage *self)
+{
+  guint32 c = gdk_keyval_to_unicode (keyval);
+  char code[2] = { 0, 0 };
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || c < '0' || c > '9')
+    return GDK_EVENT_PROPAGATE;
+  code[0] = (char) c;
+  select_category (self, code, TRUE);
+  return GDK_EVENT_STOP;
 }
 
 static void
 on_photo_saved (BmPhotoStep *step, const char *number, BmCounterPage *self)
 {
+  if (g_strcmp0 (number, bm_intake_get_number (self->intake)) == 0)
+    self->photo_stored = TRUE;
   bm_intake_photo_saved (self->intake, number);
+  update_steps (self);
+  update_next_step (self);
+}
+
+static void
+on_photo_deferred (BmPhotoStep *step, const char *number, BmCounterPage *self)
+{
+  if (g_strcmp0 (number, bm_intake_get_number (self->intake)) == 0)
+    self->photo_deferred = TRUE;
+  bm_intake_photo_deferred (self->intake, number);
+  update_steps (self);
+  update_next_step (self);
 }
 
 static void
@@ -313,11 +502,16 @@ bm_counter_page_dispose (GObject *object)
 
   if (self->intake != NULL)
     g_signal_handlers_disconnect_by_data (self->intake, self);
+  if (self->station != NULL)
+    g_signal_handlers_disconnect_by_data (bm_station_get_card_reader (self->station), self);
+  if (self->photo_step != NULL)
+    g_signal_handlers_disconnect_by_data (self->photo_step, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_COUNTER_PAGE);
   g_clear_object (&self->intake);
   g_clear_object (&self->store);
   g_clear_object (&self->station);
   g_clear_pointer (&self->category_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->last_category, g_free);
 
   G_OBJECT_CLASS (bm_counter_page_parent_class)->dispose (object);
 }
@@ -342,7 +536,10 @@ bm_counter_page_class_init (BmCounterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmCounterPage, number_label);
   gtk_widget_class_bind_template_child (widget_class, BmCounterPage, password_label);
   gtk_widget_class_bind_template_child (widget_class, BmCounterPage, next_step_label);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, eligibility_check);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, fee_check);
 
+  gtk_widget_class_install_action (widget_class, "counter.choose", NULL, choose_action);
   gtk_widget_class_install_action (widget_class, "counter.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "counter.next", NULL, next_candidate_action);
   gtk_widget_class_install_action (widget_class, "counter.correct", NULL, correct_action);
@@ -367,7 +564,13 @@ bm_counter_page_init (BmCounterPage *self)
       gtk_widget_add_css_class (label, "dim-label");
       gtk_label_set_xalign (GTK_LABEL (value), 0.0);
       gtk_label_set_wrap (GTK_LABEL (value), TRUE);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+      /* a long address wraps rather than widening the column; the ID
+       * number is read as one piece, never broken */
+      gtk_label_set_max_width_chars (GTK_LABEL (value), 18);
+      if (g_str_equal (identity_rows[i].key, "id_number"))
+        gtk_label_set_wrap (GTK_LABEL (value), FALSE);
+      /* read-only: not a Tab stop (issue 13) */
       gtk_widget_set_hexpand (value, TRUE);
       gtk_widget_add_css_class (value, "card-field");
       gtk_accessible_update_relation (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
@@ -382,6 +585,12 @@ bm_counter_page_init (BmCounterPage *self)
       gtk_box_append (self->steps_box, self->step_labels[i]);
     }
   g_signal_connect (self->category_list, "row-activated", G_CALLBACK (on_category_activated), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_category_key), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->category_list), keys);
+  }
 }
 
 /**
@@ -400,7 +609,10 @@ bm_counter_page_new (BmStation *station)
   gtk_widget_set_vexpand (GTK_WIDGET (self->photo_step), TRUE);
   gtk_box_append (self->photo_box, GTK_WIDGET (self->photo_step));
   g_signal_connect (self->photo_step, "photo-saved", G_CALLBACK (on_photo_saved), self);
-  g_object_bind_property (self->intake, "next-step", self->next_step_label, "label", G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->photo_step, "state-changed", G_CALLBACK (on_photo_state), self);
+  g_signal_connect (self->photo_step, "photo-deferred", G_CALLBACK (on_photo_deferred), self);
+  g_signal_connect (self->intake, "notify::next-step", G_CALLBACK (on_next_step), self);
+  g_signal_connect (bm_station_get_card_reader (station), "state-changed", G_CALLBACK (on_reader_state), self);
   g_signal_connect (self->intake, "notify::state", G_CALLBACK (on_state), self);
   g_signal_connect (self->intake, "notify::identity", G_CALLBACK (on_identity), self);
   g_signal_connect (self->intake, "notify::number", G_CALLBACK (on_number), self);
@@ -410,6 +622,7 @@ bm_counter_page_new (BmStation *station)
   on_number (self->intake, NULL, self);
   on_warnings (self->intake, NULL, self);
   update_steps (self);
+  update_next_step (self);
   return self;
 }
 
@@ -428,5 +641,19 @@ bm_counter_page_get_intake (BmCounterPage *self)
 void
 bm_counter_page_reload (BmCounterPage *self)
 {
+  const char *code = selected_category (self);
+  g_autofree char *keep = g_strdup (code);
+  gboolean had_focus = gtk_widget_has_focus (GTK_WIDGET (self->category_list))
+                       || gtk_widget_get_focus_child (GTK_WIDGET (self->category_list)) != NULL;
+
   fill_categories (self);
+  /* a refresh (the counts left) keeps the clerk's choice and focus */
+  if (keep != NULL)
+    select_category (self, keep, had_focus);
+}
+
+const char *
+bm_counter_page_get_next_step (BmCounterPage *self)
+{
+  return gtk_label_get_text (self->next_step_label);
 }

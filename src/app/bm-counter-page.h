@@ -17,5 +17,6 @@ BmCounterPage *bm_counter_page_new            (BmStation     *station);
 BmPhotoStep   *bm_counter_page_get_photo_step (BmCounterPage *self);
 BmIntake      *bm_counter_page_get_intake     (BmCounterPage *self);
 void           bm_counter_page_reload         (BmCounterPage *self);
+const char    *bm_counter_page_get_next_step  (BmCounterPage *self);
 
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* The photo step of the counter flow: live preview with the standard's
  * guide (3:4 frame, head-top and eye bands, face width), Space to take the
- * photo, the verdict at once, Escape to retake, Enter to accept (with a
- * reason when a soft check failed). The camera runs only while the step is
+ * photo, the verdict at once, Escape to retake. A photo that passes every
+ * check is kept at once (issue 13: the fast path is one key for the photo);
+ * one that fails a soft check waits for a reason and Enter. A kept photo is
+ * stored once: a further Enter does nothing. The camera runs only while the step is
  * on screen; a camera that fails or is unplugged is said so, and the step
  * comes back by itself when one is plugged in. */
 
@@ -33,7 +35,9 @@ struct _BmPhotoStep
   guint frames_shown;
   gboolean capturing;
   gboolean saving;            /* the accepted photo is with the writer */
+  gboolean stored;            /* ... and the writer has stored it */
   char *status;
+  char *camera_line;          /* what the camera said last; shown again for the next record */
 
   /* Template widgets */
   GtkWidget *content;
@@ -44,11 +48,16 @@ struct _BmPhotoStep
   GtkLabel *verdict_label;
   GtkEntry *reason_entry;
   GtkWidget *retry_button;
+  GtkWidget *capture_button;
+  GtkWidget *retake_button;
+  GtkWidget *accept_button;
+  GtkWidget *later_button;
+  GtkEntry *later_entry;
 };
 
 G_DEFINE_FINAL_TYPE (BmPhotoStep, bm_photo_step, GTK_TYPE_WIDGET)
 
-enum { PHOTO_SAVED, N_SIGNALS };
+enum { PHOTO_SAVED, PHOTO_DEFERRED, STATE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void start_camera (BmPhotoStep *self);
@@ -71,9 +80,18 @@ update_actions (BmPhotoStep *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.retake", self->photo != NULL && !self->saving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.accept",
                                  self->photo != NULL && self->number != NULL && !bm_photo_has_hard_failure (self->photo)
-                                 && !self->saving);
-  gtk_widget_set_visible (self->retry_button,
-                          self->camera == NULL || bm_camera_get_state (self->camera) != BM_CAMERA_STATE_STREAMING);
+                                 && !self->saving && !self->stored);
+  /* without a camera only what can help is shown (and the row fits) */
+  gtk_widget_set_visible (self->retry_button, !streaming && self->photo == NULL);
+  gtk_widget_set_visible (self->capture_button, streaming || self->photo != NULL);
+  gtk_widget_set_visible (self->retake_button, streaming || self->photo != NULL);
+  gtk_widget_set_visible (self->accept_button, self->photo != NULL && !self->stored);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "photo.later",
+                                 self->number != NULL && self->photo == NULL && !self->saving && !self->stored);
+  gtk_widget_set_visible (self->later_button, self->number != NULL && self->photo == NULL && !self->stored);
+  if (self->number == NULL || self->photo != NULL || self->stored)
+    gtk_widget_set_visible (GTK_WIDGET (self->later_entry), FALSE);
+  g_signal_emit (self, signals[STATE_CHANGED], 0);
   gtk_widget_set_visible (GTK_WIDGET (self->reason_entry), self->photo != NULL && bm_photo_has_soft_failure (self->photo)
                                                             && !bm_photo_has_hard_failure (self->photo));
 }
@@ -97,7 +115,8 @@ show_verdict (BmPhotoStep *self)
         g_string_append_printf (text, "%s %s\n", c->severity == BM_PHOTO_SEVERITY_HARD ? "✗" : "⚠", c->message);
     }
   if (text->len == 0)
-    g_string_append_printf (text, "✓ %s", _("The photo meets the standard. Press Enter to keep it."));
+    /* kept at once (accept_action), so no Enter is asked for */
+    g_string_append_printf (text, "✓ %s", _("The photo meets the standard and is kept. Press Esc to take it again."));
   else if (bm_photo_has_hard_failure (self->photo))
     g_string_append (text, _("Press Esc to take it again."));
   else
@@ -249,6 +268,8 @@ start_camera (BmPhotoStep *self)
       if (devices->len == 0)
         {
           set_status (self, _("No camera found. Plug one in; the picture appears by itself."));
+          g_free (self->camera_line);
+          self->camera_line = g_strdup (self->status);
           update_actions (self);
           return;
         }
@@ -267,6 +288,8 @@ start_camera (BmPhotoStep *self)
       g_signal_connect (self->camera, "frame", G_CALLBACK (on_frame), self);
       g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_state), self);
       set_status (self, text);
+      g_free (self->camera_line);
+      self->camera_line = g_strdup (text);
     }
   update_actions (self);
 }
@@ -319,11 +342,15 @@ processed (GObject *source, GAsyncResult *result, gpointer data)
   if (texture)
     gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
   gtk_editable_set_text (GTK_EDITABLE (self->reason_entry), "");
+  self->stored = FALSE;
   show_verdict (self);
   update_actions (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->guide));
   if (gtk_widget_get_visible (GTK_WIDGET (self->reason_entry)))
     gtk_widget_grab_focus (GTK_WIDGET (self->reason_entry));
+  else if (self->number != NULL && bm_photo_is_acceptable (photo) && !bm_photo_has_soft_failure (photo))
+    /* passes every check: kept at once, Esc still retakes */
+    gtk_widget_activate_action (GTK_WIDGET (self), "photo.accept", NULL);
 }
 
 static void
@@ -372,6 +399,7 @@ retake_action (GtkWidget *widget, const char *name, GVariant *param)
   if (self->saving)
     return;
   g_clear_object (&self->photo);
+  self->stored = FALSE;
   show_verdict (self);
   update_actions (self);
   gtk_widget_grab_focus (widget);
@@ -429,6 +457,10 @@ photo_written (GObject *source, GAsyncResult *result, gpointer user_data)
       set_status (self, error->message);
       return;
     }
+  /* stored once: Enter again does not store it again */
+  if (g_strcmp0 (number, self->number) == 0)
+    self->stored = TRUE;
+  update_actions (self);
   text = g_strdup_printf (_("Photo of %s saved."), number);
   set_status (self, text);
   g_signal_emit (self, signals[PHOTO_SAVED], 0, number);
@@ -441,7 +473,7 @@ accept_action (GtkWidget *widget, const char *name, GVariant *param)
   SavePhoto *save;
   Saving *call;
 
-  if (self->photo == NULL || self->number == NULL || self->saving)
+  if (self->photo == NULL || self->number == NULL || self->saving || self->stored)
     return;
   bm_photo_set_override_reason (self->photo, gtk_editable_get_text (GTK_EDITABLE (self->reason_entry)));
   if (!bm_photo_is_acceptable (self->photo))
@@ -479,6 +511,115 @@ bm_photo_step_is_saving (BmPhotoStep *self)
 {
   g_return_val_if_fail (BM_IS_PHOTO_STEP (self), FALSE);
   return self->saving;
+}
+
+/* ---- "photo later" (issue 13) ------------------------------------------- */
+
+typedef struct {
+  char *number;
+  char *reason;
+  char *operator_name;
+} DeferPhoto;
+
+static void
+defer_photo_free (gpointer data)
+{
+  DeferPhoto *d = data;
+
+  g_free (d->number);
+  g_free (d->reason);
+  g_free (d->operator_name);
+  g_free (d);
+}
+
+static gboolean
+defer_photo_write (BmStore *store, gpointer data, GError **error)
+{
+  DeferPhoto *d = data;
+
+  return bm_store_defer_photo (store, d->number, d->reason, d->operator_name, error);
+}
+
+static void
+photo_deferred (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Saving *call = user_data;
+  g_autoptr(BmPhotoStep) self = call->self;
+  g_autofree char *number = call->number;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error);
+
+  g_free (call);
+  self->saving = FALSE;
+  if (self->station == NULL)
+    return;
+  if (!ok)
+    {
+      set_status (self, error->message);
+      update_actions (self);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->later_entry), FALSE);
+  {
+    g_autofree char *text = g_strdup_printf (_("The photo of %s is taken later."), number);
+    set_status (self, text);
+  }
+  update_actions (self);
+  g_signal_emit (self, signals[PHOTO_DEFERRED], 0, number);
+}
+
+/* The first press shows the reason (filled in when there is no camera);
+ * Enter in it, or the button again, stores it. */
+static void
+later_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BmPhotoStep *self = BM_PHOTO_STEP (widget);
+  DeferPhoto *d;
+  Saving *call;
+
+  if (self->number == NULL || self->photo != NULL || self->saving || self->stored)
+    return;
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->later_entry)))
+    {
+      gboolean streaming = self->camera && bm_camera_get_state (self->camera) == BM_CAMERA_STATE_STREAMING;
+
+      gtk_editable_set_text (GTK_EDITABLE (self->later_entry), streaming ? "" : _("No camera is working"));
+      gtk_widget_set_visible (GTK_WIDGET (self->later_entry), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->later_entry));
+      set_status (self, _("Say why the photo is taken later, then press Enter."));
+      g_signal_emit (self, signals[STATE_CHANGED], 0);
+      return;
+    }
+  d = g_new0 (DeferPhoto, 1);
+  d->number = g_strdup (self->number);
+  d->reason = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->later_entry)));
+  d->operator_name = g_strdup (self->operator_name ? self->operator_name
+                                                   : bm_station_get_acting_operator (self->station));
+  call = g_new0 (Saving, 1);
+  call->self = g_object_ref (self);
+  call->number = g_strdup (self->number);
+  self->saving = TRUE;
+  update_actions (self);
+  bm_store_writer_write_async (bm_station_get_writer (self->station), defer_photo_write, d, defer_photo_free,
+                               NULL, photo_deferred, call);
+}
+
+static void
+on_later_activate (GtkEntry *entry, gpointer data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (data), "photo.later", NULL);
+}
+
+/**
+ * bm_photo_step_is_asking_later_reason:
+ *
+ * Returns: whether the "photo later" reason is being asked for
+ */
+gboolean
+bm_photo_step_is_asking_later_reason (BmPhotoStep *self)
+{
+  g_return_val_if_fail (BM_IS_PHOTO_STEP (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (self->later_entry));
 }
 
 static void
@@ -568,6 +709,7 @@ bm_photo_step_finalize (GObject *object)
   g_free (self->operator_name);
   g_free (self->device);
   g_free (self->status);
+  g_free (self->camera_line);
   G_OBJECT_CLASS (bm_photo_step_parent_class)->finalize (object);
 }
 
@@ -591,6 +733,20 @@ bm_photo_step_class_init (BmPhotoStepClass *klass)
    */
   signals[PHOTO_SAVED] = g_signal_new ("photo-saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * BmPhotoStep::state-changed:
+   *
+   * The camera, the photo or its saving changed: what the next step is
+   * may have changed with it.
+   */
+  /**
+   * BmPhotoStep::photo-deferred:
+   * @number: the record whose photo is taken later (stored with its reason)
+   */
+  signals[PHOTO_DEFERRED] = g_signal_new ("photo-deferred", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/baoming/Client/ui/bm-photo-step.ui");
@@ -602,12 +758,19 @@ bm_photo_step_class_init (BmPhotoStepClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, reason_entry);
   gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, capture_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, retake_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, accept_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, later_button);
+  gtk_widget_class_bind_template_child (widget_class, BmPhotoStep, later_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_later_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_reason_activate);
 
   gtk_widget_class_install_action (widget_class, "photo.capture", NULL, capture_action);
   gtk_widget_class_install_action (widget_class, "photo.retake", NULL, retake_action);
   gtk_widget_class_install_action (widget_class, "photo.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "photo.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "photo.later", NULL, later_action);
   gtk_widget_class_install_action (widget_class, "photo.nudge", "s", nudge_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "photo.capture", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "photo.retake", NULL);
@@ -653,9 +816,14 @@ bm_photo_step_set_record (BmPhotoStep *self,
                           const char  *number)
 {
   g_return_if_fail (BM_IS_PHOTO_STEP (self));
+  /* the last record's "saved" is not this one's */
+  if (self->camera_line != NULL && g_strcmp0 (self->number, number) != 0)
+    set_status (self, self->camera_line);
   g_free (self->number);
   self->number = g_strdup (number);
   g_clear_object (&self->photo);
+  self->stored = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->later_entry), FALSE);
   show_verdict (self);
   update_actions (self);
 }
@@ -707,5 +875,18 @@ bm_photo_step_set_reason (BmPhotoStep *self,
 }
 
 BmPhoto *bm_photo_step_get_photo (BmPhotoStep *self) { g_return_val_if_fail (BM_IS_PHOTO_STEP (self), NULL); return self->photo; }
+/**
+ * bm_photo_step_get_camera_ready:
+ *
+ * Returns: whether a camera is streaming, so Space can take a photo
+ */
+gboolean
+bm_photo_step_get_camera_ready (BmPhotoStep *self)
+{
+  g_return_val_if_fail (BM_IS_PHOTO_STEP (self), FALSE);
+  return self->camera != NULL && bm_camera_get_state (self->camera) == BM_CAMERA_STATE_STREAMING;
+}
+
+gboolean bm_photo_step_get_stored (BmPhotoStep *self) { g_return_val_if_fail (BM_IS_PHOTO_STEP (self), FALSE); return self->stored; }
 guint bm_photo_step_get_frames_shown (BmPhotoStep *self) { g_return_val_if_fail (BM_IS_PHOTO_STEP (self), 0); return self->frames_shown; }
 const char *bm_photo_step_get_status (BmPhotoStep *self) { g_return_val_if_fail (BM_IS_PHOTO_STEP (self), NULL); return self->status; }

@@ -24,6 +24,9 @@ BmPhoto     *bm_photo_step_get_photo      (BmPhotoStep  *self);
 guint        bm_photo_step_get_frames_shown (BmPhotoStep *self);
 const char  *bm_photo_step_get_status     (BmPhotoStep  *self);
 gboolean     bm_photo_step_is_saving      (BmPhotoStep  *self);
+gboolean     bm_photo_step_get_stored     (BmPhotoStep  *self);
+gboolean     bm_photo_step_get_camera_ready (BmPhotoStep *self);
+gboolean     bm_photo_step_is_asking_later_reason (BmPhotoStep *self);
 void         bm_photo_step_set_reason     (BmPhotoStep  *self,
                                            const char   *reason);
 

@@ -12,6 +12,7 @@
 #include "bm-card-status.h"
 #include "bm-login-dialog.h"
 #include "bm-operators-dialog.h"
+#include "bm-printer.h"
 #include "bm-print-page.h"
 #include "bm-progress-page.h"
 #include "bm-settings.h"
@@ -33,6 +34,11 @@ struct _BmWindow
   BmSyncPage *sync_page;
   BmProgressPage *progress_page;
   BmCardStatus *card_status;
+  GtkWidget *camera_status;
+  GtkWidget *printer_status;
+  guint printer_poll_id;
+  GCancellable *cancellable;
+  gboolean printer_checking;
 
   /* Template widgets */
   GtkLabel *point_label;
@@ -42,6 +48,7 @@ struct _BmWindow
   GtkLabel *operator_label;
   GtkWidget *training_banner;
   GtkStack *stack;
+  GtkWidget *sidebar;
 };
 
 G_DEFINE_FINAL_TYPE (BmWindow, bm_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -76,6 +83,153 @@ on_store_changed (BmStation *station, const char *kind, const char *uuid, BmWind
 {
   if (self->refresh_id == 0)
     self->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT, refresh_pages, self, NULL);
+}
+
+/* ---- camera and printer in the header (issue 13) ---------------------------
+ * A word or two in the header; the whole sentence, with what to do, is the
+ * tooltip and the accessible name. Nothing technical: no device paths, no
+ * print system messages. */
+
+static void
+set_indicator (GtkWidget *label, const char *short_text, const char *sentence, gboolean ok)
+{
+  gtk_label_set_text (GTK_LABEL (label), short_text);
+  gtk_widget_set_tooltip_text (label, sentence);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, sentence, -1);
+  if (ok)
+    gtk_widget_remove_css_class (label, "warning");
+  else
+    gtk_widget_add_css_class (label, "warning");
+}
+
+static void
+update_camera_status (BmWindow *self)
+{
+  GPtrArray *devices = bm_camera_monitor_get_devices (bm_station_get_camera_monitor (self->station));
+  BmPhotoStep *step = self->counter_page ? bm_counter_page_get_photo_step (self->counter_page) : NULL;
+
+  /* a camera chosen in the settings need not be one the monitor lists:
+   * one that streams is ready */
+  if (step != NULL && bm_photo_step_get_camera_ready (step))
+    set_indicator (self->camera_status, _("Camera: ready"), _("The camera is working."), TRUE);
+  else if (devices->len == 0)
+    set_indicator (self->camera_status, _("Camera: none"),
+                   _("No camera is connected: plug one in; it is found by itself. Meanwhile the photo can be taken "
+                     "later (Alt+L on the counter)."), FALSE);
+  else
+    {
+      BmCameraInfo *info = g_ptr_array_index (devices, 0);
+      g_autofree char *sentence = g_strdup_printf (_("Camera ready: %s."), info->card ? info->card : _("camera"));
+
+      set_indicator (self->camera_status, _("Camera: ready"), sentence, TRUE);
+    }
+}
+
+static void
+on_camera_device (BmCameraMonitor *monitor, const char *path, BmWindow *self)
+{
+  update_camera_status (self);
+}
+
+static void
+on_photo_step_state (BmPhotoStep *step, BmWindow *self)
+{
+  update_camera_status (self);
+}
+
+typedef struct {
+  gboolean found;
+  gboolean ready;
+  char *name;
+  char *state;    /* translated, for people (bm_printer_describe_state) */
+} PrinterCheck;
+
+static void
+printer_check_free (gpointer data)
+{
+  PrinterCheck *c = data;
+
+  g_free (c->name);
+  g_free (c->state);
+  g_free (c);
+}
+
+/* In a thread: CUPS calls block. The configured queue, else the default. */
+static void
+check_printer_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *wanted = task_data;
+  PrinterCheck *c = g_new0 (PrinterCheck, 1);
+  g_autoptr(BmPrinter) printer = NULL;
+
+  if (wanted != NULL && *wanted)
+    printer = bm_printer_lookup (wanted, NULL);
+  else
+    {
+      g_autoptr(GPtrArray) all = bm_printer_list (NULL);
+
+      for (guint i = 0; all != NULL && i < all->len && printer == NULL; i++)
+        if (bm_printer_is_default (g_ptr_array_index (all, i)))
+          printer = g_object_ref (g_ptr_array_index (all, i));
+    }
+  if (printer != NULL)
+    {
+      c->found = TRUE;
+      c->ready = bm_printer_is_ready (printer);
+      c->name = g_strdup (bm_printer_get_info (printer) && *bm_printer_get_info (printer)
+                            ? bm_printer_get_info (printer) : bm_printer_get_name (printer));
+      c->state = bm_printer_describe_state (printer);
+    }
+  g_task_return_pointer (task, c, printer_check_free);
+}
+
+static void
+printer_checked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  PrinterCheck *c = g_task_propagate_pointer (G_TASK (result), &error);
+  BmWindow *self;
+  g_autofree char *sentence = NULL;
+
+  if (c == NULL)
+    return;    /* cancelled: the window is gone */
+  self = BM_WINDOW (source);
+  self->printer_checking = FALSE;
+  if (!c->found)
+    set_indicator (self->printer_status, _("Printer: none"),
+                   _("No printer can be reached: ask the point supervisor to connect one. Registration goes on; "
+                     "login cards can be printed later from the Print page (F4)."), FALSE);
+  else if (c->ready)
+    {
+      sentence = g_strdup_printf (_("Printer “%s” is ready."), c->name);
+      set_indicator (self->printer_status, _("Printer: ready"), sentence, TRUE);
+    }
+  else
+    {
+      sentence = g_strdup_printf (_("Printer “%s” cannot print now (%s): check paper, toner and power. "
+                                    "Registration goes on; login cards can be printed later (F4)."),
+                                  c->name, c->state ? c->state : "");
+      set_indicator (self->printer_status, _("Printer: stopped"), sentence, FALSE);
+    }
+  printer_check_free (c);
+}
+
+static gboolean
+check_printer (gpointer data)
+{
+  BmWindow *self = data;
+  g_autoptr(GTask) task = NULL;
+  const char *name;
+
+  if (self->printer_checking)
+    return G_SOURCE_CONTINUE;
+  self->printer_checking = TRUE;
+  name = bm_print_service_get_printer (bm_station_get_print_service (self->station));
+  task = g_task_new (self, self->cancellable, printer_checked, NULL);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, g_strdup (name), g_free);
+  g_task_run_in_thread (task, check_printer_in_thread);
+  return G_SOURCE_CONTINUE;
 }
 
 /* The station hands every card to the counter flow; the window shows it. */
@@ -198,8 +352,16 @@ bm_window_dispose (GObject *object)
   BmWindow *self = BM_WINDOW (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->printer_poll_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->counter_page != NULL)
+    g_signal_handlers_disconnect_by_data (bm_counter_page_get_photo_step (self->counter_page), self);
   if (self->station != NULL)
-    g_signal_handlers_disconnect_by_data (self->station, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->station, self);
+      g_signal_handlers_disconnect_by_data (bm_station_get_camera_monitor (self->station), self);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), BM_TYPE_WINDOW);
   g_clear_object (&self->station);
   g_clear_object (&self->store);
@@ -219,9 +381,10 @@ bm_window_class_init (BmWindowClass *klass)
     { GDK_KEY_F3, 0, "candidates" },
     { GDK_KEY_f, GDK_CONTROL_MASK, "candidates" },
     { GDK_KEY_F4, 0, "print" },
+    /* in the sidebar's order; F5 is the submission page's "send now" */
     { GDK_KEY_F6, 0, "sync" },
-    { GDK_KEY_F8, 0, "progress" },
-    { GDK_KEY_F7, 0, "settings" },
+    { GDK_KEY_F7, 0, "progress" },
+    { GDK_KEY_F8, 0, "settings" },
   };
 
   G_OBJECT_CLASS (klass)->dispose = bm_window_dispose;
@@ -238,7 +401,13 @@ bm_window_class_init (BmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.operators", NULL);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, training_banner);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, BmWindow, sidebar);
 
+  /* listed in the shortcuts window; GtkApplication binds it only for an
+   * automatic help overlay, this one is set by hand */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK, "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-help-overlay", NULL);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   for (gsize i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, pages[i].key, pages[i].mods, "win.show-page", "s", pages[i].page);
@@ -309,6 +478,21 @@ bm_window_new (GtkApplication *application, BmStation *station)
   gtk_box_append (self->status_box, GTK_WIDGET (self->card_status));
   g_signal_connect (self->card_status, "identity-read", G_CALLBACK (on_identity_read), self);
 
+  self->cancellable = g_cancellable_new ();
+  self->camera_status = gtk_label_new (NULL);
+  self->printer_status = gtk_label_new (_("Printer: checking…"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->printer_status), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Printer: checking…"), -1);
+  gtk_box_append (self->status_box, self->camera_status);
+  gtk_box_append (self->status_box, self->printer_status);
+  g_signal_connect (bm_station_get_camera_monitor (station), "device-added", G_CALLBACK (on_camera_device), self);
+  g_signal_connect (bm_station_get_camera_monitor (station), "device-removed", G_CALLBACK (on_camera_device), self);
+  g_signal_connect (bm_counter_page_get_photo_step (self->counter_page), "state-changed",
+                    G_CALLBACK (on_photo_step_state), self);
+  update_camera_status (self);
+  check_printer (self);
+  self->printer_poll_id = g_timeout_add_seconds (30, check_printer, self);
+
   gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
                                            GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 
@@ -317,6 +501,7 @@ bm_window_new (GtkApplication *application, BmStation *station)
       g_autofree char *subtitle = g_strdup_printf (_("%s · workstation %s"), profile->name, profile->workstation_id);
 
       gtk_label_set_text (self->point_label, subtitle);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->point_label), subtitle);
       gtk_widget_set_visible (self->training_banner, profile->training);
       if (profile->training)
         {
@@ -326,6 +511,9 @@ bm_window_new (GtkApplication *application, BmStation *station)
     }
   update_counts (self);
   gtk_stack_set_visible_child_name (self->stack, "counter");
+  /* Tab does not walk through the sidebar (each row it reached switched
+   * the page): the pages are F1-F8, in the sidebar's order */
+  gtk_widget_set_can_focus (GTK_WIDGET (self->sidebar), FALSE);
 
   g_signal_connect (station, "notify::operator", G_CALLBACK (on_operator_changed), self);
   g_signal_connect (station, "notify::locked", G_CALLBACK (on_operator_changed), self);
@@ -368,4 +556,17 @@ const char *
 bm_window_get_count_text (BmWindow *self)
 {
   return gtk_label_get_text (self->counts_label);
+}
+
+/* The header's camera and printer sentences (tooltips), as the clerk reads them. */
+const char *
+bm_window_get_camera_text (BmWindow *self)
+{
+  return gtk_widget_get_tooltip_text (self->camera_status);
+}
+
+const char *
+bm_window_get_printer_text (BmWindow *self)
+{
+  return gtk_widget_get_tooltip_text (self->printer_status);
 }

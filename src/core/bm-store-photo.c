@@ -239,3 +239,131 @@ bm_store_dup_photo (BmStore     *self,
     *sha256_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   return g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
 }
+
+/**
+ * bm_store_defer_photo:
+ * @number: a numbered, live record without a photo
+ * @reason: why the photo is taken later (no camera, the candidate cannot be
+ *   photographed now); required
+ *
+ * Records that the record's photo comes later, with the reason, audited
+ * ("photo_later"). The record stays as it is: it is listed by
+ * bm_store_list_photo_missing() until a photo is stored.
+ */
+gboolean
+bm_store_defer_photo (BmStore     *self,
+                      const char  *number,
+                      const char  *reason,
+                      const char  *operator_name,
+                      GError     **error)
+{
+  g_autoptr(BmCandidate) candidate = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  g_autoptr(sqlite3_stmt) has_photo = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autofree char *now = bm_store_now_iso8601 ();
+  g_autofree char *trimmed = g_strstrip (g_strdup (reason ? reason : ""));
+  const char *uuid;
+
+  g_return_val_if_fail (BM_IS_STORE (self), FALSE);
+
+  if (*trimmed == '\0')
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("Say why the photo is taken later."));
+      return FALSE;
+    }
+  if (!bm_store_transaction_begin (self, error))
+    return FALSE;
+  candidate = bm_store_find_by_number (self, number, error);
+  if (candidate == NULL)
+    goto fail;
+  if (bm_candidate_get_flag (candidate, "voided"))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
+                   _("Record %s has been voided; its photo cannot be changed."), number);
+      goto fail;
+    }
+  uuid = bm_candidate_get (candidate, "uuid");
+  has_photo = bm_store_prepare (self, "SELECT 1 FROM photos WHERE candidate_uuid = ? AND kind = 'processed'"
+                                      " AND current = 1", error);
+  if (has_photo == NULL)
+    goto fail;
+  sqlite3_bind_text (has_photo, 1, uuid, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (has_photo) == SQLITE_ROW)
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION, _("Record %s already has its photo."), number);
+      goto fail;
+    }
+  insert = bm_store_prepare (self, "INSERT OR REPLACE INTO photo_later (candidate_uuid, reason, operator, at)"
+                                   " VALUES (?, ?, ?, ?)", error);
+  if (insert == NULL)
+    goto fail;
+  sqlite3_bind_text (insert, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 2, trimmed, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 3, operator_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 4, now, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, sqlite3_errcode (bm_store_get_sqlite (self)), error);
+      goto fail;
+    }
+  json_object_set_string_member (detail, "number", number);
+  json_object_set_string_member (detail, "reason", trimmed);
+  if (!bm_store_audit_append (self, operator_name, uuid, "photo_later", detail, error))
+    goto fail;
+  return bm_store_transaction_commit (self, error);
+
+fail:
+  bm_store_transaction_rollback (self);
+  return FALSE;
+}
+
+/**
+ * bm_store_list_photo_missing:
+ *
+ * Returns: (transfer full) (element-type utf8): the numbers of the live,
+ *   numbered records without a current photo, in number order (with a
+ *   "photo later" reason or not)
+ */
+GPtrArray *
+bm_store_list_photo_missing (BmStore *self, GError **error)
+{
+  g_autoptr(GPtrArray) numbers = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self,
+      "SELECT c.number FROM candidates c WHERE c.number IS NOT NULL AND c.voided = 0"
+      " AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.candidate_uuid = c.uuid AND p.kind = 'processed'"
+      "                 AND p.current = 1)"
+      " ORDER BY c.number", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (numbers, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      bm_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&numbers);
+}
+
+/**
+ * bm_store_dup_photo_later_reason:
+ *
+ * Returns: (transfer full) (nullable): why the record's photo is taken
+ *   later, or %NULL
+ */
+char *
+bm_store_dup_photo_later_reason (BmStore *self, const char *number)
+{
+  g_autoptr(sqlite3_stmt) stmt = bm_store_prepare (self,
+      "SELECT l.reason FROM photo_later l JOIN candidates c ON c.uuid = l.candidate_uuid WHERE c.number = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}

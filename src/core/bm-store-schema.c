@@ -315,6 +315,16 @@ static const Migration migrations[] = {
      * accepted records on every change: from these instead of the table. */
     "CREATE INDEX IF NOT EXISTS candidates_unsynced ON candidates (id) WHERE version > synced_version;"
     "CREATE INDEX IF NOT EXISTS candidates_synced ON candidates (id) WHERE version <= synced_version;" },
+  /* 49 (issue 13): "photo later". A numbered record whose photo cannot be
+   * taken now (no camera, the candidate cannot be photographed) keeps the
+   * clerk's reason until a photo is stored (bm_store_defer_photo()). Its
+   * own table: the record itself (and its version) does not change. */
+  { 49,
+    "CREATE TABLE IF NOT EXISTS photo_later ("
+    "  candidate_uuid TEXT PRIMARY KEY REFERENCES candidates (uuid),"
+    "  reason TEXT NOT NULL CHECK (length (reason) > 0),"
+    "  operator TEXT NOT NULL,"
+    "  at TEXT NOT NULL);" },
   /* H-ops: the accounts the county manages (brought by a point profile or
    * the set-up), apart from those the point's supervisor created on the
    * station: a later profile that no longer lists one of the county's

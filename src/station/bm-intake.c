@@ -16,6 +16,8 @@
 #include "bm-card-check.h"
 #include "bm-card-text.h"
 #include "bm-intake.h"
+#include "bm-print-error.h"
+#include "bm-store-lifecycle.h"
 
 struct _BmIntake
 {
@@ -56,6 +58,7 @@ typedef enum {
   EVENT_NUMBERED,
   EVENT_NUMBERING_FAILED,
   EVENT_PHOTO_SAVED,
+  EVENT_PHOTO_DEFERRED,
   EVENT_PRINT,
   EVENT_PRINTED,
   EVENT_PRINT_FAILED,
@@ -66,6 +69,8 @@ typedef struct {
   BmIdentity *identity;
   BmCandidate *candidate;   /* the stored record (numbered) */
   const char *text;    /* category code, photo's number, print or store error */
+  gboolean eligibility_checked;   /* confirmed with the 科类 (EVENT_CATEGORY_CHOSEN) */
+  gboolean fee_paid;
 } EventData;
 
 typedef BmIntakeState (*Handler) (BmIntake *self, const EventData *data);
@@ -75,6 +80,7 @@ static BmIntakeState on_category_chosen (BmIntake *self, const EventData *data);
 static BmIntakeState on_numbered (BmIntake *self, const EventData *data);
 static BmIntakeState on_numbering_failed (BmIntake *self, const EventData *data);
 static BmIntakeState on_photo_saved (BmIntake *self, const EventData *data);
+static BmIntakeState on_photo_deferred (BmIntake *self, const EventData *data);
 static BmIntakeState on_print (BmIntake *self, const EventData *data);
 static BmIntakeState on_printed (BmIntake *self, const EventData *data);
 static BmIntakeState on_print_failed (BmIntake *self, const EventData *data);
@@ -102,6 +108,8 @@ static const struct {
   { EVENT_NUMBERING_FAILED, IN (NUMBERING), on_numbering_failed },
   /* → PRINT; a retaken photo leaves a printed card DONE */
   { EVENT_PHOTO_SAVED, IN (PHOTO) | IN (PRINT) | IN (DONE), on_photo_saved },
+  /* → PRINT: "photo later", with a reason the store keeps (issue 13) */
+  { EVENT_PHOTO_DEFERRED, IN (PHOTO), on_photo_deferred },
   /* → PRINTING; a card may be printed before its photo */
   { EVENT_PRINT, IN (PHOTO) | IN (PRINT) | IN (DONE), on_print },
   /* → DONE */
@@ -257,21 +265,94 @@ pass_pending_card (BmIntake *self)
 typedef struct {
   BmIntake *self;
   BmCandidate *candidate;   /* numbered by the write */
+  gboolean eligibility_checked;
+  gboolean fee_paid;
 } Numbering;
+
+static void
+numbering_free (Numbering *call)
+{
+  g_clear_object (&call->self);
+  g_clear_object (&call->candidate);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Numbering, numbering_free)
+
+typedef struct {
+  char *number;
+  char *operator_name;
+  gboolean eligibility_checked;
+  gboolean fee_paid;
+} Confirming;
+
+static void
+confirming_free (gpointer data)
+{
+  Confirming *c = data;
+
+  g_free (c->number);
+  g_free (c->operator_name);
+  g_free (c);
+}
+
+/* On the writer's thread: the 资格审查 and the fee the clerk confirmed
+ * with the 科类's Enter, through the one lifecycle path (each audited). */
+static gboolean
+confirm_write (BmStore *store, gpointer data, GError **error)
+{
+  Confirming *c = data;
+
+  if (c->eligibility_checked
+      && !bm_store_record_event (store, c->number, BM_RECORD_EVENT_ELIGIBILITY_RECORDED, c->operator_name, error))
+    return FALSE;
+  if (c->fee_paid
+      && !bm_store_record_event (store, c->number, BM_RECORD_EVENT_FEE_RECORDED, c->operator_name, error))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+confirmed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(Numbering) call = user_data;
+  g_autoptr(GError) error = NULL;
+  EventData data = { NULL, call->candidate, NULL, FALSE, FALSE };
+  gboolean ok = bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error);
+  BmIntake *self = call->self;
+
+  if (self->store == NULL)
+    return;
+  dispatch (self, EVENT_NUMBERED, &data);
+  /* numbered either way; what was not recorded is said, for the 考生 page */
+  if (!ok)
+    set_string (self, &self->warnings, error->message, PROP_WARNINGS);
+  pass_pending_card (self);
+}
 
 static void
 numbered (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Numbering *call = user_data;
-  g_autoptr(BmIntake) self = call->self;
-  g_autoptr(BmCandidate) candidate = call->candidate;
+  g_autoptr(Numbering) call = user_data;
+  BmIntake *self = call->self;
   g_autoptr(GError) error = NULL;
-  EventData data = { NULL, candidate, NULL };
+  EventData data = { NULL, call->candidate, NULL, FALSE, FALSE };
   gboolean ok = bm_store_writer_write_finish (BM_STORE_WRITER (source), result, &error);
 
-  g_free (call);
   if (self->store == NULL)
     return;    /* disposed meanwhile */
+  if (ok && (call->eligibility_checked || call->fee_paid))
+    {
+      Confirming *c = g_new0 (Confirming, 1);
+
+      c->number = g_strdup (bm_candidate_get (call->candidate, "number"));
+      c->operator_name = g_strdup (self->operator_name);
+      c->eligibility_checked = call->eligibility_checked;
+      c->fee_paid = call->fee_paid;
+      bm_store_writer_write_async (BM_STORE_WRITER (source), confirm_write, c, confirming_free, NULL, confirmed,
+                                   g_steal_pointer (&call));
+      return;
+    }
   if (ok)
     dispatch (self, EVENT_NUMBERED, &data);
   else
@@ -289,6 +370,8 @@ on_category_chosen (BmIntake *self, const EventData *data)
   Numbering *call = g_new0 (Numbering, 1);
 
   call->self = g_object_ref (self);
+  call->eligibility_checked = data->eligibility_checked;
+  call->fee_paid = data->fee_paid;
   call->candidate = bm_candidate_new (identity);
   bm_candidate_set (call->candidate, "category", data->text);
   bm_candidate_set (call->candidate, "source", "card");
@@ -327,13 +410,24 @@ on_photo_saved (BmIntake *self, const EventData *data)
   return BM_INTAKE_PRINT;
 }
 
+static BmIntakeState
+on_photo_deferred (BmIntake *self, const EventData *data)
+{
+  if (g_strcmp0 (data->text, self->number) != 0)
+    return self->state;
+  set_next_step (self, _("The photo is taken later. Press Ctrl+P to print the login card."));
+  return BM_INTAKE_PRINT;
+}
+
+static const char *print_failure_text (const GError *error);
+
 static void
 print_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(BmIntake) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(BmIdentity) pending = g_steal_pointer (&self->pending_identity);
-  EventData data = { NULL, NULL, NULL };
+  EventData data = { NULL, NULL, NULL, FALSE, FALSE };
   gboolean ok = bm_print_service_print_finish (BM_PRINT_SERVICE (source), result, &error);
 
   if (self->store == NULL)
@@ -342,7 +436,7 @@ print_done (GObject *source, GAsyncResult *result, gpointer user_data)
     dispatch (self, EVENT_PRINTED, &data);
   else
     {
-      data.text = error->message;
+      data.text = print_failure_text (error);
       dispatch (self, EVENT_PRINT_FAILED, &data);
     }
   if (pending != NULL)
@@ -368,10 +462,25 @@ on_printed (BmIntake *self, const EventData *data)
 static BmIntakeState
 on_print_failed (BmIntake *self, const EventData *data)
 {
-  g_autofree char *text = g_strdup_printf (_("The login card was not printed: %s Press Ctrl+P to try again."),
-                                           data->text);
-  set_next_step (self, text);
+  set_next_step (self, data->text);
   return BM_INTAKE_PRINT;
+}
+
+/* What the clerk reads when the login card did not print: what to do, not
+ * the print system's own message (a socket path, an IPP status); that goes
+ * to the log. */
+static const char *
+print_failure_text (const GError *error)
+{
+  g_message ("The login card was not printed: %s", error->message);
+  if (g_error_matches (error, BM_PRINT_ERROR, BM_PRINT_ERROR_NO_PRINTER))
+    return _("The login card was not printed: no printer can be reached. Registration goes on; print it later from "
+             "the Print page (F4), or press Ctrl+P once a printer is connected.");
+  if (g_error_matches (error, BM_PRINT_ERROR, BM_PRINT_ERROR_PRINTER_STOPPED))
+    return _("The login card was not printed: the printer has stopped (paper, toner or a jam?). Fix it, then press "
+             "Ctrl+P to try again.");
+  return _("The login card was not printed: the printer did not finish the job. Check the printer, then press Ctrl+P "
+           "to try again.");
 }
 
 static void
@@ -476,7 +585,7 @@ const char *bm_intake_get_next_step (BmIntake *self) { return self->next_step; }
 gboolean
 bm_intake_card_read (BmIntake *self, BmIdentity *identity)
 {
-  EventData data = { identity, NULL, NULL };
+  EventData data = { identity, NULL, NULL, FALSE, FALSE };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_CARD_READ, &data);
@@ -485,7 +594,23 @@ bm_intake_card_read (BmIntake *self, BmIdentity *identity)
 gboolean
 bm_intake_choose_category (BmIntake *self, const char *category)
 {
-  EventData data = { NULL, NULL, category };
+  return bm_intake_choose_category_confirmed (self, category, FALSE, FALSE);
+}
+
+/**
+ * bm_intake_choose_category_confirmed:
+ * @eligibility_checked: the 资格审查 was done (recorded with the number)
+ * @fee_paid: the candidate paid (recorded with the number)
+ *
+ * The counter's Enter: the 科类, and what the clerk confirmed beside it,
+ * in one step (issue 13). The number is assigned first; the confirmations
+ * follow through the writer before the flow moves on to the photo.
+ */
+gboolean
+bm_intake_choose_category_confirmed (BmIntake *self, const char *category, gboolean eligibility_checked,
+                                     gboolean fee_paid)
+{
+  EventData data = { NULL, NULL, category, eligibility_checked, fee_paid };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_CATEGORY_CHOSEN, &data);
@@ -494,16 +619,27 @@ bm_intake_choose_category (BmIntake *self, const char *category)
 gboolean
 bm_intake_photo_saved (BmIntake *self, const char *number)
 {
-  EventData data = { NULL, NULL, number };
+  EventData data = { NULL, NULL, number, FALSE, FALSE };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_PHOTO_SAVED, &data);
 }
 
+/* The record's photo is to be taken later (stored by the caller with
+ * bm_store_defer_photo()); the login card is next. */
+gboolean
+bm_intake_photo_deferred (BmIntake *self, const char *number)
+{
+  EventData data = { NULL, NULL, number, FALSE, FALSE };
+
+  g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
+  return dispatch (self, EVENT_PHOTO_DEFERRED, &data);
+}
+
 gboolean
 bm_intake_print (BmIntake *self)
 {
-  EventData data = { NULL, NULL, NULL };
+  EventData data = { NULL, NULL, NULL, FALSE, FALSE };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_PRINT, &data);
@@ -512,7 +648,7 @@ bm_intake_print (BmIntake *self)
 gboolean
 bm_intake_next_candidate (BmIntake *self)
 {
-  EventData data = { NULL, NULL, NULL };
+  EventData data = { NULL, NULL, NULL, FALSE, FALSE };
 
   g_return_val_if_fail (BM_IS_INTAKE (self), FALSE);
   return dispatch (self, EVENT_NEXT_CANDIDATE, &data);

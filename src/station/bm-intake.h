@@ -59,7 +59,13 @@ gboolean       bm_intake_card_read         (BmIntake       *self,
                                             BmIdentity     *identity);
 gboolean       bm_intake_choose_category   (BmIntake       *self,
                                             const char     *category);
+gboolean       bm_intake_choose_category_confirmed (BmIntake *self,
+                                            const char     *category,
+                                            gboolean        eligibility_checked,
+                                            gboolean        fee_paid);
 gboolean       bm_intake_photo_saved       (BmIntake       *self,
+                                            const char     *number);
+gboolean       bm_intake_photo_deferred    (BmIntake       *self,
                                             const char     *number);
 gboolean       bm_intake_print             (BmIntake       *self);
 gboolean       bm_intake_next_candidate    (BmIntake       *self);

@@ -142,6 +142,10 @@ test_flow (void)
   g_assert_false (bm_intake_next_candidate (intake));
   g_assert_true (wait_state (intake, BM_INTAKE_PRINT));
   g_assert_nonnull (strstr (bm_intake_get_next_step (intake), "not printed"));
+  /* in the clerk's words: no socket path, no IPP or CUPS message */
+  g_assert_null (strstr (bm_intake_get_next_step (intake), "/"));
+  g_assert_null (strstr (bm_intake_get_next_step (intake), "CUPS"));
+  g_assert_null (strstr (bm_intake_get_next_step (intake), "cups"));
   g_clear_object (&stored);
   stored = bm_store_find_by_number (store, number, NULL);
   g_assert_cmpstr (bm_candidate_get (stored, "state"), !=, "card_printed");
