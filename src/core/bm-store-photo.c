@@ -40,6 +40,22 @@ store_blob (BmStore *self, GBytes *data, const char *sha256, GError **error)
   return 1;
 }
 
+/* The record a photo change is about; a voided record's photo stays as it
+ * was (inside the caller's transaction). */
+static BmCandidate *
+find_photo_owner (BmStore *self, const char *number, GError **error)
+{
+  g_autoptr(BmCandidate) candidate = bm_store_find_by_number (self, number, error);
+
+  if (candidate != NULL && bm_candidate_get_flag (candidate, "voided"))
+    {
+      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
+                   _("Record %s has been voided; its photo cannot be changed."), number);
+      return NULL;
+    }
+  return g_steal_pointer (&candidate);
+}
+
 static gboolean
 insert_photo (BmStore *self, const char *uuid, const char *kind, GBytes *data, const char *sha256,
               const char *mime, int width, int height, int quality, const char *checks,
@@ -157,15 +173,9 @@ bm_store_save_photo (BmStore     *self,
 
   if (!bm_store_transaction_begin (self, error))
     return FALSE;
-  candidate = bm_store_find_by_number (self, number, error);
+  candidate = find_photo_owner (self, number, error);
   if (candidate == NULL)
     goto fail;
-  if (bm_candidate_get_flag (candidate, "voided"))
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
-                   _("Record %s has been voided; its photo cannot be changed."), number);
-      goto fail;
-    }
   uuid = bm_candidate_get (candidate, "uuid");
   if (!run (self, "UPDATE photos SET current = 0 WHERE candidate_uuid = ? AND current = 1", uuid, NULL, error)
       || !insert_photo (self, uuid, "original", bm_photo_get_original (photo), bm_photo_get_original_sha256 (photo),
@@ -274,15 +284,9 @@ bm_store_defer_photo (BmStore     *self,
     }
   if (!bm_store_transaction_begin (self, error))
     return FALSE;
-  candidate = bm_store_find_by_number (self, number, error);
+  candidate = find_photo_owner (self, number, error);
   if (candidate == NULL)
     goto fail;
-  if (bm_candidate_get_flag (candidate, "voided"))
-    {
-      g_set_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION,
-                   _("Record %s has been voided; its photo cannot be changed."), number);
-      goto fail;
-    }
   uuid = bm_candidate_get (candidate, "uuid");
   has_photo = bm_store_prepare (self, "SELECT 1 FROM photos WHERE candidate_uuid = ? AND kind = 'processed'"
                                       " AND current = 1", error);
