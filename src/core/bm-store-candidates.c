@@ -14,6 +14,7 @@
 #include "bm-store-deadline.h"
 #include "bm-record-lifecycle.h"
 #include "bm-store-lifecycle.h"
+#include "bm-store-operators.h"
 #include "bm-store-private.h"
 
 /* Identity columns that come from a chip and may only be changed with a reason. */
@@ -579,6 +580,10 @@ bm_store_void_candidate (BmStore *self, const char *number, const char *reason,
       g_set_error (error, BM_ERROR, BM_ERROR_INVALID, _("Give a reason for voiding the record."));
       return FALSE;
     }
+  /* Voiding ends a candidate's registration: the point's supervisor's act
+   * (seed 步骤3), whichever program asks. */
+  if (!bm_store_check_role (self, operator_name, BM_OPERATOR_ROLE_SUPERVISOR, error))
+    return FALSE;
   return bm_store_mutate_candidate (self, number, "void", operator_name, void_mutation, trimmed, error);
 }
 

@@ -8,6 +8,7 @@
 #include "bm-id-number.h"
 #include "bm-photo-import.h"
 #include "bm-store-photo.h"
+#include "bm-store-operators.h"
 #include "bm-test-portrait.h"
 
 typedef struct {
@@ -156,7 +157,7 @@ test_save (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* voided record */
-  g_assert_true (bm_store_void_candidate (f->store, f->numbers[2], "重复报名", "training", &error));
+  g_assert_true (bm_store_void_candidate (f->store, f->numbers[2], "重复报名", BM_TRAINING_SUPERVISOR, &error));
   g_assert_false (bm_store_save_photo (f->store, f->numbers[2], good, "camera", "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);
   g_clear_error (&error);

@@ -651,7 +651,7 @@ test_counts_follow_changes (void)
       g_assert_true (bm_store_add_candidate (store, candidate, "training", &error));
       g_assert_no_error (error);
     }
-  g_assert_true (bm_store_void_candidate (store, "00000002", "重复登记", "training", &error));
+  g_assert_true (bm_store_void_candidate (store, "00000002", "重复登记", BM_TRAINING_SUPERVISOR, &error));
   g_assert_no_error (error);
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);

@@ -7,6 +7,7 @@
 
 #include "bm-error.h"
 #include "bm-store-photo.h"
+#include "bm-store-operators.h"
 #include "bm-store-private.h"
 #include "bm-test-portrait.h"
 #include "bm-test-util.h"
@@ -56,7 +57,7 @@ test_defer (void)
   g_assert_null (bm_store_dup_photo_later_reason (store, "00000002"));
 
   /* a voided record: refused */
-  g_assert_true (bm_store_void_candidate (store, "00000002", "重复登记", "training", &error));
+  g_assert_true (bm_store_void_candidate (store, "00000002", "重复登记", BM_TRAINING_SUPERVISOR, &error));
   g_assert_no_error (error);
   g_assert_false (bm_store_defer_photo (store, "00000002", "没有摄像头", "training", &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_ILLEGAL_TRANSITION);

@@ -54,7 +54,7 @@ test_store_changes (void)
   g_clear_error (&error);
   g_assert_cmpuint (seen.kinds->len, ==, 1);
 
-  g_assert_true (bm_store_void_candidate (store, bm_candidate_get (first, "number"), "测试作废", "training", &error));
+  g_assert_true (bm_store_void_candidate (store, bm_candidate_get (first, "number"), "测试作废", BM_TRAINING_SUPERVISOR, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (seen.kinds->len, ==, 2);
   g_assert_cmpstr (seen.uuids->pdata[1], ==, bm_candidate_get (first, "uuid"));

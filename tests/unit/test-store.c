@@ -282,10 +282,14 @@ test_duplicate_and_void (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "00000001"));
   g_clear_error (&error);
 
-  g_assert_false (bm_store_void_candidate (f->store, "00000001", "  ", who (f->store), &error));
+  /* Only the supervisor voids. */
+  g_assert_false (bm_store_void_candidate (f->store, "00000001", "考生改报其他报名点", "training", &error));
+  g_assert_error (error, BM_ERROR, BM_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_false (bm_store_void_candidate (f->store, "00000001", "  ", BM_TRAINING_SUPERVISOR, &error));
   g_assert_error (error, BM_ERROR, BM_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_true (bm_store_void_candidate (f->store, "00000001", "考生改报其他报名点", who (f->store), &error));
+  g_assert_true (bm_store_void_candidate (f->store, "00000001", "考生改报其他报名点", BM_TRAINING_SUPERVISOR, &error));
   g_assert_no_error (error);
 
   voided = bm_store_find_by_number (f->store, "00000001", &error);
@@ -608,7 +612,7 @@ test_progress (Fixture *f, gconstpointer data)
     g_object_unref (add_ok (f->store, i, i < 3 ? "1" : "5"));
   g_assert_true (bm_store_correct_state (f->store, "00000001", BM_RECORD_STATE_PHOTOGRAPHED, "test set-up",
                                          BM_TRAINING_SUPERVISOR, NULL));
-  g_assert_true (bm_store_void_candidate (f->store, "00000002", "重复登记", "training", NULL));
+  g_assert_true (bm_store_void_candidate (f->store, "00000002", "重复登记", BM_TRAINING_SUPERVISOR, NULL));
 
   typed = bm_store_dup_progress (f->store, &error);
   g_assert_no_error (error);
