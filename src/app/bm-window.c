@@ -8,7 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bm-backup-settings.h"
 #include "bm-camera-settings.h"
+#include "bm-export-dialog.h"
 #include "bm-card-status.h"
 #include "bm-login-dialog.h"
 #include "bm-operators-dialog.h"
@@ -36,6 +38,7 @@ struct _BmWindow
   BmCardStatus *card_status;
   GtkWidget *camera_status;
   GtkWidget *printer_status;
+  GtkWidget *backup_status;
   guint printer_poll_id;
   GCancellable *cancellable;
   gboolean printer_checking;
@@ -302,6 +305,7 @@ update_operator (BmWindow *self)
   gtk_label_set_text (self->operator_label, text);
   /* H-ops: accounts are the supervisor's (bm-operators-dialog.c). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.operators", bm_operators_dialog_allowed (self->station));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", bm_export_dialog_allowed (self->station));
   show_log_in (self);
 }
 
@@ -309,6 +313,18 @@ static void
 operators_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
   gtk_window_present (GTK_WINDOW (bm_operators_dialog_new (GTK_WINDOW (widget), BM_WINDOW (widget)->station)));
+}
+
+/* "" asks for the folder; a path exports there (tests, scripts). */
+static void
+export_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  const char *dir = g_variant_get_string (parameter, NULL);
+
+  if (*dir)
+    bm_export_dialog_run (GTK_WINDOW (widget), BM_WINDOW (widget)->station, dir);
+  else
+    bm_export_dialog_choose (GTK_WINDOW (widget), BM_WINDOW (widget)->station);
 }
 
 static void
@@ -398,6 +414,7 @@ bm_window_class_init (BmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
   gtk_widget_class_install_action (widget_class, "win.operators", NULL, operators_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.operators", NULL);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, training_banner);
   gtk_widget_class_bind_template_child (widget_class, BmWindow, stack);
@@ -429,6 +446,7 @@ make_settings_page (BmWindow *self)
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (bm_camera_settings_new (self->station)));
+  gtk_box_append (GTK_BOX (box), bm_backup_settings_new (self->station));
   return box;
 }
 
@@ -485,6 +503,8 @@ bm_window_new (GtkApplication *application, BmStation *station)
                                   _("Printer: checking…"), -1);
   gtk_box_append (self->status_box, self->camera_status);
   gtk_box_append (self->status_box, self->printer_status);
+  self->backup_status = bm_backup_status_new (station);
+  gtk_box_append (self->status_box, self->backup_status);
   g_signal_connect (bm_station_get_camera_monitor (station), "device-added", G_CALLBACK (on_camera_device), self);
   g_signal_connect (bm_station_get_camera_monitor (station), "device-removed", G_CALLBACK (on_camera_device), self);
   g_signal_connect (bm_counter_page_get_photo_step (self->counter_page), "state-changed",
@@ -569,4 +589,10 @@ const char *
 bm_window_get_printer_text (BmWindow *self)
 {
   return gtk_widget_get_tooltip_text (self->printer_status);
+}
+
+const char *
+bm_window_get_backup_text (BmWindow *self)
+{
+  return bm_backup_status_get_text (self->backup_status);
 }

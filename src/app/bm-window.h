@@ -21,6 +21,7 @@ BmCandidatesPage  *bm_window_get_candidates_page (BmWindow       *self);
 const char        *bm_window_get_count_text      (BmWindow       *self);
 
 const char       *bm_window_get_camera_text  (BmWindow *self);
+const char       *bm_window_get_backup_text  (BmWindow *self);
 const char       *bm_window_get_printer_text (BmWindow *self);
 
 G_END_DECLS
