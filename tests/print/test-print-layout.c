@@ -408,8 +408,26 @@ test_signed_qr (void)
     }
   g_unlink (png);
   g_unlink (key_path);
-  g_unlink (path);
   g_rmdir (dir);
+  cleanup (path);
+}
+
+/* No station key (a store older than station keys): the URL QR as before. */
+static void
+test_unsigned_qr (void)
+{
+  g_autoptr(BmDocument) doc = make_document (BM_DOCUMENT_LOGIN_CARDS, 1, NULL);
+  g_autofree char *path = NULL, *base = NULL, *png = NULL, *out = NULL;
+
+  bm_document_set_point (doc, "site_url", "https://www.hneao.cn/ks");
+  path = save (doc);
+  base = g_strconcat (path, "-page", NULL);
+  png = g_strconcat (base, ".png", NULL);
+  g_assert_cmpint (bm_test_run (NULL, "pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-singlefile", "-png", path, base, NULL), ==, 0);
+  g_assert_cmpint (bm_test_run (&out, "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", png, NULL), ==, 0);
+  g_assert_cmpstr (g_strstrip (out), ==, "https://www.hneao.cn/ks?bmxh=01020001");
+  g_unlink (png);
+  cleanup (path);
 }
 
 int
@@ -419,6 +437,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/print/layout/page-counts", test_page_counts);
   g_test_add_func ("/print/layout/signed-qr", test_signed_qr);
+  g_test_add_func ("/print/layout/unsigned-qr", test_unsigned_qr);
   g_test_add_func ("/print/layout/page-size", test_page_size);
   g_test_add_func ("/print/layout/preview", test_preview);
   g_test_add_func ("/print/layout/cancel", test_cancel);
