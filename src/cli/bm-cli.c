@@ -39,6 +39,7 @@ static const struct {
   { "numbering", bm_cli_numbering, N_("After a restore: continue numbering after the last number printed on paper") },
   { "export", bm_cli_export, N_("Write a signed, encrypted export package for the county") },
   { "package", bm_cli_package, N_("Verify an export package; apply the province's receipt for one") },
+  { "verify-qr", bm_cli_verify_qr, N_("Check that a login card's QR code text is genuine and which station issued it") },
 };
 
 int

@@ -109,5 +109,6 @@ int bm_cli_backup    (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_numbering (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_export    (BmCliContext *ctx, int argc, char **argv);
 int bm_cli_package   (BmCliContext *ctx, int argc, char **argv);
+int bm_cli_verify_qr (BmCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -28,7 +28,8 @@ const char *bm_document_get_point_str (BmDocument    *doc,
 /* The record's photo (its own, else from the photo func), transfer full. */
 GBytes     *bm_document_load_photo    (BmDocument    *doc,
                                        BmPrintRecord *record);
-/* The login URL with the 报名顺序号, as carried by the QR code. */
+/* What the QR code carries: the signed text of docs/qr.md, or (no station
+ * key) the login URL with the 报名顺序号. */
 char       *bm_document_login_qr_text (BmDocument    *doc,
                                        BmPrintRecord *record);
 

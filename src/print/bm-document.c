@@ -3,6 +3,7 @@
 
 #include "bm-document-private.h"
 #include "bm-print-error.h"
+#include "bm-qr-sign.h"
 
 #include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
@@ -38,6 +39,8 @@ struct _BmDocument
   guint                unknown_glyphs;
   guint                overflows;
   gboolean             training;
+  BmStationKeys       *qr_keys;
+  char                *qr_workstation;
 };
 
 G_DEFINE_FINAL_TYPE (BmDocument, bm_document, G_TYPE_OBJECT)
@@ -109,6 +112,8 @@ bm_document_finalize (GObject *object)
     self->photo_destroy (self->photo_data);
   g_hash_table_unref (self->point);
   g_ptr_array_unref (self->records);
+  g_clear_pointer (&self->qr_keys, bm_station_keys_free);
+  g_free (self->qr_workstation);
   G_OBJECT_CLASS (bm_document_parent_class)->finalize (object);
 }
 
@@ -254,6 +259,15 @@ bm_document_login_qr_text (BmDocument    *doc,
 {
   const char *url = bm_document_get_point_str (doc, "site_url");
 
+  if (doc->qr_keys != NULL)
+    {
+      char *signed_text = bm_qr_sign (doc->qr_keys, doc->qr_workstation,
+                                      bm_print_record_get_str (record, "number"),
+                                      bm_print_record_get_str (record, "name"));
+
+      if (signed_text != NULL)
+        return signed_text;
+    }
   return g_strdup_printf ("%s%sbmxh=%s", url, strchr (url, '?') ? "&" : "?",
                           bm_print_record_get_str (record, "number"));
 }
@@ -304,6 +318,20 @@ gboolean
 bm_document_get_training (BmDocument *doc)
 {
   return doc->training;
+}
+
+void
+bm_document_set_qr_signer (BmDocument          *doc,
+                           const BmStationKeys *keys,
+                           const char          *workstation_id)
+{
+  g_return_if_fail (BM_IS_DOCUMENT (doc));
+  g_clear_pointer (&doc->qr_keys, bm_station_keys_free);
+  g_clear_pointer (&doc->qr_workstation, g_free);
+  if (keys == NULL || workstation_id == NULL || *workstation_id == '\0')
+    return;
+  doc->qr_keys = g_memdup2 (keys, sizeof *keys);
+  doc->qr_workstation = g_strdup (workstation_id);
 }
 
 /* Large, diagonal and drawn over the content (translucent, so the page stays

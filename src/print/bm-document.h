@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "bm-print-record.h"
+#include "bm-station-keys.h"
 
 G_BEGIN_DECLS
 
@@ -64,6 +65,11 @@ guint           bm_document_get_blank_count (BmDocument             *doc);
 void            bm_document_set_training    (BmDocument             *doc,
                                              gboolean                training);
 gboolean        bm_document_get_training    (BmDocument             *doc);
+/* With a station key the login card's QR carries the signed text of
+ * docs/qr.md; without one (a store older than station keys) the login URL. */
+void            bm_document_set_qr_signer   (BmDocument             *doc,
+                                             const BmStationKeys    *keys,
+                                             const char             *workstation_id);
 
 void            bm_document_set_photo_func  (BmDocument             *doc,
                                              BmDocumentPhotoFunc     func,

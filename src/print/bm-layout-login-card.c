@@ -68,7 +68,8 @@ draw_card (BmDocument    *doc,
                  bm_print_record_get_str (rec, "initial_password"));
   bm_paint_qr (paint, qr_text, x + iw - qr, y - BM_MM (1.0), qr);
   y += BM_MM (30.5);
-  bm_paint_text (paint, x + iw - qr, y - BM_MM (2.5), qr, BM_MM (3.5), 6.5, BM_TEXT_CENTER | BM_TEXT_GREY, "扫码打开登录页");
+  bm_paint_text (paint, x + iw - qr, y - BM_MM (2.5), qr, BM_MM (3.5), 6.5, BM_TEXT_CENTER | BM_TEXT_GREY,
+                 g_str_has_prefix (qr_text, "BM1.") ? "扫码核验真伪" : "扫码打开登录页");
   y += BM_MM (2.0);
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)

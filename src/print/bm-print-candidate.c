@@ -186,6 +186,14 @@ bm_print_document_new_for_store (BmStore        *store,
   if (profile->site_url != NULL && *profile->site_url)
     bm_document_set_point (doc, "site_url", profile->site_url);
   bm_document_set_point (doc, "categories", category_list->str);
+  {
+    /* Only an existing key: printing never creates one (the county must
+     * have it registered), and an older store prints the plain URL QR. */
+    g_autoptr(BmStationKeys) keys = bm_station_keys_load (bm_store_get_path (store), NULL);
+
+    if (keys != NULL)
+      bm_document_set_qr_signer (doc, keys, profile->workstation_id);
+  }
   for (guint i = 0; candidates != NULL && i < candidates->len; i++)
     {
       g_autoptr(BmPrintRecord) rec = bm_print_record_new_from_candidate (candidates->pdata[i], names);

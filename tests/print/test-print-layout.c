@@ -10,6 +10,8 @@
 
 #include "bm-document.h"
 #include "bm-print-candidate.h"
+#include "bm-qr-sign.h"
+#include "bm-station-keys.h"
 #include "bm-test-data.h"
 
 static BmPrintRecord *
@@ -351,12 +353,91 @@ test_cancel (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* Signed QR (issue 14, docs/qr.md): every login card's QR, decoded from
+ * the printed page by zbarimg, is a text that `baoming-cli verify-qr`
+ * accepts for that card's name with the station's public key. The ~147
+ * characters need a 200 dpi scan of the 30 mm code (150 dpi does not
+ * decode); cards print at 300 dpi or more. */
+static void
+test_signed_qr (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bm-qr-XXXXXX", &error);
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *key_path = bm_station_keys_path (store);
+  g_autoptr(BmStationKeys) keys = bm_station_keys_load_or_create (store, FALSE, &error);
+  g_autoptr(BmDocument) doc = make_document (BM_DOCUMENT_LOGIN_CARDS, 4, NULL);
+  g_autofree char *pk = NULL;
+  g_autofree char *path = NULL, *base = NULL, *png = NULL, *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  pk = bm_station_keys_public_hex (keys);
+  bm_document_set_qr_signer (doc, keys, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+  path = save (doc);
+  base = g_strconcat (path, "-page", NULL);
+  png = g_strconcat (base, ".png", NULL);
+  g_assert_cmpint (bm_test_run (NULL, "pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-singlefile", "-png", path, base, NULL), ==, 0);
+  g_assert_cmpint (bm_test_run (&out, "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", png, NULL), ==, 0);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      BmPrintRecord *rec = bm_document_get_record (doc, i);
+      const char *name = bm_print_record_get_str (rec, "name");
+      const char *number = bm_print_record_get_str (rec, "number");
+      g_autofree char *prefix = g_strdup_printf ("BM1.%s.", number);
+      g_autofree char *text = NULL;
+      g_autofree char *json = NULL;
+      const char *line = NULL;
+
+      for (guint j = 0; lines[j] != NULL; j++)
+        if (g_str_has_prefix (lines[j], prefix))
+          line = lines[j];
+      g_assert_nonnull (line);
+      g_assert_cmpuint (strlen (line), <, 160);
+      g_assert_true (bm_qr_verify (line, keys->public_key, name, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (bm_test_run (&json, g_getenv ("BM_CLI"), "verify-qr", "--json", "--key", pk,
+                                    "--name", name, line, NULL), ==, 0);
+      g_assert_nonnull (strstr (json, "\"genuine\" : true"));
+      g_assert_nonnull (strstr (json, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"));
+      /* Another card's name: signed, but not for this candidate (exit 3). */
+      g_assert_cmpint (bm_test_run (NULL, g_getenv ("BM_CLI"), "verify-qr", "--key", pk,
+                                    "--name", "张三", line, NULL), ==, 3);
+    }
+  g_unlink (png);
+  g_unlink (key_path);
+  g_rmdir (dir);
+  cleanup (path);
+}
+
+/* No station key (a store older than station keys): the URL QR as before. */
+static void
+test_unsigned_qr (void)
+{
+  g_autoptr(BmDocument) doc = make_document (BM_DOCUMENT_LOGIN_CARDS, 1, NULL);
+  g_autofree char *path = NULL, *base = NULL, *png = NULL, *out = NULL;
+
+  bm_document_set_point (doc, "site_url", "https://www.hneao.cn/ks");
+  path = save (doc);
+  base = g_strconcat (path, "-page", NULL);
+  png = g_strconcat (base, ".png", NULL);
+  g_assert_cmpint (bm_test_run (NULL, "pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-singlefile", "-png", path, base, NULL), ==, 0);
+  g_assert_cmpint (bm_test_run (&out, "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", png, NULL), ==, 0);
+  g_assert_cmpstr (g_strstrip (out), ==, "https://www.hneao.cn/ks?bmxh=01020001");
+  g_unlink (png);
+  cleanup (path);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/print/layout/page-counts", test_page_counts);
+  g_test_add_func ("/print/layout/signed-qr", test_signed_qr);
+  g_test_add_func ("/print/layout/unsigned-qr", test_unsigned_qr);
   g_test_add_func ("/print/layout/page-size", test_page_size);
   g_test_add_func ("/print/layout/preview", test_preview);
   g_test_add_func ("/print/layout/cancel", test_cancel);
