@@ -74,6 +74,8 @@ struct _BmCounterPage
   GtkLabel *next_step_label;
   GtkCheckButton *eligibility_check;
   GtkCheckButton *fee_check;
+  GtkWidget *open_record_button;
+  GtkWidget *manual_button;
 
   char *last_category;        /* the 科类 selected for the next card */
   gboolean photo_stored;      /* the number in hand has its photo */
@@ -81,6 +83,21 @@ struct _BmCounterPage
 };
 
 G_DEFINE_FINAL_TYPE (BmCounterPage, bm_counter_page, GTK_TYPE_WIDGET)
+
+enum { MANUAL_ENTRY, OPEN_RECORD, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The record already registered with the card in hand, if any. */
+static BmCandidate *
+existing_record (BmCounterPage *self)
+{
+  BmIdentity *identity = bm_intake_get_identity (self->intake);
+  const char *id_number = identity ? bm_identity_get (identity, "id_number") : NULL;
+
+  if (id_number == NULL || bm_intake_get_state (self->intake) != BM_INTAKE_BLOCKED)
+    return NULL;
+  return bm_store_find_by_id_number (self->store, id_number, NULL);
+}
 
 /* How far along the steps list is: index of the step in progress. */
 static guint
@@ -129,6 +146,20 @@ update_steps (BmCounterPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->photo_step), state == BM_INTAKE_PHOTO || state == BM_INTAKE_PRINT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.print",
                                  bm_intake_get_number (self->intake) != NULL && state != BM_INTAKE_PRINTING);
+  /* the ways out of a blocked card (issue 13) */
+  {
+    g_autoptr(BmCandidate) existing = existing_record (self);
+    BmIdentity *identity = bm_intake_get_identity (self->intake);
+
+    gboolean manual = existing == NULL && state == BM_INTAKE_BLOCKED && identity != NULL
+                      && !bm_card_identity_number_valid (identity);
+
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.open-record", existing != NULL);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "counter.manual-from-card", manual);
+    /* shown only when they lead somewhere: the counter fits 1024x768 */
+    gtk_widget_set_visible (self->open_record_button, existing != NULL);
+    gtk_widget_set_visible (self->manual_button, manual);
+  }
 }
 
 /* Dates as a person reads them in Chinese (2019年10月28日); files keep ISO. */
@@ -489,6 +520,30 @@ correct_action (GtkWidget *widget, const char *action, GVariant *parameter)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Ctrl+O: the candidate is already registered; the 考生 page shows the record. */
+static void
+open_record_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCounterPage *self = BM_COUNTER_PAGE (widget);
+  g_autoptr(BmCandidate) existing = existing_record (self);
+
+  if (existing != NULL)
+    g_signal_emit (self, signals[OPEN_RECORD], 0, bm_candidate_get (existing, "number"));
+}
+
+/* Ctrl+M: a number that fails its check goes to manual entry with the
+ * card's data, where the supervisor may keep it with a reason. */
+static void
+manual_from_card_action (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  BmCounterPage *self = BM_COUNTER_PAGE (widget);
+  BmIdentity *identity = bm_intake_get_identity (self->intake);
+
+  if (identity != NULL && bm_intake_get_state (self->intake) == BM_INTAKE_BLOCKED
+      && !bm_card_identity_number_valid (identity))
+    g_signal_emit (self, signals[MANUAL_ENTRY], 0, identity);
+}
+
 static void
 next_candidate_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
@@ -538,11 +593,22 @@ bm_counter_page_class_init (BmCounterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BmCounterPage, next_step_label);
   gtk_widget_class_bind_template_child (widget_class, BmCounterPage, eligibility_check);
   gtk_widget_class_bind_template_child (widget_class, BmCounterPage, fee_check);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, open_record_button);
+  gtk_widget_class_bind_template_child (widget_class, BmCounterPage, manual_button);
 
   gtk_widget_class_install_action (widget_class, "counter.choose", NULL, choose_action);
   gtk_widget_class_install_action (widget_class, "counter.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "counter.next", NULL, next_candidate_action);
   gtk_widget_class_install_action (widget_class, "counter.correct", NULL, correct_action);
+  gtk_widget_class_install_action (widget_class, "counter.open-record", NULL, open_record_action);
+  gtk_widget_class_install_action (widget_class, "counter.manual-from-card", NULL, manual_from_card_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "counter.open-record", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "counter.manual-from-card", NULL);
+  /* the window answers: the 考生 page with the record, the manual form */
+  signals[OPEN_RECORD] = g_signal_new ("open-record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[MANUAL_ENTRY] = g_signal_new ("manual-entry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, BM_TYPE_IDENTITY);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "counter.correct", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "counter.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "counter.next", NULL);

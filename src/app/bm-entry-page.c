@@ -35,6 +35,8 @@ static const Field fields[] = {
   { "candidate_class", N_("Candidate c_lass"), FIELD_CODE, BM_CODE_TABLE_CANDIDATE_CLASS, FALSE },
   { "school", N_("Sc_hool"), FIELD_TEXT, 0, FALSE },
   { "phone", N_("_Phone"), FIELD_TEXT, 0, FALSE },
+  /* shown only for a card whose number fails its check (issue 13) */
+  { "override_reason", N_("O_verride reason (supervisor)"), FIELD_TEXT, 0, FALSE },
 };
 
 struct _BmEntryPage
@@ -44,6 +46,8 @@ struct _BmEntryPage
   BmStore *store;
   BmStation *station;
   GtkWidget *inputs[G_N_ELEMENTS (fields)];
+  GtkWidget *labels[G_N_ELEMENTS (fields)];
+  char *card_number;          /* the number as read from a card that fails its check */
   GPtrArray *category_codes;
   char *problem;
   gboolean saving;            /* the record is with the station's writer */
@@ -121,6 +125,11 @@ candidate_from_form (BmEntryPage *self)
     {
       g_autofree char *value = field_value (self, i);
 
+      if (g_str_equal (fields[i].key, "override_reason")
+          && (self->card_number == NULL
+              || g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->inputs[field_index ("id_number")])),
+                            self->card_number) != 0))
+        continue;   /* the override is for the number as read, never for a typed one */
       if (fields[i].identity)
         bm_identity_set (identity, fields[i].key, value);
       else
@@ -178,7 +187,13 @@ revalidate (BmEntryPage *self)
 
   derive_from_id_number (self);
   candidate = candidate_from_form (self);
-  if (!bm_candidate_validate (candidate, &error))
+  if (self->card_number != NULL
+      && g_strcmp0 (bm_identity_get (bm_candidate_get_identity (candidate), "id_number"), self->card_number) == 0
+      && !bm_candidate_overrides_check (candidate))
+    set_problem (self, _("The ID number on the card fails its check character. To keep it as read, the point "
+                         "supervisor logs in and gives the reason for the override; the county then reviews the "
+                         "record."));
+  else if (!bm_candidate_validate (candidate, &error))
     set_problem (self, error->message);
   else
     set_problem (self, NULL);
@@ -250,6 +265,15 @@ make_input (BmEntryPage *self, const Field *field)
   return input;
 }
 
+static void
+show_override (BmEntryPage *self, gboolean shown)
+{
+  int i = field_index ("override_reason");
+
+  gtk_widget_set_visible (self->labels[i], shown);
+  gtk_widget_set_visible (self->inputs[i], shown);
+}
+
 static void save_action (GtkWidget *widget, const char *action, GVariant *parameter);
 
 static void
@@ -268,6 +292,7 @@ bm_entry_page_dispose (GObject *object)
   g_clear_object (&self->station);
   g_clear_pointer (&self->category_codes, g_ptr_array_unref);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->card_number, g_free);
 
   G_OBJECT_CLASS (bm_entry_page_parent_class)->dispose (object);
 }
@@ -323,8 +348,10 @@ bm_entry_page_new (BmStore *store)
                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
       gtk_grid_attach (self->grid, label, side * 2, rows[side], 1, 1);
       gtk_grid_attach (self->grid, self->inputs[i], side * 2 + 1, rows[side], 1, 1);
+      self->labels[i] = label;
       rows[side]++;
     }
+  show_override (self, FALSE);
   revalidate (self);
   return self;
 }
@@ -439,12 +466,37 @@ bm_entry_page_is_saving (BmEntryPage *self)
   return self->saving;
 }
 
+/**
+ * bm_entry_page_fill_from_card:
+ * @identity: a card read whose number fails its check character
+ *
+ * The form carries the card's data as read (issue 13: the counter's way out
+ * of a dead end); the number is accepted only with the supervisor's override
+ * reason, and the record then goes to the county for review.
+ */
+void
+bm_entry_page_fill_from_card (BmEntryPage *self, BmIdentity *identity)
+{
+  static const char * const keys[] = { "id_number", "name", "name_en", "sex", "nation", "birth_date", "address" };
+
+  bm_entry_page_clear (self);
+  g_free (self->card_number);
+  self->card_number = g_strdup (bm_identity_get (identity, "id_number"));
+  bm_entry_page_set_field (self, "id_type", "resident_card");
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    bm_entry_page_set_field (self, keys[i], bm_identity_get (identity, keys[i]));
+  show_override (self, TRUE);
+  revalidate (self);
+}
+
 void
 bm_entry_page_clear (BmEntryPage *self)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     if (!g_str_equal (fields[i].key, "id_type") && !g_str_equal (fields[i].key, "category"))
       bm_entry_page_set_field (self, fields[i].key, NULL);
+  g_clear_pointer (&self->card_number, g_free);
+  show_override (self, FALSE);
   gtk_label_set_text (self->result_label, "");
   revalidate (self);
   bm_entry_page_focus_first (self);

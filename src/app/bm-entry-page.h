@@ -16,6 +16,8 @@ void         bm_entry_page_set_field     (BmEntryPage  *self,
                                           const char   *value);
 const char  *bm_entry_page_get_problem   (BmEntryPage  *self);
 gboolean     bm_entry_page_is_saving     (BmEntryPage  *self);
+void         bm_entry_page_fill_from_card (BmEntryPage *self,
+                                          BmIdentity  *identity);
 void         bm_entry_page_clear         (BmEntryPage  *self);
 void         bm_entry_page_focus_first   (BmEntryPage  *self);
 

@@ -249,6 +249,14 @@ on_open_record (BmSyncPage *page, const char *number, BmWindow *self)
   bm_candidates_page_set_query (self->candidates_page, number);
 }
 
+/* A card whose number fails its check: manual entry with the card's data. */
+static void
+on_manual_entry (BmCounterPage *page, BmIdentity *identity, BmWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "entry");
+  bm_entry_page_fill_from_card (self->entry_page, identity);
+}
+
 static void
 show_page_action (GtkWidget *widget, const char *action, GVariant *parameter)
 {
@@ -490,6 +498,8 @@ bm_window_new (GtkApplication *application, BmStation *station)
 
   g_signal_connect (station, "store-changed", G_CALLBACK (on_store_changed), self);
   g_signal_connect (self->sync_page, "open-record", G_CALLBACK (on_open_record), self);
+  g_signal_connect (self->counter_page, "open-record", G_CALLBACK (on_open_record), self);
+  g_signal_connect (self->counter_page, "manual-entry", G_CALLBACK (on_manual_entry), self);
   g_object_bind_property (self->sync_page, "indicator-text", self->sync_label, "label", G_BINDING_SYNC_CREATE);
 
   self->card_status = BM_CARD_STATUS (bm_card_status_new (bm_station_get_card_reader (station)));

@@ -10,6 +10,7 @@
 #include "bm-code-table.h"
 #include "bm-error.h"
 #include "bm-field-limits.h"
+#include "bm-id-number.h"
 #include "bm-json-input.h"
 
 static const char * const candidate_keys[] = {
@@ -268,6 +269,25 @@ bm_candidate_check_limits (BmCandidate *self, GError **error)
          && bm_field_check_values (candidate_keys, self->values, error);
 }
 
+/**
+ * bm_candidate_overrides_check:
+ *
+ * Returns: TRUE for a typed record whose resident card number fails only its
+ *   check character and which carries a reason for the override: the number
+ *   is kept as the chip holds it, the supervisor saves it and the county
+ *   reviews it (issue 13). Without the reason it is refused as before.
+ */
+gboolean
+bm_candidate_overrides_check (BmCandidate *self)
+{
+  const char *reason = bm_candidate_get (self, "override_reason");
+
+  return g_strcmp0 (bm_candidate_get (self, "source"), "card") != 0
+         && reason != NULL && *reason != '\0'
+         && bm_id_number_fails_only_check (bm_identity_get (self->identity, "id_type"),
+                                           bm_identity_get (self->identity, "id_number"));
+}
+
 /* Rules on what the point adds. Whether the 科类 exists is the store's
  * business: 科类 are data from the county. */
 gboolean
@@ -277,7 +297,8 @@ bm_candidate_validate (BmCandidate *self, GError **error)
 
   /* Every field has a maximum length and character class, whatever path
    * the record came by; what is kept is stored in NFC. */
-  if (!bm_identity_validate (self->identity, error) || !bm_candidate_check_limits (self, error))
+  if (!bm_identity_validate_with_override (self->identity, bm_candidate_overrides_check (self), error)
+      || !bm_candidate_check_limits (self, error))
     return FALSE;
   phone = bm_candidate_get (self, "phone");
   source = bm_candidate_get (self, "source");

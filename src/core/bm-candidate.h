@@ -35,6 +35,7 @@ void                bm_candidate_set_synced_version (BmCandidate *self,
                                                    gint64        version);
 BmRecordState       bm_candidate_get_state        (BmCandidate  *self);
 JsonObject         *bm_candidate_to_json          (BmCandidate  *self);
+gboolean      bm_candidate_overrides_check (BmCandidate *self);
 gboolean            bm_candidate_validate         (BmCandidate  *self,
                                                    GError      **error);
 gboolean            bm_candidate_check_limits     (BmCandidate  *self,

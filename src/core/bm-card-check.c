@@ -3,6 +3,7 @@
 #include "bm-config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 
 #include "bm-card-check.h"
 #include "bm-card-text.h"
@@ -32,8 +33,18 @@ bm_card_check_identity (BmIdentity *identity,
       today = &now;
     }
   if (bm_card_identity_is_expired (identity, today))
-    g_ptr_array_add (warnings, g_strdup_printf (_("This card expired on %s."),
-                                                bm_identity_get (identity, "valid_to")));
+    {
+      const char *valid_to = bm_identity_get (identity, "valid_to");
+      int y, m, d;
+      g_autofree char *date = valid_to != NULL && sscanf (valid_to, "%d-%d-%d", &y, &m, &d) == 3
+                                ? g_strdup_printf (_("%d年%d月%d日"), y, m, d)
+                                : g_strdup (valid_to ? valid_to : "");
+
+      /* the date as the clerk reads it, and what to do (issue 13) */
+      g_ptr_array_add (warnings, g_strdup_printf (_("The card expired on %s: ask the candidate for a valid ID card "
+                                                    "or a temporary ID card, or continue with the point "
+                                                    "supervisor's consent."), date));
+    }
   if (number != NULL && !bm_card_identity_number_valid (identity))
     g_ptr_array_add (warnings, g_strdup (_("The ID number on the card fails its check character or birth date. Check the card; the record will need county review.")));
   if (number != NULL && store != NULL)

@@ -97,6 +97,31 @@ check_mod11_body (const char *number, GError **error)
   return TRUE;
 }
 
+static gboolean is_mainland_region (const char *number);
+
+/**
+ * bm_id_number_fails_only_check:
+ *
+ * Returns: TRUE when @number is a resident card number that is right in
+ *   every part (18 characters, mainland region, a real birth date) except
+ *   its check character. Such a number as read from a chip is kept as read,
+ *   with the supervisor's override and county review (issue 13).
+ */
+gboolean
+bm_id_number_fails_only_check (const char *id_type, const char *number)
+{
+  if (id_type != NULL && !g_str_equal (id_type, "resident_card"))
+    return FALSE;
+  if (number == NULL || strlen (number) != 18 || !all_digits (number, 17)
+      || !(g_ascii_isdigit (number[17]) || number[17] == 'X'))
+    return FALSE;
+  if (!is_mainland_region (number)
+      || !date_is_plausible (digits_value (number + 6, 4), digits_value (number + 10, 2),
+                             digits_value (number + 12, 2)))
+    return FALSE;
+  return number[17] != bm_id_number_check_character (number);
+}
+
 static gboolean
 is_mainland_region (const char *number)
 {

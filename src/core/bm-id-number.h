@@ -16,6 +16,8 @@ gboolean  bm_id_number_get_birth_date    (const char  *number,
                                           int         *day);
 int       bm_id_number_get_sex           (const char  *number);
 char      bm_id_number_check_character   (const char  *first17);
+gboolean  bm_id_number_fails_only_check  (const char  *id_type,
+                                          const char  *number);
 char     *bm_id_number_mask              (const char  *number);
 
 G_END_DECLS

@@ -216,6 +216,18 @@ bm_identity_check_limits (BmIdentity *self, GError **error)
 gboolean
 bm_identity_validate (BmIdentity *self, GError **error)
 {
+  return bm_identity_validate_with_override (self, FALSE, error);
+}
+
+/**
+ * bm_identity_validate_with_override:
+ * @accept_bad_check: a resident card number that fails only its check
+ *   character passes (the supervisor's override of a chip read as it is;
+ *   the store asks for the supervisor and sends the record to the county)
+ */
+gboolean
+bm_identity_validate_with_override (BmIdentity *self, gboolean accept_bad_check, GError **error)
+{
   const char *id_type;
   const char *id_number;
   const char *name;
@@ -244,7 +256,8 @@ bm_identity_validate (BmIdentity *self, GError **error)
       return FALSE;
     }
 
-  if (!bm_id_number_validate (id_type, id_number, error))
+  if (!(accept_bad_check && bm_id_number_fails_only_check (id_type, id_number))
+      && !bm_id_number_validate (id_type, id_number, error))
     return FALSE;
   if (name == NULL && name_en == NULL)
     {

@@ -22,6 +22,9 @@ void                bm_identity_set_photo_wlt     (BmIdentity   *self,
 JsonObject         *bm_identity_to_json           (BmIdentity   *self);
 gboolean            bm_identity_validate          (BmIdentity   *self,
                                                    GError      **error);
+gboolean            bm_identity_validate_with_override (BmIdentity *self,
+                                                   gboolean      accept_bad_check,
+                                                   GError      **error);
 gboolean            bm_identity_check_limits      (BmIdentity   *self,
                                                    GError      **error);
 BmIdentity         *bm_identity_copy              (BmIdentity   *self);

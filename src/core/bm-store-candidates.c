@@ -407,6 +407,11 @@ add_one (BmStore *self, BmCandidate *candidate, const char *operator_name,
 
   if (!bm_candidate_validate (candidate, error))
     return NULL;
+  /* A number that fails its check character is kept as the chip holds it
+   * only on the supervisor's word (issue 13). */
+  if (bm_candidate_overrides_check (candidate)
+      && !bm_store_check_role (self, operator_name, BM_OPERATOR_ROLE_SUPERVISOR, error))
+    return NULL;
 
   as_json = bm_candidate_to_json (candidate);
   record = bm_candidate_new_from_json (as_json, error);
@@ -446,6 +451,8 @@ add_one (BmStore *self, BmCandidate *candidate, const char *operator_name,
    * 随迁子女) or the city (other documents) reviews it. */
   bm_candidate_set (record, "review_state", g_str_equal (source, "card") ? "not_required" : "pending");
   bm_candidate_set (record, "review_level", bm_record_lifecycle_review_level (record));
+  if (bm_candidate_overrides_check (record))
+    bm_candidate_set (record, "review_level", "county");   /* only the county may accept such a number */
   bm_candidate_set (record, "initial_password", password);
   bm_candidate_set (record, "created_at", now);
   bm_candidate_set (record, "updated_at", now);
@@ -460,6 +467,8 @@ add_one (BmStore *self, BmCandidate *candidate, const char *operator_name,
   json_object_set_string_member (detail, "number", number);
   json_object_set_string_member (detail, "category", bm_candidate_get (record, "category"));
   json_object_set_string_member (detail, "source", source);
+  if (bm_candidate_overrides_check (record))
+    json_object_set_string_member (detail, "override_reason", bm_candidate_get (record, "override_reason"));
   if (!bm_store_audit_append (self, operator_name, uuid, "add", detail, error))
     return NULL;
   return g_steal_pointer (&record);

@@ -17,6 +17,7 @@
 #include "bm-card-text.h"
 #include "bm-intake.h"
 #include "bm-print-error.h"
+#include "bm-record-state.h"
 #include "bm-store-lifecycle.h"
 
 struct _BmIntake
@@ -239,14 +240,20 @@ on_card_read (BmIntake *self, const EventData *data)
   existing = bm_store_find_by_id_number (self->store, bm_identity_get (data->identity, "id_number"), NULL);
   if (existing != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Already registered as %s: find the record on the Candidates page."),
-                                               bm_candidate_get (existing, "number"));
+      BmRecordState state = BM_RECORD_STATE_COLLECTED;
+      g_autofree char *text = NULL;
+
+      bm_record_state_from_string (bm_candidate_get (existing, "state"), &state);
+      /* which record, in which state, and the way to it (issue 13) */
+      text = g_strdup_printf (_("Already registered: 报名顺序号 %s (%s). Press Ctrl+O to open the record."),
+                              bm_candidate_get (existing, "number"), bm_record_state_get_label (state));
       set_next_step (self, text);
       return BM_INTAKE_BLOCKED;
     }
   if (!bm_card_identity_number_valid (data->identity))
     {
-      set_next_step (self, _("The number on this card fails its check: register the candidate by manual entry, for county review."));
+      set_next_step (self, _("The number on this card fails its check: press Ctrl+M for manual entry with the card's "
+                             "data; the point supervisor keeps the number with a reason, for county review."));
       return BM_INTAKE_BLOCKED;
     }
   set_next_step (self, _("Choose the 科类, then press Enter to assign the 报名顺序号."));

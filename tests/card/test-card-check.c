@@ -52,7 +52,10 @@ test_checks (void)
 
   w2 = bm_card_check_identity (old, NULL, &today);
   g_assert_cmpuint (w2->len, ==, 1);
-  g_assert_true (has (w2, "expired on 2020-01-01"));
+  /* the date as the clerk reads it, never ISO, and what to do (issue 13) */
+  g_assert_true (has (w2, "expired on 2020年1月1日"));
+  g_assert_true (has (w2, "temporary ID card"));
+  g_assert_false (has (w2, "2020-01-01"));
 
   w3 = bm_card_check_identity (bad, NULL, &today);
   g_assert_cmpuint (w3->len, ==, 1);
