@@ -297,7 +297,13 @@ put_one (BmSyncClient *self, const char *sha, GError **error)
   if (jpeg == NULL || !bm_sync_client_call (self, "PUT", path, jpeg, "image/jpeg", &resp, error))
     return FALSE;
   if (resp.status != 200 && resp.status != 201)
-    return bm_sync_protocol_error (error, &resp, "a photo upload");
+    {
+      bm_sync_protocol_error (error, &resp, "a photo upload");
+      /* Which photo: the clerk (or support) can find its record. A photo's
+       * hash is no personal data. */
+      g_prefix_error (error, _("Photo %.12s: "), sha);
+      return FALSE;
+    }
   bm_sync_response_clear (&resp);
   self->stats.photos_uploaded++;
   return TRUE;
@@ -307,53 +313,127 @@ put_one (BmSyncClient *self, const char *sha, GError **error)
 #define BUNDLES_AT_ONCE 2   /* the server stores one while the next arrives */
 #define PUT_CHUNK (BUNDLE * BUNDLES_AT_ONCE)
 
+/* A bundle request refused as a whole in a way a smaller bundle may pass
+ * (docs/sync-protocol.md §14): too large (413), timed out at a proxy (408),
+ * malformed or poisoned by one photo the server refuses (400, 422). 401/403,
+ * 5xx and transport failures are not about the bundle's content: splitting
+ * would only multiply requests, so those go the single-PUT way with back-off
+ * and token refresh as before. */
+static gboolean
+bundle_may_split (long status)
+{
+  return status == 400 || status == 408 || status == 413 || status == 422;
+}
+
+static void
+fill_bundle (BmSyncPut *bundle, const char * const *shas, BmSyncPut *items, guint count)
+{
+  g_autofree GBytes **bodies = g_new0 (GBytes *, count);
+
+  for (guint i = 0; i < count; i++)
+    bodies[i] = items[i].body;
+  bundle->path = "/api/v1/photos/bundle";
+  bundle->method = "POST";
+  bundle->content_type = BM_SYNC_PHOTO_BUNDLE_TYPE;
+  bundle->body = bm_sync_build_photo_bundle (shas, bodies, count);
+}
+
+static void
+apply_bundle_answer (BmSyncPut *bundle, const char * const *shas, BmSyncPut *items, guint count)
+{
+  g_auto(GStrv) st = bm_sync_parse_bundle_answer (g_bytes_get_data (bundle->answer, NULL),
+                                                  g_bytes_get_size (bundle->answer), shas, count, NULL);
+
+  for (guint i = 0; st && i < count; i++)
+    if (g_str_equal (st[i], "stored") || g_str_equal (st[i], "held"))
+      items[i].status = 200;
+}
+
+/* Issue 17: a bundle refused as a whole is sent again as two halves (both
+ * in flight), and a refused half again as halves, down to single photos,
+ * which keep status 0 and go the single-PUT way. One bad photo in 64 costs
+ * 1 + 2 * 5 bundles and two PUTs (the bad photo and its partner), and the
+ * other 63 are stored, instead of 64 single PUTs. */
+static gboolean
+split_bundle (BmSyncClient *self, const char * const *shas, BmSyncPut *items, guint count, GError **error)
+{
+  BmSyncPut halves[2] = { 0 };
+  guint first[2] = { 0 }, size[2] = { 0 };
+  long status[2] = { 0 };
+  guint nh = 0;
+  gboolean ok;
+
+  /* A half of one photo is no bundle: it goes as the single PUT after. */
+  for (guint h = 0; h < 2; h++)
+    {
+      guint f = h ? count / 2 : 0, sz = h ? count - count / 2 : count / 2;
+      if (sz >= 2)
+        {
+          first[nh] = f;
+          size[nh++] = sz;
+        }
+    }
+  if (nh == 0)
+    return TRUE;
+  for (guint h = 0; h < nh; h++)
+    fill_bundle (&halves[h], shas + first[h], items + first[h], size[h]);
+  ok = bm_sync_transport_put_many (self->transport, halves, nh, nh, self->cancellable, error);
+  for (guint h = 0; h < nh; h++)
+    {
+      status[h] = halves[h].status;
+      if (ok && status[h] == 200)
+        apply_bundle_answer (&halves[h], shas + first[h], items + first[h], size[h]);
+      g_clear_pointer (&halves[h].body, g_bytes_unref);
+      g_clear_pointer (&halves[h].answer, g_bytes_unref);
+    }
+  for (guint h = 0; h < nh && ok; h++)
+    if (bundle_may_split (status[h]))
+      ok = split_bundle (self, shas + first[h], items + first[h], size[h], error);
+  return ok;
+}
+
 /* Protocol 1.1: BUNDLE photos per request and per server transaction, two
  * requests in flight. A server without bundles (404/405) gets single PUTs
- * from now on; photos a bundle did not store keep status 0 and go the
- * single-PUT way with back-off. */
+ * from now on; a bundle refused for its content is split (split_bundle);
+ * photos a bundle did not store keep status 0 and go the single-PUT way
+ * with back-off. */
 static gboolean
 send_bundles (BmSyncClient *self, const char * const *shas, BmSyncPut *items, guint n, GError **error)
 {
   BmSyncPut bundles[BUNDLES_AT_ONCE] = { 0 };
+  long status[BUNDLES_AT_ONCE] = { 0 };
   guint nb = (n + BUNDLE - 1) / BUNDLE;
   gboolean ok;
 
   for (guint k = 0; k < nb; k++)
     {
       guint first = k * BUNDLE, count = MIN (BUNDLE, n - first);
-      g_autofree GBytes **bodies = g_new0 (GBytes *, count);
-
-      for (guint i = 0; i < count; i++)
-        bodies[i] = items[first + i].body;
-      bundles[k].path = "/api/v1/photos/bundle";
-      bundles[k].method = "POST";
-      bundles[k].content_type = BM_SYNC_PHOTO_BUNDLE_TYPE;
-      bundles[k].body = bm_sync_build_photo_bundle (shas + first, bodies, count);
+      fill_bundle (&bundles[k], shas + first, items + first, count);
     }
   ok = bm_sync_transport_put_many (self->transport, bundles, nb, nb, self->cancellable, error);
   for (guint k = 0; k < nb; k++)
     {
       guint first = k * BUNDLE, count = MIN (BUNDLE, n - first);
 
-      if (ok && (bundles[k].status == 404 || bundles[k].status == 405))
+      status[k] = bundles[k].status;
+      if (ok && (status[k] == 404 || status[k] == 405))
         {
           self->no_bundles = TRUE;
           if (self->parallel > 1)
             ok = bm_sync_transport_put_many (self->transport, items + first, count, self->parallel,
                                              self->cancellable, error);
         }
-      else if (ok && bundles[k].status == 200)
-        {
-          g_auto(GStrv) st = bm_sync_parse_bundle_answer (g_bytes_get_data (bundles[k].answer, NULL),
-                                                          g_bytes_get_size (bundles[k].answer),
-                                                          shas + first, count, NULL);
-          for (guint i = 0; st && i < count; i++)
-            if (g_str_equal (st[i], "stored") || g_str_equal (st[i], "held"))
-              items[first + i].status = 200;
-        }
+      else if (ok && status[k] == 200)
+        apply_bundle_answer (&bundles[k], shas + first, items + first, count);
       g_clear_pointer (&bundles[k].body, g_bytes_unref);
       g_clear_pointer (&bundles[k].answer, g_bytes_unref);
     }
+  for (guint k = 0; k < nb && ok; k++)
+    if (bundle_may_split (status[k]))
+      {
+        guint first = k * BUNDLE, count = MIN (BUNDLE, n - first);
+        ok = split_bundle (self, shas + first, items + first, count, error);
+      }
   return ok;
 }
 
@@ -408,28 +488,38 @@ upload_photos (BmSyncClient *self, char **photos, gboolean check_first, GError *
         ok = send_bundles (self, (const char * const *) &todo->pdata[start], items, n, error);
       else if (ok && self->parallel > 1)
         ok = bm_sync_transport_put_many (self->transport, items, n, self->parallel, self->cancellable, error);
-      for (guint i = 0; i < n; i++)
-        {
-          if (ok && (items[i].status == 200 || items[i].status == 201))
-            self->stats.photos_uploaded++;
-          /* Anything else goes the slow way, with retries and back-off
-           * (and token refresh on a 401). */
-          else if (ok && !put_one (self, todo->pdata[start + i], error))
+      {
+        g_autofree const char **done = g_new0 (const char *, n + 1);
+        g_autoptr(GError) mark_error = NULL;
+        guint nd = 0;
+
+        for (guint i = 0; i < n; i++)
+          {
+            if (items[i].status == 200 || items[i].status == 201)
+              {
+                self->stats.photos_uploaded++;
+                done[nd++] = todo->pdata[start + i];
+              }
+            /* Anything else goes the slow way, with retries and back-off
+             * (and token refresh on a 401). */
+            else if (ok && put_one (self, todo->pdata[start + i], error))
+              done[nd++] = todo->pdata[start + i];
+            else
+              ok = FALSE;
+            g_clear_pointer (&items[i].body, g_bytes_unref);
+            g_clear_pointer (&items[i].answer, g_bytes_unref);
+            g_free (paths[i]);
+            paths[i] = NULL;
+          }
+        /* Remember what arrived (one write), so a crash before the batch
+         * answer does not send these bytes again; also when one photo of
+         * the chunk was refused: the others are on the server. */
+        if (nd > 0 && !bm_store_sync_mark_photos (self->store, done, &mark_error) && ok)
+          {
+            g_propagate_error (error, g_steal_pointer (&mark_error));
             ok = FALSE;
-          g_clear_pointer (&items[i].body, g_bytes_unref);
-          g_clear_pointer (&items[i].answer, g_bytes_unref);
-          g_free (paths[i]);
-          paths[i] = NULL;
-        }
-      /* Remember the chunk (one write), so a crash before the batch
-       * answer does not send these bytes again. */
-      if (ok)
-        {
-          g_autofree const char **done = g_new0 (const char *, n + 1);
-          for (guint i = 0; i < n; i++)
-            done[i] = todo->pdata[start + i];
-          ok = bm_store_sync_mark_photos (self->store, done, error);
-        }
+          }
+      }
       if (!ok)
         return FALSE;
     }

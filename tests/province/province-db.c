@@ -70,6 +70,7 @@ province_close (Province *p)
   if (p == NULL)
     return;
   sqlite3_close (p->db);
+  g_free (p->refuse_photo);
   g_free (p);
 }
 

@@ -357,7 +357,7 @@ static int
 usage (void)
 {
   g_printerr ("usage: bm-province --db FILE COMMAND ...\n"
-              "  serve --cert PEM --key PEM [--port N] [--port-file F] [--token-ttl SECONDS]\n"
+              "  serve --cert PEM --key PEM [--port N] [--port-file F] [--token-ttl SECONDS] [--refuse-photo SHA]\n"
               "  provision SPEC.json\n"
               "  fill (--record UUID|NUMBER | --all) --fields JSON\n"
               "  review (--record UUID|NUMBER | --all) --decision approved|rejected|returned [--reason TEXT]\n"
@@ -402,6 +402,7 @@ main (int argc, char **argv)
         {
           if (ttl)
             p->token_ttl = atoi (ttl);
+          p->refuse_photo = g_strdup (opt (argc, argv, "--refuse-photo"));
           rc = serve (p, cert, key, port ? atoi (port) : 0, opt (argc, argv, "--port-file"));
         }
     }

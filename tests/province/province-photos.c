@@ -15,6 +15,34 @@ is_sha256_hex (const char *s)
   return TRUE;
 }
 
+/* serve --refuse-photo SHA (issue 17): the server refuses this one photo
+ * with 422 photo_refused, and a bundle that holds it as a whole (nothing
+ * stored), as a server whose scanner rejects one file in a transaction
+ * would. Each bundle request is logged, so tests count them. */
+static gboolean
+refused_photo (Province *p, const char *data, gsize len, ProvinceReply *r)
+{
+  gsize nphotos = 0;
+  gboolean refuse = FALSE;
+
+  for (gsize pos = 0; p->refuse_photo && data && pos + 65 <= len;)
+    {
+      const char *nl = memchr (data + pos, '\n', MIN (len - pos, 90));
+      gint64 n = g_ascii_strtoll (data + pos + 65, NULL, 10);
+
+      if (nl == NULL || n < 0 || (gsize) n > len)
+        break;
+      nphotos++;
+      refuse = refuse || strncmp (data + pos, p->refuse_photo, 64) == 0;
+      pos = (nl + 1 - data) + n + 1;
+    }
+  if (p->refuse_photo)
+    g_printerr ("bm-province: bundle of %" G_GSIZE_FORMAT " photos%s\n", nphotos, refuse ? ": refused" : "");
+  if (refuse)
+    province_reply_error (r, 422, "photo_refused", "the bundle holds a refused photo", 0, NULL);
+  return refuse;
+}
+
 void
 province_do_photo (Province *p, const char *method, const char *sha, GBytes *body, ProvinceReply *r)
 {
@@ -47,6 +75,12 @@ province_do_photo (Province *p, const char *method, const char *sha, GBytes *bod
       return;
     }
   data = body ? g_bytes_get_data (body, &len) : "";
+  if (g_strcmp0 (p->refuse_photo, sha) == 0)
+    {
+      g_printerr ("bm-province: photo refused\n");
+      province_reply_error (r, 422, "photo_refused", "this photo is refused", 0, NULL);
+      return;
+    }
   if (len > 2 * 1024 * 1024)
     {
       province_reply_error (r, 413, "too_large", "photo too large", 0, NULL);
@@ -106,6 +140,8 @@ province_do_photo_bundle (Province *p, const char *point, GBytes *body, Province
       province_reply_error (r, 413, "too_large", "bundle too large", 0, d);
       return;
     }
+  if (refused_photo (p, data, len, r))
+    return;
   b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "results");

@@ -16,6 +16,7 @@ typedef struct
   sqlite3 *db;
   int      token_ttl;      /* seconds */
   gboolean importing;      /* province-import.c: a package is one batch of any size */
+  char    *refuse_photo;   /* serve --refuse-photo SHA: a photo it refuses, also inside a bundle (issue 17) */
 } Province;
 
 /* A fault taken from the faults table for one request. */
