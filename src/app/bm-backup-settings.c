@@ -14,6 +14,7 @@
 #include "bm-backup-settings.h"
 #include "bm-operator.h"
 #include "bm-store-operators.h"
+#include "bm-window.h"
 
 /* ---- the header ---------------------------------------------------------- */
 
@@ -32,18 +33,6 @@ status_data_free (gpointer data)
 }
 
 static void
-set_state (GtkWidget *label, const char *short_text, const char *sentence, gboolean ok)
-{
-  gtk_label_set_text (GTK_LABEL (label), short_text);
-  gtk_widget_set_tooltip_text (label, sentence);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, sentence, -1);
-  if (ok)
-    gtk_widget_remove_css_class (label, "warning");
-  else
-    gtk_widget_add_css_class (label, "warning");
-}
-
-static void
 update_status (GtkWidget *label)
 {
   StatusData *d = g_object_get_data (G_OBJECT (label), "bm-backup-status");
@@ -55,13 +44,13 @@ update_status (GtkWidget *label)
   g_autofree char *short_text = NULL;
 
   if (bm_backup_service_get_running (service))
-    set_state (label, _("Backup: running…"), _("A backup is being written now."), TRUE);
+    bm_window_set_indicator (label, _("Backup: running…"), _("A backup is being written now."), TRUE);
   else if (error != NULL)
     {
       sentence = g_strdup_printf (_("The last backup failed: %s It is tried again a minute after the next "
                                     "change; check the backup folder (%s) or ask the point supervisor."),
                                   error, dir ? dir : _("none set"));
-      set_state (label, _("Backup failed"), sentence, FALSE);
+      bm_window_set_indicator (label, _("Backup failed"), sentence, FALSE);
     }
   else if (last != 0)
     {
@@ -73,17 +62,17 @@ update_status (GtkWidget *label)
                                 : g_strdup_printf (_("Backup: %lld min ago"), (long long) minutes);
       sentence = g_strdup_printf (_("Last backup at %s, into %s."), clock,
                                   bm_backup_service_get_last_file (service));
-      set_state (label, short_text, sentence, TRUE);
+      bm_window_set_indicator (label, short_text, sentence, TRUE);
     }
   else if (dir == NULL)
-    set_state (label, _("Backup: off"),
+    bm_window_set_indicator (label, _("Backup: off"),
                _("Backups are off: no backup folder is set. The point supervisor sets one on the Settings page."),
                FALSE);
   else
     {
       sentence = g_strdup_printf (_("No backup yet since the program started; one is written into %s "
                                     "within a minute of the next change."), dir);
-      set_state (label, _("Backup: waiting"), sentence, TRUE);
+      bm_window_set_indicator (label, _("Backup: waiting"), sentence, TRUE);
     }
 }
 

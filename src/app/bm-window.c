@@ -93,8 +93,8 @@ on_store_changed (BmStation *station, const char *kind, const char *uuid, BmWind
  * tooltip and the accessible name. Nothing technical: no device paths, no
  * print system messages. */
 
-static void
-set_indicator (GtkWidget *label, const char *short_text, const char *sentence, gboolean ok)
+void
+bm_window_set_indicator (GtkWidget *label, const char *short_text, const char *sentence, gboolean ok)
 {
   gtk_label_set_text (GTK_LABEL (label), short_text);
   gtk_widget_set_tooltip_text (label, sentence);
@@ -114,9 +114,9 @@ update_camera_status (BmWindow *self)
   /* a camera chosen in the settings need not be one the monitor lists:
    * one that streams is ready */
   if (step != NULL && bm_photo_step_get_camera_ready (step))
-    set_indicator (self->camera_status, _("Camera: ready"), _("The camera is working."), TRUE);
+    bm_window_set_indicator (self->camera_status, _("Camera: ready"), _("The camera is working."), TRUE);
   else if (devices->len == 0)
-    set_indicator (self->camera_status, _("Camera: none"),
+    bm_window_set_indicator (self->camera_status, _("Camera: none"),
                    _("No camera is connected: plug one in; it is found by itself. Meanwhile the photo can be taken "
                      "later (Alt+L on the counter)."), FALSE);
   else
@@ -124,7 +124,7 @@ update_camera_status (BmWindow *self)
       BmCameraInfo *info = g_ptr_array_index (devices, 0);
       g_autofree char *sentence = g_strdup_printf (_("Camera ready: %s."), info->card ? info->card : _("camera"));
 
-      set_indicator (self->camera_status, _("Camera: ready"), sentence, TRUE);
+      bm_window_set_indicator (self->camera_status, _("Camera: ready"), sentence, TRUE);
     }
 }
 
@@ -199,20 +199,20 @@ printer_checked (GObject *source, GAsyncResult *result, gpointer data)
   self = BM_WINDOW (source);
   self->printer_checking = FALSE;
   if (!c->found)
-    set_indicator (self->printer_status, _("Printer: none"),
+    bm_window_set_indicator (self->printer_status, _("Printer: none"),
                    _("No printer can be reached: ask the point supervisor to connect one. Registration goes on; "
                      "login cards can be printed later from the Print page (F4)."), FALSE);
   else if (c->ready)
     {
       sentence = g_strdup_printf (_("Printer “%s” is ready."), c->name);
-      set_indicator (self->printer_status, _("Printer: ready"), sentence, TRUE);
+      bm_window_set_indicator (self->printer_status, _("Printer: ready"), sentence, TRUE);
     }
   else
     {
       sentence = g_strdup_printf (_("Printer “%s” cannot print now (%s): check paper, toner and power. "
                                     "Registration goes on; login cards can be printed later (F4)."),
                                   c->name, c->state ? c->state : "");
-      set_indicator (self->printer_status, _("Printer: stopped"), sentence, FALSE);
+      bm_window_set_indicator (self->printer_status, _("Printer: stopped"), sentence, FALSE);
     }
   printer_check_free (c);
 }

@@ -24,4 +24,11 @@ const char       *bm_window_get_camera_text  (BmWindow *self);
 const char       *bm_window_get_backup_text  (BmWindow *self);
 const char       *bm_window_get_printer_text (BmWindow *self);
 
+/* A header indicator: a word or two, the whole sentence as tooltip and
+ * accessible name, the warning colour when something needs doing. */
+void bm_window_set_indicator (GtkWidget  *label,
+                              const char *short_text,
+                              const char *sentence,
+                              gboolean    ok);
+
 G_END_DECLS
