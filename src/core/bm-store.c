@@ -526,8 +526,14 @@ check_existing_file (const char *path, GError **error)
       return FALSE;
     }
   /* The header's page count (when valid: its change counter matches) must
-   * fit in the file: a store cut short is refused here, at no cost. */
+   * fit in the file: a store cut short is refused here, at no cost. Not
+   * while a write-ahead log is beside it: a checkpoint cut by a power loss
+   * writes page 1 (the new count) before the pages that extend the file,
+   * and SQLite finishes it from the log on open. */
   {
+    g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
+    GStatBuf wal_st;
+    gboolean wal_present = g_stat (wal_path, &wal_st) == 0 && wal_st.st_size > 0;
     guint32 page_size = (header[16] << 8) | header[17];
     guint32 n_pages;
 
@@ -536,7 +542,7 @@ check_existing_file (const char *path, GError **error)
 
     if (page_size == 1)
       page_size = 65536;
-    if (memcmp (header + 24, header + 92, 4) == 0 && n_pages > 0
+    if (!wal_present && memcmp (header + 24, header + 92, 4) == 0 && n_pages > 0
         && (guint64) n_pages * page_size > (guint64) st.st_size)
       {
         g_set_error (error, BM_ERROR, BM_ERROR_STORE_DAMAGED,
