@@ -109,4 +109,12 @@ gboolean  bm_store_check_slices         (GArray       *ranges,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BmCachedStmt, bm_cached_stmt_release)
 
+typedef struct {
+  const char *table;
+  const char *sql;
+} BmStoreProbe;
+
+/* bm-store.c: the cheap check's fixed probes, ended by { NULL, NULL }. */
+extern const BmStoreProbe bm_store_probes[];
+
 G_END_DECLS

@@ -298,6 +298,37 @@ test_photo_blobs_migration (void)
   bm_test_remove_dir (dir);
 }
 
+/* The cheap check at open reads the first page of every table of a new
+ * store: a migration that adds a table must add its probe. */
+static void
+test_probes_cover_every_table (void)
+{
+  g_autofree char *dir = bm_test_make_dir ();
+  g_autoptr(BmStore) store = bm_test_open_training (dir, "probes.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) tables = bm_store_prepare (store, "SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0", &error);
+  guint n_tables = 0, n_probes = 0;
+
+  g_assert_no_error (error);
+  for (const BmStoreProbe *p = bm_store_probes; p->table != NULL; p++)
+    n_probes++;
+  while (sqlite3_step (tables) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (tables, 0);
+      gboolean found = FALSE;
+
+      for (const BmStoreProbe *p = bm_store_probes; p->table != NULL && !found; p++)
+        found = g_str_equal (p->table, name);
+      if (!found)
+        g_test_message ("table %s has no probe", name);
+      g_assert_true (found);
+      n_tables++;
+    }
+  g_assert_cmpuint (n_tables, ==, n_probes);
+  g_clear_object (&store);
+  bm_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -307,6 +338,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store-files/index-mismatch-daily-check", test_index_mismatch_found_by_daily_check);
   g_test_add_func ("/store-files/truncated-refused", test_truncated_refused);
   g_test_add_func ("/store-files/newer-schema-untouched", test_newer_schema_untouched);
+  g_test_add_func ("/store-files/probes-cover-every-table", test_probes_cover_every_table);
   g_test_add_func ("/store-files/photo-blobs-migration", test_photo_blobs_migration);
   return g_test_run ();
 }
